@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up newsgraph, then runs every test (unit tests, and integration tests that run
+# the real binary on real files with the shipped model; tests needing ../shared skip
+# with a printed reason when it is absent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo test --release --locked

@@ -1,0 +1,415 @@
+//! Fixture evaluation: score a document's graph against its hand-labelled graph (ANNOTATION.md).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::eval::{Counts, Table};
+use crate::graph::Graph;
+
+/// An id or a list of ids, any of which is accepted.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn ids(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct GoldEntity {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct GoldRelation {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub source: OneOrMany,
+    pub target: Option<OneOrMany>,
+    pub figure: Option<f64>,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub evidence: String,
+}
+
+/// One hand-labelled document.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Fixture {
+    pub id: String,
+    pub text_file: String,
+    pub entities: Vec<GoldEntity>,
+    #[serde(default)]
+    pub relations: Vec<GoldRelation>,
+}
+
+/// A fixture with its text, ready to run.
+#[derive(Clone, Debug)]
+pub struct LoadedFixture {
+    pub path: PathBuf,
+    pub fixture: Fixture,
+    pub text: String,
+}
+
+/// Every `*.json` fixture in `dir`, sorted by file name, with its text file.
+pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFixture>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!("{}: no *.json fixtures", dir.display()));
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let raw =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let fixture: Fixture =
+                serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text_path = path.parent().unwrap_or(dir).join(&fixture.text_file);
+            let text = std::fs::read_to_string(&text_path)
+                .map_err(|e| format!("{}: {e}", text_path.display()))?;
+            Ok(LoadedFixture {
+                path,
+                fixture,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Entity and relation counts per type.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FixtureCounts {
+    pub entities: BTreeMap<String, Counts>,
+    pub relations: BTreeMap<String, Counts>,
+}
+
+impl FixtureCounts {
+    pub fn add(&mut self, other: &FixtureCounts) {
+        for (k, c) in &other.entities {
+            self.entities.entry(k.clone()).or_default().add(*c);
+        }
+        for (k, c) in &other.relations {
+            self.relations.entry(k.clone()).or_default().add(*c);
+        }
+    }
+
+    pub fn tables(&self) -> (Table, Table) {
+        (
+            Table::from_counts(&self.entities),
+            Table::from_counts(&self.relations),
+        )
+    }
+}
+
+/// Case-insensitive, whitespace and apostrophes normalised.
+pub fn normalise_name(name: &str) -> String {
+    name.to_lowercase()
+        .replace(['’', '‘', '`', 'ʼ'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Scores `graph` against `fixture` by the rules of ANNOTATION.md.
+pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
+    let mut out = FixtureCounts::default();
+    for kind in ["person", "state", "organisation"] {
+        out.entities.insert(kind.into(), Counts::default());
+    }
+    for kind in ["sanctions", "meets", "claims"] {
+        out.relations.insert(kind.into(), Counts::default());
+    }
+    let gold_names: Vec<BTreeSet<String>> = fixture
+        .entities
+        .iter()
+        .map(|e| {
+            e.aliases
+                .iter()
+                .chain(std::iter::once(&e.name))
+                .map(|a| normalise_name(a))
+                .collect()
+        })
+        .collect();
+
+    // Which gold entities each predicted node names (type and a name agree).
+    let mut node_gold: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut hit = vec![false; fixture.entities.len()];
+    for node in graph.nodes.values().filter(|n| n.kind != "claim") {
+        let names: BTreeSet<String> = node
+            .aliases
+            .iter()
+            .chain(std::iter::once(&node.label))
+            .map(|a| normalise_name(a))
+            .collect();
+        let matches: Vec<usize> = fixture
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.kind == node.kind && !gold_names[*i].is_disjoint(&names))
+            .map(|(i, _)| i)
+            .collect();
+        node_gold.insert(node.id.as_str(), matches.clone());
+        let required: Vec<usize> = matches
+            .iter()
+            .copied()
+            .filter(|&i| !fixture.entities[i].optional)
+            .collect();
+        if required.is_empty() && !matches.is_empty() {
+            continue; // matches only optional gold: neutral
+        }
+        let c = out.entities.entry(node.kind.clone()).or_default();
+        c.predicted += 1;
+        if let Some(&i) = required.iter().find(|&&i| !hit[i]) {
+            hit[i] = true;
+            c.tp += 1;
+        }
+    }
+    for e in fixture.entities.iter().filter(|e| !e.optional) {
+        out.entities.entry(e.kind.clone()).or_default().gold += 1;
+    }
+
+    // Relations: endpoints compared through the gold entities each node names.
+    let gold_index: BTreeMap<&str, usize> = fixture
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let names_any = |node: &str, ids: &OneOrMany| -> bool {
+        node_gold.get(node).is_some_and(|gs| {
+            ids.ids()
+                .iter()
+                .filter_map(|id| gold_index.get(id))
+                .any(|g| gs.contains(g))
+        })
+    };
+    let mut rel_hit = vec![false; fixture.relations.len()];
+    for edge in graph.edges.values() {
+        let candidates: Vec<usize> = fixture
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == edge.relation)
+            .filter(|(_, r)| match edge.relation.as_str() {
+                "claims" => {
+                    let value = graph.nodes.get(&edge.target).and_then(|n| n.value);
+                    names_any(&edge.source, &r.source)
+                        && value.is_some()
+                        && r.figure
+                            .is_some_and(|f| (f - value.unwrap_or(f64::NAN)).abs() < 1e-6)
+                }
+                "meets" => r.target.as_ref().is_some_and(|t| {
+                    (names_any(&edge.source, &r.source) && names_any(&edge.target, t))
+                        || (names_any(&edge.target, &r.source) && names_any(&edge.source, t))
+                }),
+                _ => r.target.as_ref().is_some_and(|t| {
+                    names_any(&edge.source, &r.source) && names_any(&edge.target, t)
+                }),
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let required: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| !fixture.relations[i].optional)
+            .collect();
+        if required.is_empty() && !candidates.is_empty() {
+            continue;
+        }
+        let c = out.relations.entry(edge.relation.clone()).or_default();
+        c.predicted += 1;
+        if let Some(&i) = required.iter().find(|&&i| !rel_hit[i]) {
+            rel_hit[i] = true;
+            c.tp += 1;
+        }
+    }
+    for r in fixture.relations.iter().filter(|r| !r.optional) {
+        out.relations.entry(r.kind.clone()).or_default().gold += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, Evidence};
+    use crate::resolve::{Entity, EntityType, Resolved};
+    use crate::text::Span;
+
+    fn fixture() -> Fixture {
+        serde_json::from_str(
+            r#"{"id": "t", "text_file": "t.txt",
+            "entities": [
+              {"id": "putin", "type": "person", "name": "Vladimir Putin", "aliases": ["Vladimir Putin", "Putin"]},
+              {"id": "uk", "type": "state", "name": "United Kingdom", "aliases": ["UK", "Britain"]},
+              {"id": "eu", "type": "organisation", "name": "European Union", "aliases": ["EU"]},
+              {"id": "fb", "type": "organisation", "name": "Facebook", "aliases": ["Facebook"], "optional": true}
+            ],
+            "relations": [
+              {"type": "sanctions", "source": ["uk"], "target": "putin"},
+              {"type": "meets", "source": "putin", "target": ["eu"]},
+              {"type": "claims", "source": "putin", "figure": 137}
+            ]}"#,
+        )
+        .unwrap()
+    }
+
+    fn entity(id: &str, name: &str, kind: EntityType, aliases: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            mentions: vec![Span::new(0, 1)],
+            country: None,
+        }
+    }
+
+    fn edge(source: &str, target: &str, relation: &str) -> Edge {
+        Edge {
+            source: source.into(),
+            target: target.into(),
+            relation: relation.into(),
+            modality: "asserted".into(),
+            evidence: vec![Evidence {
+                doc: "t".into(),
+                start: 0,
+                end: 1,
+                sentence: String::new(),
+                rule: "test".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn duplicates_count_one_hit_and_one_false_positive() {
+        let mut graph = Graph::default();
+        let resolved = Resolved {
+            entities: vec![
+                entity(
+                    "person:vladimir-putin",
+                    "Vladimir Putin",
+                    EntityType::Person,
+                    &["Vladimir Putin"],
+                ),
+                entity("person:putin", "Putin", EntityType::Person, &["Putin"]),
+                entity(
+                    "state:GB",
+                    "United Kingdom",
+                    EntityType::State,
+                    &["Britain"],
+                ),
+                entity(
+                    "organisation:facebook",
+                    "Facebook",
+                    EntityType::Organisation,
+                    &["facebook"],
+                ),
+                entity("organisation:eu", "EU", EntityType::State, &["EU"]),
+            ],
+            mention_entity: vec![],
+        };
+        graph.add_entities("t", &resolved);
+        let counts = score(&fixture(), &graph);
+        assert_eq!(
+            counts.entities["person"],
+            Counts {
+                tp: 1,
+                predicted: 2,
+                gold: 1
+            }
+        );
+        assert_eq!(
+            counts.entities["state"],
+            Counts {
+                tp: 1,
+                predicted: 2,
+                gold: 1
+            }
+        );
+        // Facebook matches optional gold: neutral. The EU typed as a state is a miss.
+        assert_eq!(
+            counts.entities["organisation"],
+            Counts {
+                tp: 0,
+                predicted: 0,
+                gold: 1
+            }
+        );
+    }
+
+    #[test]
+    fn relations_match_through_entities_meets_is_undirected_claims_by_value() {
+        let mut graph = Graph::default();
+        let resolved = Resolved {
+            entities: vec![
+                entity("person:putin", "Putin", EntityType::Person, &["Putin"]),
+                entity("state:GB", "United Kingdom", EntityType::State, &["UK"]),
+                entity(
+                    "organisation:eu",
+                    "European Union",
+                    EntityType::Organisation,
+                    &["EU"],
+                ),
+            ],
+            mention_entity: vec![],
+        };
+        graph.add_entities("t", &resolved);
+        let mut claim = graph.nodes["person:putin"].clone();
+        claim.id = "claim:1".into();
+        claim.kind = "claim".into();
+        claim.value = Some(137.0);
+        graph.add_node(claim);
+        graph.add_edge(edge("state:GB", "person:putin", "sanctions"));
+        graph.add_edge(edge("person:putin", "state:GB", "sanctions"));
+        graph.add_edge(edge("organisation:eu", "person:putin", "meets"));
+        graph.add_edge(edge("person:putin", "claim:1", "claims"));
+        let counts = score(&fixture(), &graph);
+        assert_eq!(
+            counts.relations["sanctions"],
+            Counts {
+                tp: 1,
+                predicted: 2,
+                gold: 1
+            }
+        );
+        assert_eq!(
+            counts.relations["meets"],
+            Counts {
+                tp: 1,
+                predicted: 1,
+                gold: 1
+            }
+        );
+        assert_eq!(
+            counts.relations["claims"],
+            Counts {
+                tp: 1,
+                predicted: 1,
+                gold: 1
+            }
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! newsgraph: news text to a graph of people, states and organisations.
+//!
+//! Data flows one way through one module per stage (see docs/ARCHITECTURE.md):
+//!
+//! - [`input`]: files and directories to [`input::Document`]s, with per-document failures.
+//! - [`text`]: sentence boundaries and model-sized chunks, as byte spans.
+//! - [`ner`]: the ONNX token classifier; chunks to [`ner::Mention`]s.
+//! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`).
+//! - [`graph`]: nodes and edges with provenance, merged deterministically.
+//! - [`pipeline`]: the stages wired together for the CLI and library users.
+//! - [`eval`]: CoNLL scoring and fixture scoring.
+
+pub mod eval;
+pub mod graph;
+pub mod input;
+pub mod ner;
+pub mod pipeline;
+pub mod resolve;
+pub mod text;

@@ -1,0 +1,388 @@
+//! Label decoding: label sets (IOB1, IOB2, BIOES), subword aggregation, entity spans.
+
+use serde::Serialize;
+
+use crate::text::Span;
+
+/// How the labels of a word's subword tokens become one label for the word,
+/// as the Hugging Face pipeline's `aggregation_strategy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregation {
+    /// The first subword's label.
+    #[default]
+    First,
+    /// Probabilities averaged over the word's subwords.
+    Average,
+    /// The subword with the most confident label.
+    Max,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Prefix {
+    Outside,
+    Begin,
+    Inside,
+    End,
+    Single,
+}
+
+/// A model's label set, parsed from config.json's `id2label`.
+#[derive(Clone, Debug)]
+pub struct LabelSet {
+    prefixes: Vec<Prefix>,
+    kinds: Vec<String>,
+    bioes: bool,
+}
+
+impl LabelSet {
+    /// Parses labels such as `O`, `B-PER`, `I-ORG`, `E-LOC`, `S-MISC` (also `L-`/`U-`).
+    pub fn parse(labels: &[String]) -> Result<Self, String> {
+        let mut prefixes = Vec::with_capacity(labels.len());
+        let mut kinds = Vec::with_capacity(labels.len());
+        for label in labels {
+            if label == "O" {
+                prefixes.push(Prefix::Outside);
+                kinds.push(String::new());
+                continue;
+            }
+            let (prefix, kind) = label
+                .split_once(['-', '_'])
+                .ok_or_else(|| format!("label {label:?} is neither O nor PREFIX-TYPE"))?;
+            let prefix = match prefix {
+                "B" => Prefix::Begin,
+                "I" => Prefix::Inside,
+                "E" | "L" => Prefix::End,
+                "S" | "U" => Prefix::Single,
+                _ => return Err(format!("label {label:?} has an unknown prefix {prefix:?}")),
+            };
+            prefixes.push(prefix);
+            kinds.push(kind.to_string());
+        }
+        let bioes = prefixes
+            .iter()
+            .any(|p| matches!(p, Prefix::End | Prefix::Single));
+        Ok(Self {
+            prefixes,
+            kinds,
+            bioes,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.prefixes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.prefixes.is_empty()
+    }
+
+    /// "BIOES" or "IOB" (IOB1 and IOB2 decode alike, with conlleval's rules).
+    pub fn scheme(&self) -> &'static str {
+        if self.bioes {
+            "BIOES"
+        } else {
+            "IOB"
+        }
+    }
+
+    /// Entity types, sorted.
+    pub fn entity_types(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|k| !k.is_empty())
+            .cloned()
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+}
+
+/// One token of a document: its byte span and whether it starts a word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenSpan {
+    pub span: Span,
+    pub word_start: bool,
+}
+
+/// A decoded entity: byte span into the document, type and confidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawMention {
+    pub span: Span,
+    pub label: String,
+    pub score: f32,
+}
+
+/// Decodes per-token label probabilities (`probs[t * labels + l]`) of one
+/// document into entity mentions.
+pub fn decode(
+    text: &str,
+    tokens: &[TokenSpan],
+    probs: &[f32],
+    labels: &LabelSet,
+    aggregation: Aggregation,
+) -> Vec<RawMention> {
+    let n = labels.len();
+    debug_assert_eq!(probs.len(), tokens.len() * n);
+    let mut words: Vec<(Span, usize, f32)> = Vec::new();
+    let mut t = 0;
+    while t < tokens.len() {
+        let mut end = t + 1;
+        while end < tokens.len() && !tokens[end].word_start {
+            end += 1;
+        }
+        let (label, score) = word_label(&probs[t * n..end * n], n, aggregation);
+        words.push((
+            Span::new(tokens[t].span.start, tokens[end - 1].span.end),
+            label,
+            score,
+        ));
+        t = end;
+    }
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize, f32, usize)> = None; // first word, last word, score sum, kind label
+    let flush = |current: &mut Option<(usize, usize, f32, usize)>, out: &mut Vec<RawMention>| {
+        if let Some((first, last, sum, label)) = current.take() {
+            let span = Span::new(words[first].0.start, words[last].0.end);
+            if let Some(span) = trim_span(text, span) {
+                out.push(RawMention {
+                    span,
+                    label: labels.kinds[label].clone(),
+                    score: sum / (last - first + 1) as f32,
+                });
+            }
+        }
+    };
+    for (i, &(_, label, score)) in words.iter().enumerate() {
+        let prefix = labels.prefixes[label];
+        let same_kind = current
+            .as_ref()
+            .is_some_and(|c| labels.kinds[c.3] == labels.kinds[label]);
+        match prefix {
+            Prefix::Outside => flush(&mut current, &mut out),
+            Prefix::Begin | Prefix::Single => {
+                flush(&mut current, &mut out);
+                current = Some((i, i, score, label));
+                if prefix == Prefix::Single {
+                    flush(&mut current, &mut out);
+                }
+            }
+            Prefix::Inside | Prefix::End => {
+                if same_kind {
+                    let c = current.as_mut().expect("same_kind implies an open entity");
+                    c.1 = i;
+                    c.2 += score;
+                } else {
+                    flush(&mut current, &mut out);
+                    current = Some((i, i, score, label));
+                }
+                if prefix == Prefix::End && labels.bioes {
+                    flush(&mut current, &mut out);
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+fn word_label(probs: &[f32], n: usize, aggregation: Aggregation) -> (usize, f32) {
+    match aggregation {
+        Aggregation::First => argmax(&probs[..n]),
+        Aggregation::Average => {
+            let tokens = probs.len() / n;
+            let mean: Vec<f32> = (0..n)
+                .map(|l| (0..tokens).map(|t| probs[t * n + l]).sum::<f32>() / tokens as f32)
+                .collect();
+            argmax(&mean)
+        }
+        Aggregation::Max => probs
+            .chunks_exact(n)
+            .map(argmax)
+            .fold(
+                (0, f32::MIN),
+                |best, cur| if cur.1 > best.1 { cur } else { best },
+            ),
+    }
+}
+
+fn argmax(row: &[f32]) -> (usize, f32) {
+    row.iter().copied().enumerate().fold(
+        (0, f32::MIN),
+        |best, (i, p)| if p > best.1 { (i, p) } else { best },
+    )
+}
+
+/// Words are whitespace-delimited, so a mention can carry punctuation and a
+/// possessive that the model labels as part of the word ("(LCBO)", "Russia's,").
+fn trim_span(text: &str, span: Span) -> Option<Span> {
+    const LEADING: &[char] = &[
+        '"', '\'', '(', '[', '{', '“', '‘', '«', '‹', '-', '—', '–', '*', '#', '@',
+    ];
+    const TRAILING: &[char] = &[
+        '"', '\'', ')', ']', '}', '”', '’', '»', '›', ',', ';', ':', '!', '?', '-', '—', '–', '*',
+    ];
+    let mut s = &text[span.start..span.end];
+    loop {
+        let before = s.len();
+        s = s.trim_start_matches(LEADING).trim_end_matches(TRAILING);
+        for possessive in ["'s", "’s", "'S", "’S"] {
+            if let Some(stripped) = s.strip_suffix(possessive) {
+                s = stripped;
+            }
+        }
+        if s.ends_with('.') && s[..s.len() - 1].find('.').is_none() {
+            s = &s[..s.len() - 1];
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    let s = s.trim();
+    if s.chars().any(|c| c.is_alphanumeric()) {
+        // `s` is a slice of `text`, so its position is the pointer difference.
+        let start = s.as_ptr() as usize - text.as_ptr() as usize;
+        Some(Span::new(start, start + s.len()))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(names: &[&str]) -> LabelSet {
+        LabelSet::parse(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    /// Tokens at whitespace-separated words of `text`; `pieces` splits words into subwords.
+    fn tokens(text: &str, pieces: &[&str]) -> Vec<TokenSpan> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        let mut prev_end = 0;
+        for piece in pieces {
+            let start = pos + text[pos..].find(piece).unwrap();
+            let word_start = out.is_empty() || text[prev_end..start].contains(char::is_whitespace);
+            out.push(TokenSpan {
+                span: Span::new(start, start + piece.len()),
+                word_start,
+            });
+            pos = start + piece.len();
+            prev_end = pos;
+        }
+        out
+    }
+
+    fn one_hot(ids: &[usize], n: usize) -> Vec<f32> {
+        ids.iter()
+            .flat_map(|&i| (0..n).map(move |l| if l == i { 0.9 } else { 0.1 / (n - 1) as f32 }))
+            .collect()
+    }
+
+    fn texts(text: &str, mentions: &[RawMention]) -> Vec<(String, String)> {
+        mentions
+            .iter()
+            .map(|m| (text[m.span.start..m.span.end].to_string(), m.label.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn iob2_spans_and_first_subword() {
+        let set = labels(&["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]);
+        let text = "Vladimir Putin visited New York.";
+        let toks = tokens(
+            text,
+            &["Vlad", "imir", "Putin", "visited", "New", "York", "."],
+        );
+        // "imir" says O, but aggregation "first" follows "Vlad".
+        let probs = one_hot(&[1, 0, 2, 0, 3, 4, 4], 5);
+        let m = decode(text, &toks, &probs, &set, Aggregation::First);
+        assert_eq!(
+            texts(text, &m),
+            vec![
+                ("Vladimir Putin".into(), "PER".into()),
+                ("New York".into(), "LOC".into())
+            ]
+        );
+        assert_eq!(m[0].span, Span::new(0, 14));
+    }
+
+    #[test]
+    fn iob1_inside_after_outside_starts_an_entity_and_b_splits() {
+        let set = labels(&["O", "I-PER", "B-PER", "I-LOC"]);
+        let text = "met Biden Putin in Kyiv";
+        let toks = tokens(text, &["met", "Biden", "Putin", "in", "Kyiv"]);
+        let probs = one_hot(&[0, 1, 2, 0, 3], 4);
+        let m = decode(text, &toks, &probs, &set, Aggregation::First);
+        assert_eq!(
+            texts(text, &m),
+            vec![
+                ("Biden".into(), "PER".into()),
+                ("Putin".into(), "PER".into()),
+                ("Kyiv".into(), "LOC".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn bioes_spans() {
+        let set = labels(&["O", "B-ORG", "I-ORG", "E-ORG", "S-LOC"]);
+        let text = "the European Central Bank in Frankfurt";
+        let toks = tokens(
+            text,
+            &["the", "European", "Central", "Bank", "in", "Frankfurt"],
+        );
+        let probs = one_hot(&[0, 1, 2, 3, 0, 4], 5);
+        let m = decode(text, &toks, &probs, &set, Aggregation::First);
+        assert_eq!(
+            texts(text, &m),
+            vec![
+                ("European Central Bank".into(), "ORG".into()),
+                ("Frankfurt".into(), "LOC".into())
+            ]
+        );
+        assert_eq!(set.scheme(), "BIOES");
+    }
+
+    #[test]
+    fn average_and_max_aggregation() {
+        let set = labels(&["O", "B-PER"]);
+        let text = "Zelenskyy";
+        let toks = tokens(text, &["Zel", "ens", "kyy"]);
+        // First subword says O weakly, the others say PER.
+        let probs = vec![0.6, 0.4, 0.1, 0.9, 0.2, 0.8];
+        assert!(decode(text, &toks, &probs, &set, Aggregation::First).is_empty());
+        let avg = decode(text, &toks, &probs, &set, Aggregation::Average);
+        assert_eq!(avg.len(), 1);
+        assert!((avg[0].score - 0.7).abs() < 1e-5);
+        let max = decode(text, &toks, &probs, &set, Aggregation::Max);
+        assert!((max[0].score - 0.9).abs() < 1e-5);
+    }
+
+    #[test]
+    fn punctuation_and_possessives_are_trimmed() {
+        let set = labels(&["O", "B-LOC", "B-ORG", "I-ORG"]);
+        let text = "“Russia’s” forces, (LCBO), U.S. Inc.";
+        let toks = tokens(text, &["“Russia’s”", "forces,", "(LCBO),", "U.S.", "Inc."]);
+        let probs = one_hot(&[1, 0, 2, 1, 2], 4);
+        let m = decode(text, &toks, &probs, &set, Aggregation::First);
+        assert_eq!(
+            texts(text, &m),
+            vec![
+                ("Russia".into(), "LOC".into()),
+                ("LCBO".into(), "ORG".into()),
+                ("U.S.".into(), "LOC".into()),
+                ("Inc".into(), "ORG".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_prefix_is_an_error() {
+        let err = LabelSet::parse(&["O".into(), "X-PER".into()]).unwrap_err();
+        assert!(err.contains("X-PER"));
+    }
+}

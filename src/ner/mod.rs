@@ -1,0 +1,213 @@
+//! Named-entity recognition: tokenise, chunk, batch, run the encoder, decode mentions.
+
+pub mod case;
+pub mod decode;
+pub mod model;
+pub mod runtime;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::text::{self, ChunkPlan, Span};
+pub use decode::{Aggregation, LabelSet, TokenSpan};
+pub use model::{LoadOptions, Model, SessionLayout};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NerError {
+    #[error("{0}")]
+    Runtime(String),
+    #[error("{0}")]
+    Model(String),
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+    #[error("ONNX Runtime: {0}")]
+    Ort(#[from] ort::Error),
+}
+
+/// An entity mention the model found: byte span into the document, type, confidence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mention {
+    pub span: Span,
+    pub label: String,
+    pub score: f32,
+}
+
+/// Settings of the inference path.
+#[derive(Clone, Debug)]
+pub struct NerOptions {
+    pub aggregation: Aggregation,
+    /// Chunks per ONNX run.
+    pub batch_size: usize,
+    /// Window in tokens, special tokens included (defaults to the model's).
+    pub max_tokens: Option<usize>,
+    /// Tokens shared by neighbouring windows of a sentence longer than the window.
+    pub overlap: usize,
+}
+
+impl Default for NerOptions {
+    fn default() -> Self {
+        Self {
+            aggregation: Aggregation::First,
+            batch_size: 32,
+            max_tokens: None,
+            overlap: 32,
+        }
+    }
+}
+
+/// A document cut into model tokens and chunks.
+struct Prepared {
+    tokens: Vec<TokenSpan>,
+    ids: Vec<i64>,
+    case: Vec<i64>,
+    chunks: Vec<ChunkPlan>,
+}
+
+/// Counters from one `recognise` call, for throughput reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NerStats {
+    pub documents: usize,
+    pub chunks: usize,
+    /// Tokens fed to the model, special tokens included, padding excluded.
+    pub tokens: usize,
+}
+
+/// The NER stage: a model plus the chunking and decoding settings.
+pub struct Ner {
+    pub model: Model,
+    pub options: NerOptions,
+}
+
+impl Ner {
+    pub fn new(model: Model, options: NerOptions) -> Self {
+        Self { model, options }
+    }
+
+    fn max_tokens(&self) -> usize {
+        self.options.max_tokens.unwrap_or(self.model.max_tokens)
+    }
+
+    /// Mentions of each text, in text order. Deterministic whatever the
+    /// thread count: batches are formed before any parallel work.
+    pub fn recognise(&self, texts: &[&str]) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        let prepared: Vec<Prepared> = texts
+            .par_iter()
+            .map(|t| self.prepare(t))
+            .collect::<Result<_, _>>()?;
+        let mut work: Vec<(usize, usize)> = prepared
+            .iter()
+            .enumerate()
+            .flat_map(|(d, p)| (0..p.chunks.len()).map(move |c| (d, c)))
+            .collect();
+        work.sort_by_key(|&(d, c)| (prepared[d].chunks[c].tokens.len(), d, c));
+        let frame = self.model.prefix_ids.len() + self.model.suffix_ids.len();
+        let stats = NerStats {
+            documents: texts.len(),
+            chunks: work.len(),
+            tokens: work
+                .iter()
+                .map(|&(d, c)| prepared[d].chunks[c].tokens.len() + frame)
+                .sum(),
+        };
+        let batches: Vec<&[(usize, usize)]> = work.chunks(self.options.batch_size.max(1)).collect();
+        let results: Vec<Vec<Vec<f32>>> = batches
+            .par_iter()
+            .map(|batch| {
+                let rows: Vec<(&[i64], &[i64])> = batch
+                    .iter()
+                    .map(|&(d, c)| {
+                        let p = &prepared[d];
+                        let r = p.chunks[c].tokens.clone();
+                        (&p.ids[r.clone()], &p.case[r])
+                    })
+                    .collect();
+                self.model.run(&rows)
+            })
+            .collect::<Result<_, _>>()?;
+
+        let n = self.model.labels.len();
+        let mut probs: Vec<Vec<f32>> = prepared
+            .iter()
+            .map(|p| vec![0.0; p.tokens.len() * n])
+            .collect();
+        for (batch, result) in batches.iter().zip(results) {
+            for (&(d, c), chunk_probs) in batch.iter().zip(result) {
+                let plan = &prepared[d].chunks[c];
+                let from = (plan.owned.start - plan.tokens.start) * n;
+                let to = (plan.owned.end - plan.tokens.start) * n;
+                probs[d][plan.owned.start * n..plan.owned.end * n]
+                    .copy_from_slice(&chunk_probs[from..to]);
+            }
+        }
+        let mentions = texts
+            .par_iter()
+            .zip(prepared.par_iter())
+            .zip(probs.par_iter())
+            .map(|((text, p), probs)| {
+                decode::decode(
+                    text,
+                    &p.tokens,
+                    probs,
+                    &self.model.labels,
+                    self.options.aggregation,
+                )
+                .into_iter()
+                .map(|m| Mention {
+                    span: m.span,
+                    label: m.label,
+                    score: m.score,
+                })
+                .collect()
+            })
+            .collect();
+        Ok((mentions, stats))
+    }
+
+    fn prepare(&self, text: &str) -> Result<Prepared, NerError> {
+        let mut tokens = Vec::new();
+        let mut ids = Vec::new();
+        let mut case = Vec::new();
+        let mut sentence_ranges = Vec::new();
+        for sentence in text::sentences(text) {
+            let piece = &text[sentence.start..sentence.end];
+            let encoding = self
+                .model
+                .tokenizer
+                .encode(piece, false)
+                .map_err(|e| NerError::Tokenizer(e.to_string()))?;
+            let first = tokens.len();
+            let mut prev_end: Option<usize> = None;
+            for (&id, &(s, e)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
+                let span = Span::new(sentence.start + s, sentence.start + e);
+                // A token after whitespace starts a word; byte-level BPE may fold
+                // the space into the token itself (" word").
+                let word_start = match prev_end {
+                    None => true,
+                    Some(p) => {
+                        (p < span.start && text[p..span.start].contains(char::is_whitespace))
+                            || (p <= span.start
+                                && text[span.start..span.end].starts_with(char::is_whitespace))
+                    }
+                };
+                prev_end = Some(span.end);
+                tokens.push(TokenSpan { span, word_start });
+                ids.push(id as i64);
+                case.push(if self.model.takes_case_ids() {
+                    case::case_class(text[span.start..span.end].trim())
+                } else {
+                    0
+                });
+            }
+            sentence_ranges.push(first..tokens.len());
+        }
+        let budget = self.model.chunk_budget(self.max_tokens()).max(1);
+        let overlap = self.options.overlap.min(budget / 2);
+        let chunks = text::pack(&sentence_ranges, budget, overlap);
+        Ok(Prepared {
+            tokens,
+            ids,
+            case,
+            chunks,
+        })
+    }
+}
