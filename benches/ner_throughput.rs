@@ -1,1 +1,66 @@
-fn main() {}
+//! NER throughput (non-pad tokens/s) of the shipped model on a fixed batch of news text,
+//! for both session layouts: one single-threaded session per worker, or one shared session.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsgraph::ner::{LoadOptions, Model, Ner, NerOptions, SessionLayout};
+
+/// The NBC live blog from ../shared when present, else the repo's own examples.
+fn news_texts() -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/fixtures/news");
+    let dir = if shared.is_dir() {
+        shared
+    } else {
+        root.join("examples")
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("bench text directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let text: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("readable text"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Split the paragraphs into documents so that the batch holds many chunks.
+    text.split("\n\n")
+        .flat_map(|p| p.lines())
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let texts = news_texts();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let dir = newsgraph::pipeline::default_model_dir();
+    let threads = rayon::current_num_threads();
+    let mut group = c.benchmark_group("ner");
+    group.sample_size(10);
+    for layout in [SessionLayout::PerWorker, SessionLayout::Shared] {
+        let model = Model::load(
+            &dir,
+            &LoadOptions {
+                onnx_file: None,
+                layout,
+                threads,
+            },
+        )
+        .expect("the shipped model loads (run scripts/setup.sh first)");
+        let ner = Ner::new(model, NerOptions::default());
+        let (_, stats) = ner.recognise(&refs).expect("inference runs");
+        group.throughput(Throughput::Elements(stats.tokens as u64));
+        group.bench_function(
+            format!("{layout:?}/{threads}threads/{}tokens", stats.tokens),
+            |b| b.iter(|| ner.recognise(&refs).expect("inference runs")),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

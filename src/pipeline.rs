@@ -15,8 +15,12 @@ use crate::text::CharOffsets;
 /// The name of the model shipped in `models/`.
 pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
 
-/// The shipped model's directory: beside the executable's checkout, then the crate's.
+/// The model used without `--model`: `$NEWSGRAPH_MODEL` if set, else the
+/// shipped model beside the executable's checkout, else the crate's.
 pub fn default_model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("NEWSGRAPH_MODEL") {
+        return PathBuf::from(dir);
+    }
     let mut candidates = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         for ancestor in exe.ancestors().skip(1).take(4) {

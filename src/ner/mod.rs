@@ -177,17 +177,27 @@ impl Ner {
                 .map_err(|e| NerError::Tokenizer(e.to_string()))?;
             let first = tokens.len();
             let mut prev_end: Option<usize> = None;
+            let mut word_has_alnum = false;
             for (&id, &(s, e)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
                 let span = Span::new(sentence.start + s, sentence.start + e);
-                // A token after whitespace starts a word; byte-level BPE may fold
-                // the space into the token itself (" word").
+                let piece = &text[span.start..span.end];
+                let has_alnum = piece.chars().any(char::is_alphanumeric);
+                // A token after whitespace starts a word (byte-level BPE may fold the
+                // space into the token itself); so does the first alphanumeric token
+                // after leading punctuation ("“European", "(LCBO)"), as the model was
+                // trained on words split that way.
                 let word_start = match prev_end {
                     None => true,
                     Some(p) => {
                         (p < span.start && text[p..span.start].contains(char::is_whitespace))
-                            || (p <= span.start
-                                && text[span.start..span.end].starts_with(char::is_whitespace))
+                            || (p <= span.start && piece.starts_with(char::is_whitespace))
+                            || (has_alnum && !word_has_alnum)
                     }
+                };
+                word_has_alnum = if word_start {
+                    has_alnum
+                } else {
+                    word_has_alnum || has_alnum
                 };
                 prev_end = Some(span.end);
                 tokens.push(TokenSpan { span, word_start });
