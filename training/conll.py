@@ -6,6 +6,8 @@ evaluation and the Rust inference path build model inputs the same way.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 
 LABELS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
@@ -240,3 +242,111 @@ def _prf(tp: int, npred: int, ngold: int) -> dict:
     r = 100.0 * tp / ngold if ngold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "predicted": npred, "gold": ngold}
+
+
+def _abbreviations() -> set[str]:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "abbreviations.txt")
+    with open(path, encoding="utf-8") as f:
+        return {l.strip() for l in f if l.strip() and not l.startswith("#")}
+
+
+_ABBREVIATIONS = None
+
+
+def split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans inside one line: the rules of src/text.rs::split_line."""
+    global _ABBREVIATIONS
+    if _ABBREVIATIONS is None:
+        _ABBREVIATIONS = _abbreviations()
+    out = []
+    start = 0
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if c in ".!?…":
+            j = i + 1
+            while j < n and line[j] in "\"'”’)]":
+                j += 1
+            spaced = j < n and line[j].isspace()
+            k = j
+            while k < n and line[k].isspace():
+                k += 1
+            nxt = line[k] if k < n else None
+            starts = nxt is not None and (nxt.isupper() or nxt.isnumeric() or nxt in "\"“‘'(")
+            if spaced and starts and not (c == "." and _ends_abbreviation(line[:i])):
+                _push(line, start, j, out)
+                start = j
+            i = max(j, i + 1)
+            continue
+        i += 1
+    _push(line, start, n, out)
+    return out
+
+
+def _ends_abbreviation(before: str) -> bool:
+    word = re.split(r"[\s(\"“]", before)[-1]
+    if not word:
+        return False
+    single_initial = len(word) == 1 and word.isupper()
+    return single_initial or "." in word or word in _ABBREVIATIONS
+
+
+def _push(line, s, e, out):
+    piece = line[s:e]
+    stripped = piece.strip()
+    if stripped:
+        s2 = s + (len(piece) - len(piece.lstrip()))
+        out.append((s2, s2 + len(stripped)))
+
+
+def document_text(doc: Document):
+    """The text `newsgraph eval conll` builds: words joined by spaces, sentences by newlines.
+    Returns the text, each word's span and (sentence index) per word."""
+    parts, spans, index = [], [], []
+    pos = 0
+    for s, sent in enumerate(doc.sentences):
+        text, word_spans = sentence_text(sent)
+        parts.append(text)
+        spans.extend((a + pos, b + pos) for a, b in word_spans)
+        index.extend(s for _ in sent.words)
+        pos += len(text) + 1
+    return "\n".join(parts), spans, index
+
+
+def newsgraph_windows(docs: list[Document], tokenizer, max_tokens: int) -> list[Window]:
+    """Windows exactly as newsgraph's chunker builds them: the document text split into
+    sentences by src/text.rs's rules (lines, then sentence punctuation), whole sentences
+    packed greedily into max_tokens (special tokens included)."""
+    budget = max_tokens - 2
+    windows = []
+    for d, doc in enumerate(docs):
+        text, spans, index = document_text(doc)
+        tags = [t for sent in doc.sentences for t in sent.tags]
+        units = []
+        pos = 0
+        for line in text.split("\n"):
+            for a, b in split_line(line):
+                units.append((pos + a, pos + b, count_tokens(tokenizer, line[a:b])))
+            pos += len(line) + 1
+        groups, current, used = [], [], 0
+        for unit in units:
+            if current and used + unit[2] > budget:
+                groups.append(current)
+                current, used = [], 0
+            current.append(unit)
+            used += unit[2]
+        if current:
+            groups.append(current)
+        for group in groups:
+            start, end = group[0][0], group[-1][1]
+            words = [i for i, (a, b) in enumerate(spans) if a >= start and b <= end]
+            windows.append(
+                Window(
+                    text[start:end],
+                    [(spans[i][0] - start, spans[i][1] - start) for i in words],
+                    [tags[i] for i in words],
+                    [(d, index[i]) for i in words],
+                )
+            )
+    return windows

@@ -15,7 +15,7 @@ import numpy as np
 import onnxruntime as ort
 from transformers import PreTrainedTokenizerFast
 
-from conll import LABELS, case_class, document_windows, read_conll, score
+from conll import LABELS, case_class, document_windows, newsgraph_windows, read_conll, score
 
 
 def main():
@@ -26,6 +26,8 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=128)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--packing", choices=["newsgraph", "conll"], default="newsgraph",
+                    help="newsgraph: sentences split and packed as the Rust chunker does; conll: the file's sentences, as in training")
     ap.add_argument("--json")
     args = ap.parse_args()
 
@@ -38,7 +40,8 @@ def main():
     pad_id = tokenizer.convert_tokens_to_ids("[PAD]")
 
     docs = read_conll(args.conll)
-    windows = document_windows(docs, tokenizer, args.max_tokens)
+    pack = newsgraph_windows if args.packing == "newsgraph" else document_windows
+    windows = pack(docs, tokenizer, args.max_tokens)
     encoded = []
     for w in windows:
         enc = tokenizer(w.text, add_special_tokens=False, return_offsets_mapping=True)
@@ -48,6 +51,7 @@ def main():
         encoded.append((ids, offs))
     order = sorted(range(len(windows)), key=lambda i: len(encoded[i][0]))
     pred_words = {}
+    window_tags = [None] * len(windows)
     tokens = 0
     started = time.time()
     for b in range(0, len(order), args.batch):
@@ -83,9 +87,12 @@ def main():
             for ws, _we in w.word_spans:
                 t = starts.get(ws)
                 tags.append(LABELS[best[t + 1]] if t is not None else "O")
-            for (d, s), tag in zip(w.sentence_index, tags):
-                pred_words.setdefault((d, s), []).append(tag)
+            window_tags[i] = tags
     seconds = time.time() - started
+    # Windows come in document order; a sentence split across two windows keeps its word order.
+    for w, tags in zip(windows, window_tags):
+        for (d, s), tag in zip(w.sentence_index, tags):
+            pred_words.setdefault((d, s), []).append(tag)
     gold, pred = [], []
     for d, doc in enumerate(docs):
         for s, sent in enumerate(doc.sentences):

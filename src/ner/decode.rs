@@ -145,8 +145,7 @@ pub fn decode(
     let mut current: Option<(usize, usize, f32, usize)> = None; // first word, last word, score sum, kind label
     let flush = |current: &mut Option<(usize, usize, f32, usize)>, out: &mut Vec<RawMention>| {
         if let Some((first, last, sum, label)) = current.take() {
-            let span = Span::new(words[first].0.start, words[last].0.end);
-            if let Some(span) = trim_span(text, span) {
+            if let Some(span) = trim_span(text, words[first].0, words[last].0) {
                 out.push(RawMention {
                     span,
                     label: labels.kinds[label].clone(),
@@ -215,39 +214,50 @@ fn argmax(row: &[f32]) -> (usize, f32) {
     )
 }
 
-/// Words are whitespace-delimited, so a mention can carry punctuation and a
-/// possessive that the model labels as part of the word ("(LCBO)", "Russia's,").
-fn trim_span(text: &str, span: Span) -> Option<Span> {
+/// Words are whitespace-delimited, so a mention's first and last words can
+/// carry punctuation and a possessive that the model labels with the word
+/// ("LCBO),", "Russia's"). Only such glued characters are trimmed: a word
+/// that is all punctuation ("Lord 's", "Proleter ( Z )") stays whole.
+fn trim_span(text: &str, first_word: Span, last_word: Span) -> Option<Span> {
     const LEADING: &[char] = &[
         '"', '\'', '(', '[', '{', '“', '‘', '«', '‹', '-', '—', '–', '*', '#', '@',
     ];
     const TRAILING: &[char] = &[
         '"', '\'', ')', ']', '}', '”', '’', '»', '›', ',', ';', ':', '!', '?', '-', '—', '–', '*',
     ];
-    let mut s = &text[span.start..span.end];
+    let first = &text[first_word.start..first_word.end];
+    let lead = first.len() - first.trim_start_matches(LEADING).len();
+    let start = if lead < first.len() {
+        first_word.start + lead
+    } else {
+        first_word.start
+    };
+    let last_start = last_word.start.max(start);
+    let whole = &text[last_start..last_word.end];
+    let mut last = whole;
     loop {
-        let before = s.len();
-        s = s.trim_start_matches(LEADING).trim_end_matches(TRAILING);
+        let before = last.len();
+        last = last.trim_end_matches(TRAILING);
         for possessive in ["'s", "’s", "'S", "’S"] {
-            if let Some(stripped) = s.strip_suffix(possessive) {
-                s = stripped;
+            if let Some(stripped) = last.strip_suffix(possessive) {
+                last = stripped;
             }
         }
-        if s.ends_with('.') && s[..s.len() - 1].find('.').is_none() {
-            s = &s[..s.len() - 1];
+        if last.ends_with('.') && !last[..last.len() - 1].contains('.') {
+            last = &last[..last.len() - 1];
         }
-        if s.len() == before {
+        if last.len() == before {
             break;
         }
     }
-    let s = s.trim();
-    if s.chars().any(|c| c.is_alphanumeric()) {
-        // `s` is a slice of `text`, so its position is the pointer difference.
-        let start = s.as_ptr() as usize - text.as_ptr() as usize;
-        Some(Span::new(start, start + s.len()))
-    } else {
-        None
+    if last.is_empty() {
+        last = whole;
     }
+    let end = last_start + last.len();
+    text[start..end]
+        .chars()
+        .any(char::is_alphanumeric)
+        .then(|| Span::new(start, end))
 }
 
 #[cfg(test)]
@@ -376,6 +386,25 @@ mod tests {
                 ("LCBO".into(), "ORG".into()),
                 ("U.S.".into(), "LOC".into()),
                 ("Inc".into(), "ORG".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn whole_punctuation_words_are_kept() {
+        let set = labels(&["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]);
+        let text = "at Lord 's and Proleter ( Z )";
+        let toks = tokens(
+            text,
+            &["at", "Lord", "'", "s", "and", "Proleter", "(", "Z", ")"],
+        );
+        let probs = one_hot(&[0, 1, 2, 2, 0, 3, 4, 4, 4], 5);
+        let m = decode(text, &toks, &probs, &set, Aggregation::First);
+        assert_eq!(
+            texts(text, &m),
+            vec![
+                ("Lord 's".into(), "LOC".into()),
+                ("Proleter ( Z )".into(), "ORG".into())
             ]
         );
     }

@@ -32,6 +32,9 @@ pub struct Mention {
     pub score: f32,
 }
 
+/// Opening quotes and brackets, split off the word they open.
+const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{'];
+
 /// Settings of the inference path.
 #[derive(Clone, Debug)]
 pub struct NerOptions {
@@ -177,27 +180,34 @@ impl Ner {
                 .map_err(|e| NerError::Tokenizer(e.to_string()))?;
             let first = tokens.len();
             let mut prev_end: Option<usize> = None;
-            let mut word_has_alnum = false;
+            // The current word's text so far, while it holds only opening punctuation.
+            let mut opener: Option<Span> = None;
             for (&id, &(s, e)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
                 let span = Span::new(sentence.start + s, sentence.start + e);
                 let piece = &text[span.start..span.end];
-                let has_alnum = piece.chars().any(char::is_alphanumeric);
                 // A token after whitespace starts a word (byte-level BPE may fold the
-                // space into the token itself); so does the first alphanumeric token
-                // after leading punctuation ("“European", "(LCBO)"), as the model was
-                // trained on words split that way.
+                // space into the token itself); so does the first token after an
+                // opening quote or bracket ("“European", "(LCBO)"), since the model
+                // was trained on words split that way. An apostrophe opens a quote
+                // only before a capital: "'s" stays one word, as in CoNLL.
+                let after_opener = opener.is_some_and(|o| {
+                    let open = &text[o.start..o.end];
+                    open.chars().all(|c| OPENERS.contains(&c))
+                        || (open == "'" && piece.starts_with(char::is_uppercase))
+                });
                 let word_start = match prev_end {
                     None => true,
                     Some(p) => {
                         (p < span.start && text[p..span.start].contains(char::is_whitespace))
                             || (p <= span.start && piece.starts_with(char::is_whitespace))
-                            || (has_alnum && !word_has_alnum)
+                            || after_opener
                     }
                 };
-                word_has_alnum = if word_start {
-                    has_alnum
-                } else {
-                    word_has_alnum || has_alnum
+                let is_punct = !piece.chars().any(char::is_alphanumeric);
+                opener = match (word_start, opener) {
+                    (true, _) if is_punct => Some(span),
+                    (false, Some(o)) if is_punct => Some(Span::new(o.start, span.end)),
+                    _ => None,
                 };
                 prev_end = Some(span.end);
                 tokens.push(TokenSpan { span, word_start });
