@@ -35,8 +35,11 @@ fn news_texts() -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let texts = news_texts();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let paragraphs = news_texts();
+    // The same text as long documents: chunks fill the 128-token window, batches of 32.
+    let whole = paragraphs.join(" ");
+    let long_docs: Vec<String> = (0..4).map(|_| whole.clone()).collect();
+    let workloads = [("paragraphs", &paragraphs), ("full-windows", &long_docs)];
     let dir = newsgraph::pipeline::default_model_dir();
     let threads = rayon::current_num_threads();
     let mut group = c.benchmark_group("ner");
@@ -52,12 +55,18 @@ fn bench(c: &mut Criterion) {
         )
         .expect("the shipped model loads (run scripts/setup.sh first)");
         let ner = Ner::new(model, NerOptions::default());
-        let (_, stats) = ner.recognise(&refs).expect("inference runs");
-        group.throughput(Throughput::Elements(stats.tokens as u64));
-        group.bench_function(
-            format!("{layout:?}/{threads}threads/{}tokens", stats.tokens),
-            |b| b.iter(|| ner.recognise(&refs).expect("inference runs")),
-        );
+        for (name, texts) in workloads {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let (_, stats) = ner.recognise(&refs).expect("inference runs");
+            group.throughput(Throughput::Elements(stats.tokens as u64));
+            let id = format!(
+                "{layout:?}/{threads}threads/{name}/{}chunks/{}tokens",
+                stats.chunks, stats.tokens
+            );
+            group.bench_function(id, |b| {
+                b.iter(|| ner.recognise(&refs).expect("inference runs"))
+            });
+        }
     }
     group.finish();
 }

@@ -86,7 +86,7 @@ struct ModelArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// One single-threaded session per worker, or one session shared by all workers.
-    #[arg(long, value_enum, default_value_t = SessionLayout::PerWorker)]
+    #[arg(long, value_enum, default_value_t = SessionLayout::Shared)]
     sessions: SessionLayout,
     /// Directory with countries.tsv and organisations.tsv replacing the built-in gazetteer.
     #[arg(long, value_name = "DIR")]
