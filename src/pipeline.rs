@@ -43,7 +43,8 @@ pub struct MentionRecord {
     pub end: usize,
     pub text: String,
     pub label: String,
-    pub score: f32,
+    /// Rounded to four decimals.
+    pub score: f64,
 }
 
 /// Everything the pipeline found in one document.
@@ -91,7 +92,7 @@ impl Pipeline {
                         end: offsets.get(m.span.end),
                         text: doc.text[m.span.start..m.span.end].to_string(),
                         label: m.label.clone(),
-                        score: (m.score * 10_000.0).round() / 10_000.0,
+                        score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
                     })
                     .collect();
                 DocResult {
