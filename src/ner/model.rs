@@ -84,6 +84,7 @@ pub struct Model {
 
 impl Model {
     /// Loads `dir`; a missing or malformed piece is named in the error.
+    #[allow(clippy::result_large_err)] // ort's builder error, converted right away
     pub fn load(dir: &Path, options: &LoadOptions) -> Result<Self, NerError> {
         if !dir.is_dir() {
             return Err(NerError::Model(format!(
