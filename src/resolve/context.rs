@@ -56,6 +56,18 @@ pub fn capital_governs(text: &str, span: Span, lex: &Lexicon) -> bool {
     !before.is_empty() && lex.government_preceders.longest_suffix(&before).is_some()
 }
 
+/// Whether `span` is on a headline: a line without closing punctuation, where common
+/// words are capitalised ("Allies weigh new measures").
+pub fn in_headline(text: &str, span: Span) -> bool {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    !text[start..end]
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”', '\'', '’', ':', ';', ')'])
+}
+
 /// Whether the word right before `span` is an organisation descriptor ("club", "airline").
 pub fn described_as_organisation(text: &str, span: Span, lex: &Lexicon) -> bool {
     prev_token(text, span.start)
@@ -114,5 +126,8 @@ mod tests {
         let text = "Eurovision banned Russia. Eurovision fans cheered.";
         assert!(acts(text, Span::new(0, 10), &lex));
         assert!(!acts(text, Span::new(26, 36), &lex));
+        let text = "Allies weigh new measures\nAllies agreed.";
+        assert!(in_headline(text, Span::new(0, 6)));
+        assert!(!in_headline(text, Span::new(26, 32)));
     }
 }

@@ -523,7 +523,8 @@ impl Resolver {
         for k in (1..=before.len()).rev() {
             let span = Span::new(before[before.len() - k].start, before[before.len() - 1].end);
             let owner = &text[span.start..span.end];
-            if !owner.starts_with(char::is_uppercase) {
+            let first = owner.split_whitespace().next().unwrap_or_default();
+            if !owner.starts_with(char::is_uppercase) || first.eq_ignore_ascii_case("the") {
                 continue;
             }
             if let Some(c) = g.country_by_demonym(owner).or_else(|| self.country(owner)) {
@@ -637,7 +638,10 @@ impl Resolver {
             };
         }
         let demonym = self.gazetteer.country_by_demonym(surface).is_some();
-        let acting = c.label == Label::Misc && !demonym && context::acts(text, c.span, lex);
+        let acting = c.label == Label::Misc
+            && !demonym
+            && !context::in_headline(text, c.span)
+            && context::acts(text, c.span, lex);
         if c.label == Label::Org || (described && !demonym) || acting {
             return Target::Node(self.named_organisation(surface));
         }
@@ -1078,7 +1082,7 @@ mod tests {
 
     #[test]
     fn demonyms_alone_make_no_node_but_state_bodies_do() {
-        let text = "Russian forces advanced. The Russian foreign ministry said so, \
+        let text = "Russian forces advanced.\nThe Russian foreign ministry said so, \
                     and Ukraine's defense ministry denied it. The British government agreed.";
         let r = resolve(
             text,
@@ -1098,6 +1102,10 @@ mod tests {
             ]
         );
         assert_eq!(r.mention_entity, vec![None, Some(0), Some(1), Some(2)]);
+        assert_eq!(
+            aliases(&r, "organisation:russian-foreign-ministry"),
+            ["Russian foreign ministry"]
+        );
         let british = entity(&r, "organisation:british-government");
         assert_eq!(british.country.as_deref(), Some("GB"));
         assert_eq!(british.kind, EntityType::Organisation);
