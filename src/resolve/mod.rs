@@ -638,8 +638,12 @@ impl Resolver {
             };
         }
         let demonym = self.gazetteer.country_by_demonym(surface).is_some();
+        // An actor the model called MISC ("Eurovision banned Russia"); not a group of
+        // people ("Christians say"), nor a capitalised word on a headline.
+        let plural = surface.ends_with('s') && !words::is_acronym(surface);
         let acting = c.label == Label::Misc
             && !demonym
+            && !plural
             && !context::in_headline(text, c.span)
             && context::acts(text, c.span, lex);
         if c.label == Label::Org || (described && !demonym) || acting {
@@ -784,13 +788,43 @@ impl Resolver {
                     continue;
                 }
             }
+            let country = self.person_country(text, span);
             candidates[i].target = Some(Target::Node(NodeRef {
                 id: format!("person:{}", slug(&name)),
                 name,
                 kind: EntityType::Person,
-                country: None,
+                country,
             }));
         }
+    }
+
+    /// The state a person serves, from the words before the name: a demonym or a
+    /// country's possessive before a title ("Ukrainian President Volodymyr Zelenskyy",
+    /// "Russia's Foreign Minister Sergey Lavrov").
+    fn person_country(&self, text: &str, span: Span) -> Option<String> {
+        let before: Vec<&str> = words::words_before(text, span.start, 6)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        let mut end = before.len();
+        while let Some(len) = self.lexicon.titles.longest_suffix(&before[..end]) {
+            end -= len;
+        }
+        if end == before.len() || end == 0 {
+            return None;
+        }
+        let owner = before[end - 1];
+        let owner = owner
+            .strip_suffix("'s")
+            .or_else(|| owner.strip_suffix("’s"))
+            .unwrap_or(owner);
+        if !owner.starts_with(char::is_uppercase) {
+            return None;
+        }
+        let g = &self.gazetteer;
+        g.country_by_demonym(owner)
+            .or_else(|| self.country(owner))
+            .map(|c| c.code.clone())
     }
 
     /// A one-word person name that joins nobody but is a gazetteer organisation, a country
@@ -949,6 +983,23 @@ mod tests {
             r.mention_entity,
             vec![Some(0), Some(1), Some(2), Some(3), Some(1)]
         );
+    }
+
+    #[test]
+    fn words_before_a_name_give_the_state_a_person_serves() {
+        let text = "Ukrainian President Volodymyr Zelenskyy met Russia's Foreign Minister \
+                    Sergey Lavrov and Jen Psaki.";
+        let r = resolve(
+            text,
+            &[
+                m(text, "Volodymyr Zelenskyy", "PER"),
+                m(text, "Foreign Minister Sergey Lavrov", "PER"),
+                m(text, "Jen Psaki", "PER"),
+            ],
+        );
+        let countries: Vec<Option<&str>> =
+            r.entities.iter().map(|e| e.country.as_deref()).collect();
+        assert_eq!(countries, [Some("UA"), Some("RU"), None]);
     }
 
     #[test]
