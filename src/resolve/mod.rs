@@ -290,6 +290,7 @@ impl Resolver {
             }
         }
         self.acronyms(text, &mut candidates);
+        self.organisation_short_forms(text, &mut candidates);
         self.people(text, &mut candidates);
         assemble(text, mentions.len(), &candidates)
     }
@@ -747,6 +748,41 @@ impl Resolver {
         }
     }
 
+    /// An organisation name the model found that is part of a longer one in the document
+    /// joins it, like a surname ("the Fund" after "International Monetary Fund", "United"
+    /// after "Manchester United"); gazetteer names keep their own node ("NATO" stays NATO
+    /// beside "NATO Response Force").
+    fn organisation_short_forms(&self, text: &str, candidates: &mut [Candidate]) {
+        let indices: Vec<usize> = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                matches!(&c.target, Some(Target::Node(n)) if n.kind == EntityType::Organisation)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let names: Vec<people::PersonMention> = indices
+            .iter()
+            .map(|&i| people::PersonMention {
+                words: people::name_key(&text[candidates[i].span.start..candidates[i].span.end]),
+                start: candidates[i].span.start,
+            })
+            .collect();
+        let clusters = people::cluster(&names);
+        for (k, &i) in indices.iter().enumerate() {
+            let c = &candidates[i];
+            let surface = &text[c.span.start..c.span.end];
+            let movable = !c.rule
+                && c.label == Label::Org
+                && self.gazetteer_organisation(surface).is_none()
+                && !words::is_acronym(surface);
+            let rep = indices[clusters[k]];
+            if movable && rep != i {
+                candidates[i].target = candidates[rep].target.clone();
+            }
+        }
+    }
+
     /// "Liquor Control Board of Ontario" -> "LCBO" (name stopwords skipped).
     fn initials(&self, name: &str) -> String {
         name.split_whitespace()
@@ -800,7 +836,8 @@ impl Resolver {
 
     /// The state a person serves, from the words before the name: a demonym or a
     /// country's possessive before a title ("Ukrainian President Volodymyr Zelenskyy",
-    /// "Russia's Foreign Minister Sergey Lavrov").
+    /// "Russia's Foreign Minister Sergey Lavrov"), or a country's possessive before the
+    /// name ("Germany's Olaf Scholz").
     fn person_country(&self, text: &str, span: Span) -> Option<String> {
         let before: Vec<&str> = words::words_before(text, span.start, 6)
             .into_iter()
@@ -810,10 +847,14 @@ impl Resolver {
         while let Some(len) = self.lexicon.titles.longest_suffix(&before[..end]) {
             end -= len;
         }
-        if end == before.len() || end == 0 {
+        if end == 0 {
             return None;
         }
         let owner = before[end - 1];
+        let possessive = owner.ends_with("'s") || owner.ends_with("’s");
+        if end == before.len() && !possessive {
+            return None;
+        }
         let owner = owner
             .strip_suffix("'s")
             .or_else(|| owner.strip_suffix("’s"))
@@ -988,18 +1029,19 @@ mod tests {
     #[test]
     fn words_before_a_name_give_the_state_a_person_serves() {
         let text = "Ukrainian President Volodymyr Zelenskyy met Russia's Foreign Minister \
-                    Sergey Lavrov and Jen Psaki.";
+                    Sergey Lavrov, Germany's Olaf Scholz and Jen Psaki.";
         let r = resolve(
             text,
             &[
                 m(text, "Volodymyr Zelenskyy", "PER"),
                 m(text, "Foreign Minister Sergey Lavrov", "PER"),
+                m(text, "Olaf Scholz", "PER"),
                 m(text, "Jen Psaki", "PER"),
             ],
         );
         let countries: Vec<Option<&str>> =
             r.entities.iter().map(|e| e.country.as_deref()).collect();
-        assert_eq!(countries, [Some("UA"), Some("RU"), None]);
+        assert_eq!(countries, [Some("UA"), Some("RU"), Some("DE"), None]);
     }
 
     #[test]
@@ -1093,6 +1135,33 @@ mod tests {
                 .mentions
                 .len(),
             3
+        );
+    }
+
+    #[test]
+    fn organisation_short_forms_join_the_longer_name() {
+        let text = "The International Monetary Fund warned. The Fund said more. \
+                    NATO and the NATO Response Force moved.";
+        let r = resolve(
+            text,
+            &[
+                m(text, "International Monetary Fund", "ORG"),
+                nth(text, "Fund", 1, "ORG"),
+                m(text, "NATO", "ORG"),
+                m(text, "NATO Response Force", "ORG"),
+            ],
+        );
+        assert_eq!(
+            ids(&r),
+            vec![
+                "organisation:imf",
+                "organisation:nato",
+                "organisation:nato-response-force"
+            ]
+        );
+        assert_eq!(
+            aliases(&r, "organisation:imf"),
+            ["Fund", "International Monetary Fund"]
         );
     }
 
