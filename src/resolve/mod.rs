@@ -167,6 +167,9 @@ struct Candidate {
     models: Vec<usize>,
     /// Made by a rule (a gazetteer or word-list match) rather than the model.
     rule: bool,
+    /// A one-word person name that is also a title ("Major"): kept only if it joins a
+    /// full name.
+    title_only: bool,
     target: Option<Target>,
 }
 
@@ -177,6 +180,7 @@ impl Candidate {
             label,
             models: vec![index],
             rule: false,
+            title_only: false,
             target: None,
         }
     }
@@ -187,6 +191,7 @@ impl Candidate {
             label: Label::Org,
             models: Vec::new(),
             rule: true,
+            title_only: false,
             target: Some(Target::Node(node)),
         }
     }
@@ -312,12 +317,18 @@ impl Resolver {
                 start += line.len() + 1;
             }
             for line in lines {
-                let cleaned = match label {
-                    Label::Per => names::clean_person(text, line, &self.lexicon, &self.gazetteer)
-                        .map(|p| p.span),
-                    _ => names::trim_name(text, line),
+                let (span, title_only) = match label {
+                    Label::Per => {
+                        match names::clean_person(text, line, &self.lexicon, &self.gazetteer) {
+                            Some(p) => (p.span, p.title_only),
+                            None => continue,
+                        }
+                    }
+                    _ => match names::trim_name(text, line) {
+                        Some(span) => (span, false),
+                        None => continue,
+                    },
                 };
-                let Some(span) = cleaned else { continue };
                 let surface = &text[span.start..span.end];
                 if !words::has_upper(surface) {
                     if self.lexicon.connectors.contains(surface) {
@@ -325,30 +336,50 @@ impl Resolver {
                     }
                     continue;
                 }
-                // "Russia-Ukraine": a compound of country names names each of them.
-                if label != Label::Per
-                    && surface.contains('-')
-                    && self.gazetteer.country(surface).is_none()
-                    && surface
-                        .split('-')
-                        .all(|p| self.gazetteer.country(p).is_some())
-                {
-                    let mut at = span.start;
-                    for part in surface.split('-') {
-                        out.push(Candidate::model(
-                            Span::new(at, at + part.len()),
-                            label,
-                            index,
-                        ));
-                        at += part.len() + 1;
+                if label != Label::Per {
+                    if let Some(parts) = self.split_compound(surface) {
+                        for (offset, len) in parts {
+                            let at = span.start + offset;
+                            out.push(Candidate::model(Span::new(at, at + len), label, index));
+                        }
+                        continue;
                     }
-                    continue;
                 }
-                out.push(Candidate::model(span, label, index));
+                let mut c = Candidate::model(span, label, index);
+                c.title_only = title_only;
+                out.push(c);
             }
         }
         out.sort_by_key(|c| (c.span.start, c.span.end));
         out
+    }
+
+    /// Parts (offset, length) of a mention that joins names the gazetteer knows:
+    /// "Russia-Ukraine" (countries), "Apple and Shell" (organisations or countries).
+    /// None when the whole is one name ("Bosnia and Herzegovina") or a part is unknown.
+    fn split_compound(&self, surface: &str) -> Option<Vec<(usize, usize)>> {
+        if self.country(surface).is_some() || self.gazetteer_organisation(surface).is_some() {
+            return None;
+        }
+        let (separator, known): (&str, &dyn Fn(&str) -> bool) = if surface.contains(" and ") {
+            (" and ", &|p: &str| {
+                self.country(p).is_some() || self.gazetteer_organisation(p).is_some()
+            })
+        } else if surface.contains('-') {
+            ("-", &|p: &str| self.country(p).is_some())
+        } else {
+            return None;
+        };
+        let mut parts = Vec::new();
+        let mut offset = 0;
+        for part in surface.split(separator) {
+            if !known(part) {
+                return None;
+            }
+            parts.push((offset, part.len()));
+            offset += part.len() + separator.len();
+        }
+        Some(parts)
     }
 
     fn is_connector(&self, text: &str, c: &Candidate) -> bool {
@@ -386,6 +417,7 @@ impl Resolver {
                     label: Label::Org,
                     models,
                     rule: false,
+                    title_only: false,
                     target: None,
                 });
             } else {
@@ -818,6 +850,11 @@ impl Resolver {
             let span = candidates[i].span;
             let c = &candidates[indices[rep]];
             let name = text[c.span.start..c.span.end].to_string();
+            if c.title_only {
+                // The cluster's name is a title alone ("President"): no person.
+                candidates[i].target = Some(Target::Nothing);
+                continue;
+            }
             if mentions[rep].words.len() == 1 {
                 if let Some(target) = self.lone_word(text, span, &name) {
                     candidates[i].target = Some(target);
@@ -1074,6 +1111,38 @@ mod tests {
         );
         assert_eq!(ids(&r), vec!["person:joe-biden", "person:hunter-biden"]);
         assert_eq!(r.mention_entity, vec![Some(0), Some(0), Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn surnames_that_are_titles_join_their_full_name() {
+        let text = "John Major spoke. Major said no. The President said yes.";
+        let r = resolve(
+            text,
+            &[
+                m(text, "John Major", "PER"),
+                nth(text, "Major", 1, "PER"),
+                m(text, "President", "PER"),
+            ],
+        );
+        assert_eq!(ids(&r), vec!["person:john-major"]);
+        assert_eq!(r.mention_entity, vec![Some(0), Some(0), None]);
+    }
+
+    #[test]
+    fn coordinated_names_in_one_mention_are_split() {
+        let text = "Apple and Shell left Russia. Bosnia and Herzegovina voted.";
+        let r = resolve(
+            text,
+            &[
+                m(text, "Apple and Shell", "ORG"),
+                m(text, "Bosnia and Herzegovina", "LOC"),
+            ],
+        );
+        assert_eq!(
+            ids(&r),
+            vec!["organisation:apple", "organisation:shell", "state:BA"]
+        );
+        assert_eq!(r.mention_entity, vec![Some(0), Some(2)]);
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub struct PersonName {
     pub span: Span,
     /// What was stripped before the name (titles, roles), possibly empty.
     pub prefix: Span,
+    /// The name is one word that is also a title ("Major", "President"): a name only if
+    /// it is part of a full name in the document ("John Major").
+    pub title_only: bool,
 }
 
 /// Strips titles, roles and possessive owners from a person mention: "President Joe
@@ -106,13 +109,27 @@ pub fn clean_person(
     }
     let rest = &words[cut..];
     let only_titles = lex.titles.longest_prefix(rest) == Some(rest.len());
-    if rest.is_empty() || only_titles || !rest.iter().any(|w| super::words::has_upper(w)) {
+    if rest.is_empty()
+        || (only_titles && rest.len() > 1)
+        || !rest.iter().any(|w| super::words::has_upper(w))
+    {
         return None;
     }
     let name_start = span.start + tokens[cut].0;
+    let mut name = Span::new(name_start, span.end);
+    // "King" + "Abdullah": a kept title the model left out is part of the name.
+    let before = super::words::words_before(text, name.start, 2);
+    let before_words: Vec<&str> = before.iter().map(|s| &text[s.start..s.end]).collect();
+    if let Some(len) = lex.kept_titles.longest_suffix(&before_words) {
+        let first = before[before.len() - len];
+        if text[first.start..first.end].starts_with(char::is_uppercase) {
+            name.start = first.start;
+        }
+    }
     Some(PersonName {
-        span: Span::new(name_start, span.end),
+        span: name,
         prefix: Span::new(span.start, name_start),
+        title_only: only_titles && name.start == name_start,
     })
 }
 
@@ -180,7 +197,22 @@ mod tests {
 
     #[test]
     fn titles_alone_are_no_name() {
-        assert_eq!(person("President"), None);
         assert_eq!(person("the foreign minister"), None);
+        assert_eq!(person("Prime Minister"), None);
+        let lex = Lexicon::builtin();
+        let g = Gazetteer::builtin();
+        let major = clean_person("Major", Span::new(0, 5), &lex, &g).unwrap();
+        assert!(major.title_only);
+    }
+
+    #[test]
+    fn kept_titles_left_out_by_the_model_are_taken_in() {
+        let lex = Lexicon::builtin();
+        let g = Gazetteer::builtin();
+        let text = "Jordan's King Abdullah spoke";
+        let start = text.find("Abdullah").unwrap();
+        let name = clean_person(text, Span::new(start, start + 8), &lex, &g).unwrap();
+        assert_eq!(&text[name.span.start..name.span.end], "King Abdullah");
+        assert!(!name.title_only);
     }
 }
