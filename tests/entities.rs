@@ -13,12 +13,12 @@ use newsgraph::ner::Mention;
 use newsgraph::resolve::{Gazetteer, Resolver};
 use newsgraph::text::Span;
 
-/// Overall entity F1 on tests/fixtures/entities must stay above this. Measured: 1.00 with
-/// the early checkpoint (/tmp/m1) and with the shipped model; the margin absorbs model
-/// retraining.
-const F1_FLOOR: f64 = 0.85;
+/// Overall entity F1 on tests/fixtures/entities must stay above this. Measured: 1.00 (40 of
+/// 40 entities) with the shipped model and with an early checkpoint of it; the margin
+/// absorbs retraining.
+const F1_FLOOR: f64 = 0.90;
 /// Each node type's F1 must stay above this.
-const TYPE_F1_FLOOR: f64 = 0.75;
+const TYPE_F1_FLOOR: f64 = 0.80;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entities")
@@ -192,6 +192,27 @@ fn acronyms_join_their_full_names() {
     ] {
         assert_eq!(has_alias(&nodes, alias), vec![id.to_string()], "{alias}");
     }
+}
+
+#[test]
+fn short_forms_join_the_organisation_they_stand_for() {
+    let Some(model) = model_args() else { return };
+    let nodes = extract(&[fixtures().join("short-forms.txt")], &model);
+    for (alias, id) in [
+        ("Fund", "organisation:imf"),
+        ("Alliance", "organisation:nato"),
+        ("Abdullah", "person:king-abdullah"),
+        ("Apple", "organisation:apple"),
+        ("Google", "organisation:google"),
+    ] {
+        let found = has_alias(&nodes, alias);
+        assert!(
+            found.is_empty() || found == [id.to_string()],
+            "{alias} in {found:?}"
+        );
+    }
+    assert!(!nodes.contains_key("organisation:apple-and-google"));
+    assert_eq!(nodes["organisation:imf"]["country"], Value::Null);
 }
 
 #[test]

@@ -93,9 +93,16 @@ pub struct Lexicon {
     /// Case-sensitive gazetteer names.
     pub scan_stoplist: BTreeSet<String>,
     pub name_stopwords: BTreeSet<String>,
+    /// Case-sensitive short name -> gazetteer organisation ids.
+    pub short_names: BTreeMap<String, Vec<String>>,
+    pub eponym_nouns: BTreeSet<String>,
 }
 
-const FILES: [&str; 11] = [
+/// How many list files there are.
+pub const LIST_FILES: usize = 13;
+
+/// The list files, in the order [`Lexicon::parse`] takes their texts.
+pub const FILES: [&str; LIST_FILES] = [
     "titles.txt",
     "kept_titles.txt",
     "government_verbs.txt",
@@ -107,9 +114,11 @@ const FILES: [&str; 11] = [
     "connectors.txt",
     "scan_stoplist.txt",
     "name_stopwords.txt",
+    "short_names.tsv",
+    "eponym_nouns.txt",
 ];
 
-const BUILTIN: [&str; 11] = [
+const BUILTIN: [&str; LIST_FILES] = [
     include_str!("../../data/resolve/titles.txt"),
     include_str!("../../data/resolve/kept_titles.txt"),
     include_str!("../../data/resolve/government_verbs.txt"),
@@ -121,6 +130,8 @@ const BUILTIN: [&str; 11] = [
     include_str!("../../data/resolve/connectors.txt"),
     include_str!("../../data/resolve/scan_stoplist.txt"),
     include_str!("../../data/resolve/name_stopwords.txt"),
+    include_str!("../../data/resolve/short_names.tsv"),
+    include_str!("../../data/resolve/eponym_nouns.txt"),
 ];
 
 /// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
@@ -149,12 +160,12 @@ impl Lexicon {
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
             );
         }
-        let texts: [String; 11] = texts.try_into().expect("one text per file");
+        let texts: [String; LIST_FILES] = texts.try_into().expect("one text per file");
         Self::parse(&texts)
     }
 
     /// Parses the texts of the list files, in the order of [`FILES`].
-    pub fn parse(texts: &[String; 11]) -> Result<Self, String> {
+    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, String> {
         let mut organisation_nouns: BTreeMap<String, String> = BTreeMap::new();
         for (i, line) in texts[6].lines().enumerate() {
             let line = line.trim_end();
@@ -187,6 +198,31 @@ impl Lexicon {
                 .cmp(&a.phrase.len())
                 .then(a.phrase.cmp(&b.phrase))
         });
+        let mut short_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (i, line) in texts[11].lines().enumerate() {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let Some((name, ids)) = line.split_once('\t') else {
+                return Err(format!(
+                    "short_names.tsv line {}: expected a short name, a tab and organisation ids",
+                    i + 1
+                ));
+            };
+            let ids: Vec<String> = ids
+                .split('|')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect();
+            if name.trim().is_empty() || ids.is_empty() {
+                return Err(format!(
+                    "short_names.tsv line {}: expected a short name and organisation ids",
+                    i + 1
+                ));
+            }
+            short_names.insert(name.trim().to_string(), ids);
+        }
         let lexicon = Lexicon {
             titles: PhraseSet::from_lines(entries(&texts[0])),
             kept_titles: PhraseSet::from_lines(entries(&texts[1])),
@@ -199,6 +235,8 @@ impl Lexicon {
             connectors: entries(&texts[8]).map(str::to_string).collect(),
             scan_stoplist: entries(&texts[9]).map(str::to_string).collect(),
             name_stopwords: folded_set(&texts[10]),
+            short_names,
+            eponym_nouns: folded_set(&texts[12]),
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
             return Err("titles.txt and government_verbs.txt must not be empty".into());
@@ -235,6 +273,22 @@ mod tests {
                 .longest_suffix(&["new", "sanctions", "against"]),
             Some(2)
         );
+        assert_eq!(lex.short_names["Alliance"], ["nato"]);
+        assert!(lex.eponym_nouns.contains("administration"));
+    }
+
+    #[test]
+    fn short_names_name_gazetteer_organisations() {
+        let lex = Lexicon::builtin();
+        let g = super::super::Gazetteer::builtin();
+        for (name, ids) in &lex.short_names {
+            for id in ids {
+                assert!(
+                    g.organisations.iter().any(|o| &o.id == id),
+                    "short_names.tsv: {name}: no organisation {id}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -296,6 +296,8 @@ impl Resolver {
         }
         self.acronyms(text, &mut candidates);
         self.organisation_short_forms(text, &mut candidates);
+        self.short_names(text, &mut candidates);
+        self.surnames_typed_otherwise(text, &mut candidates);
         self.people(text, &mut candidates);
         assemble(text, mentions.len(), &candidates)
     }
@@ -815,6 +817,81 @@ impl Resolver {
         }
     }
 
+    /// Generic short names ("the Alliance") join the organisation they stand for when the
+    /// document names it (data/resolve/short_names.tsv): the nearest before, else after.
+    fn short_names(&self, text: &str, candidates: &mut [Candidate]) {
+        for i in 0..candidates.len() {
+            let c = &candidates[i];
+            let surface = &text[c.span.start..c.span.end];
+            let Some(ids) = self.lexicon.short_names.get(surface) else {
+                continue;
+            };
+            if c.rule || self.gazetteer_organisation(surface).is_some() {
+                continue;
+            }
+            let ids: Vec<String> = ids.iter().map(|id| format!("organisation:{id}")).collect();
+            let named =
+                |c: &Candidate| matches!(&c.target, Some(Target::Node(n)) if ids.contains(&n.id));
+            let before = candidates[..i].iter().rev().find(|c| named(c));
+            let after = candidates[i + 1..].iter().find(|c| named(c));
+            if let Some(target) = before.or(after).and_then(|c| c.target.clone()) {
+                candidates[i].target = Some(target);
+            }
+        }
+    }
+
+    /// A one-word mention the model typed as something else that is a word of a person's
+    /// full name in the document is that person ("Biden held talks" tagged ORG); followed
+    /// by an eponym noun, it (with the noun) is an organisation ("the Biden administration",
+    /// whether or not the person is named). Not when it names a place, a nationality or a
+    /// known organisation.
+    fn surnames_typed_otherwise(&self, text: &str, candidates: &mut [Candidate]) {
+        let full_names: BTreeSet<String> = candidates
+            .iter()
+            .filter(|c| c.target == Some(Target::Person))
+            .map(|c| people::name_key(&text[c.span.start..c.span.end]))
+            .filter(|words| words.len() >= 2)
+            .flatten()
+            .collect();
+        for c in candidates.iter_mut() {
+            let surface = &text[c.span.start..c.span.end];
+            let open = match &c.target {
+                Some(Target::Nothing) => true,
+                Some(Target::Node(n)) => n.id == self.named_organisation(surface).id,
+                _ => false,
+            };
+            if !open
+                || c.rule
+                || c.label == Label::Per
+                || surface.contains(char::is_whitespace)
+                || !surface.starts_with(char::is_uppercase)
+                || words::is_acronym(surface)
+                || self.gazetteer_organisation(surface).is_some()
+                || self.country(surface).is_some()
+                || self.gazetteer.country_by_capital(surface).is_some()
+                || self.gazetteer.country_by_demonym(surface).is_some()
+            {
+                continue;
+            }
+            let eponym = words::next_token(text, c.span.end).filter(|t| {
+                let word = &text[t.start..t.end];
+                word.starts_with(char::is_lowercase)
+                    && self
+                        .lexicon
+                        .eponym_nouns
+                        .contains(&lexicon::fold_word(word))
+            });
+            let key = people::name_key(surface);
+            if let Some(noun) = eponym {
+                c.span = Span::new(c.span.start, noun.end);
+                let name = &text[c.span.start..c.span.end];
+                c.target = Some(Target::Node(self.named_organisation(name)));
+            } else if key.len() == 1 && full_names.contains(&key[0]) {
+                c.target = Some(Target::Person);
+            }
+        }
+    }
+
     /// "Liquor Control Board of Ontario" -> "LCBO" (name stopwords skipped).
     fn initials(&self, name: &str) -> String {
         name.split_whitespace()
@@ -1231,6 +1308,40 @@ mod tests {
         assert_eq!(
             aliases(&r, "organisation:imf"),
             ["Fund", "International Monetary Fund"]
+        );
+    }
+
+    #[test]
+    fn generic_short_names_join_the_organisation_named_in_the_document() {
+        let text = "NATO moved troops. The Alliance said more. The Alliance of Poets met.";
+        let r = resolve(text, &[m(text, "NATO", "ORG"), m(text, "Alliance", "ORG")]);
+        assert_eq!(ids(&r), vec!["organisation:nato"]);
+        assert_eq!(aliases(&r, "organisation:nato"), ["Alliance", "NATO"]);
+        // Without NATO in the document, "the Alliance" is its own organisation.
+        let text = "The Alliance said more.";
+        let r = resolve(text, &[m(text, "Alliance", "ORG")]);
+        assert_eq!(ids(&r), vec!["organisation:alliance"]);
+    }
+
+    #[test]
+    fn surnames_the_model_typed_otherwise_are_the_person() {
+        let text = "Joe Biden spoke. Earlier, Biden held a call. The Biden administration agreed.";
+        let r = resolve(
+            text,
+            &[
+                m(text, "Joe Biden", "PER"),
+                nth(text, "Biden", 1, "ORG"),
+                nth(text, "Biden", 2, "ORG"),
+            ],
+        );
+        assert_eq!(
+            ids(&r),
+            vec!["person:joe-biden", "organisation:biden-administration"]
+        );
+        assert_eq!(r.mention_entity, vec![Some(0), Some(0), Some(1)]);
+        assert_eq!(
+            entity(&r, "organisation:biden-administration").name,
+            "Biden administration"
         );
     }
 
