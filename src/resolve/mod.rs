@@ -226,8 +226,16 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 /// 4. each candidate is typed: the organisation gazetteer first, then countries, capitals
 ///    only when they stand for the government, the model's label, the words around it;
 /// 5. acronyms join the name the text introduces them with ("... Ontario (LCBO)") or whose
-///    initials they are;
-/// 6. people: short forms join the full name they are part of (see `people`).
+///    initials they are; organisation short forms join the longer name ("the Fund"), and
+///    generic short names the organisation the document names ("the Alliance" -> NATO);
+/// 6. a surname the model typed as something else is the person ("Biden held" as ORG),
+///    or with an eponym noun an organisation ("the Biden administration");
+/// 7. people: short forms join the full name they are part of (see `people`); a person's
+///    state comes from the words before the name ("Ukrainian President ...").
+///
+/// Entities come out in order of first mention; ids are `person:<slug>`, `state:<ISO>`,
+/// `organisation:<gazetteer id or slug>`, so the same entity gets the same id in every
+/// document and the graph merges them.
 pub struct Resolver {
     pub gazetteer: Gazetteer,
     pub lexicon: Lexicon,

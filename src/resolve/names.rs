@@ -57,8 +57,6 @@ fn abbreviation_period(s: &str) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PersonName {
     pub span: Span,
-    /// What was stripped before the name (titles, roles), possibly empty.
-    pub prefix: Span,
     /// The name is one word that is also a title ("Major", "President"): a name only if
     /// it is part of a full name in the document ("John Major").
     pub title_only: bool,
@@ -128,7 +126,6 @@ pub fn clean_person(
     }
     Some(PersonName {
         span: name,
-        prefix: Span::new(span.start, name_start),
         title_only: only_titles && name.start == name_start,
     })
 }
