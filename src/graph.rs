@@ -29,7 +29,7 @@ pub struct Node {
     pub aliases: BTreeSet<String>,
     /// Mentions over all documents.
     pub mentions: usize,
-    /// Ids of the documents that mention it.
+    /// Ids of the documents that mention it (graph.json also gives their number, `documents`).
     pub docs: BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub country: Option<String>,
@@ -138,7 +138,11 @@ impl Graph {
         let nodes: Vec<Value> = self
             .nodes
             .values()
-            .map(|n| serde_json::to_value(n).expect("nodes serialise"))
+            .map(|n| {
+                let mut v = serde_json::to_value(n).expect("nodes serialise");
+                v["documents"] = json!(n.docs.len());
+                v
+            })
             .collect();
         let mut keys: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let links: Vec<Value> = self

@@ -5,7 +5,7 @@
 //! - [`input`]: files and directories to [`input::Document`]s, with per-document failures.
 //! - [`text`]: sentence boundaries and model-sized chunks, as byte spans.
 //! - [`ner`]: the ONNX token classifier; chunks to [`ner::Mention`]s.
-//! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`).
+//! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`, word lists in `data/resolve/`).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`eval`]: CoNLL scoring and fixture scoring.

@@ -1,0 +1,301 @@
+//! The word lists of the resolve stage (data/resolve/*.txt): titles, government verbs,
+//! organisation nouns and the rest. Data, not code: see data/resolve/README.md.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Phrases of one or more words, matched case-insensitively word by word.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    /// Lower-case phrases as word lists, longest first.
+    phrases: Vec<Vec<String>>,
+}
+
+impl PhraseSet {
+    fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set: BTreeSet<Vec<String>> = BTreeSet::new();
+        for line in lines {
+            let words: Vec<String> = line.split_whitespace().map(fold_word).collect();
+            if !words.is_empty() {
+                set.insert(words);
+            }
+        }
+        let mut phrases: Vec<Vec<String>> = set.into_iter().collect();
+        phrases.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Self { phrases }
+    }
+
+    /// Whether `word` alone is an entry.
+    pub fn contains_word(&self, word: &str) -> bool {
+        let w = fold_word(word);
+        self.phrases.iter().any(|p| p.len() == 1 && p[0] == w)
+    }
+
+    /// The length in words of the longest entry that `words` starts with.
+    pub fn longest_prefix<S: AsRef<str>>(&self, words: &[S]) -> Option<usize> {
+        self.phrases
+            .iter()
+            .find(|p| {
+                p.len() <= words.len()
+                    && p.iter()
+                        .zip(words)
+                        .all(|(a, b)| *a == fold_word(b.as_ref()))
+            })
+            .map(Vec::len)
+    }
+
+    /// The length in words of the longest entry that `words` ends with.
+    pub fn longest_suffix<S: AsRef<str>>(&self, words: &[S]) -> Option<usize> {
+        self.phrases
+            .iter()
+            .find(|p| {
+                p.len() <= words.len()
+                    && p.iter()
+                        .zip(&words[words.len() - p.len()..])
+                        .all(|(a, b)| *a == fold_word(b.as_ref()))
+            })
+            .map(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+}
+
+/// Lower case, curly apostrophes straightened, a trailing period dropped ("Gen." -> "gen").
+pub fn fold_word(word: &str) -> String {
+    let lowered = word.to_lowercase().replace(['’', '‘', '`'], "'");
+    lowered.strip_suffix('.').unwrap_or(&lowered).to_string()
+}
+
+/// A noun phrase that names a state's organisation, with its canonical form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgNoun {
+    /// Lower case, as written in text.
+    pub phrase: String,
+    /// Lower case; spelling variants share one.
+    pub canonical: String,
+}
+
+/// Every word list the resolver uses.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    pub titles: PhraseSet,
+    pub kept_titles: PhraseSet,
+    pub government_verbs: BTreeSet<String>,
+    pub auxiliaries: BTreeSet<String>,
+    pub government_nouns: BTreeSet<String>,
+    pub government_preceders: PhraseSet,
+    pub organisation_nouns: Vec<OrgNoun>,
+    /// Case-sensitive lower-case words.
+    pub organisation_descriptors: BTreeSet<String>,
+    pub connectors: BTreeSet<String>,
+    /// Case-sensitive gazetteer names.
+    pub scan_stoplist: BTreeSet<String>,
+    pub name_stopwords: BTreeSet<String>,
+    /// Case-sensitive short name -> gazetteer organisation ids.
+    pub short_names: BTreeMap<String, Vec<String>>,
+    pub eponym_nouns: BTreeSet<String>,
+}
+
+/// How many list files there are.
+pub const LIST_FILES: usize = 13;
+
+/// The list files, in the order [`Lexicon::parse`] takes their texts.
+pub const FILES: [&str; LIST_FILES] = [
+    "titles.txt",
+    "kept_titles.txt",
+    "government_verbs.txt",
+    "auxiliaries.txt",
+    "government_nouns.txt",
+    "government_preceders.txt",
+    "organisation_nouns.txt",
+    "organisation_descriptors.txt",
+    "connectors.txt",
+    "scan_stoplist.txt",
+    "name_stopwords.txt",
+    "short_names.tsv",
+    "eponym_nouns.txt",
+];
+
+const BUILTIN: [&str; LIST_FILES] = [
+    include_str!("../../data/resolve/titles.txt"),
+    include_str!("../../data/resolve/kept_titles.txt"),
+    include_str!("../../data/resolve/government_verbs.txt"),
+    include_str!("../../data/resolve/auxiliaries.txt"),
+    include_str!("../../data/resolve/government_nouns.txt"),
+    include_str!("../../data/resolve/government_preceders.txt"),
+    include_str!("../../data/resolve/organisation_nouns.txt"),
+    include_str!("../../data/resolve/organisation_descriptors.txt"),
+    include_str!("../../data/resolve/connectors.txt"),
+    include_str!("../../data/resolve/scan_stoplist.txt"),
+    include_str!("../../data/resolve/name_stopwords.txt"),
+    include_str!("../../data/resolve/short_names.tsv"),
+    include_str!("../../data/resolve/eponym_nouns.txt"),
+];
+
+/// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
+fn entries(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn folded_set(text: &str) -> BTreeSet<String> {
+    entries(text).map(fold_word).collect()
+}
+
+impl Lexicon {
+    /// The lists shipped in the binary.
+    pub fn builtin() -> Self {
+        Self::parse(&BUILTIN.map(String::from)).expect("the built-in word lists parse")
+    }
+
+    /// Reads the list files (names as in data/resolve/) from `dir`.
+    pub fn from_dir(dir: &Path) -> Result<Self, String> {
+        let mut texts: Vec<String> = Vec::new();
+        for name in FILES {
+            let path = dir.join(name);
+            texts.push(
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+            );
+        }
+        let texts: [String; LIST_FILES] = texts.try_into().expect("one text per file");
+        Self::parse(&texts)
+    }
+
+    /// Parses the texts of the list files, in the order of [`FILES`].
+    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, String> {
+        let mut organisation_nouns: BTreeMap<String, String> = BTreeMap::new();
+        for (i, line) in texts[6].lines().enumerate() {
+            let line = line.trim_end();
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let phrase = fields.next().unwrap_or_default().trim().to_lowercase();
+            let canonical = fields
+                .next()
+                .map(|c| c.trim().to_lowercase())
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| phrase.clone());
+            if fields.next().is_some() || phrase.is_empty() {
+                return Err(format!(
+                    "organisation_nouns.txt line {}: expected a phrase and an optional canonical form",
+                    i + 1
+                ));
+            }
+            organisation_nouns.insert(phrase, canonical);
+        }
+        let mut organisation_nouns: Vec<OrgNoun> = organisation_nouns
+            .into_iter()
+            .map(|(phrase, canonical)| OrgNoun { phrase, canonical })
+            .collect();
+        // Longest first, so that "foreign intelligence service" wins over "intelligence service".
+        organisation_nouns.sort_by(|a, b| {
+            b.phrase
+                .len()
+                .cmp(&a.phrase.len())
+                .then(a.phrase.cmp(&b.phrase))
+        });
+        let mut short_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (i, line) in texts[11].lines().enumerate() {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let Some((name, ids)) = line.split_once('\t') else {
+                return Err(format!(
+                    "short_names.tsv line {}: expected a short name, a tab and organisation ids",
+                    i + 1
+                ));
+            };
+            let ids: Vec<String> = ids
+                .split('|')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect();
+            if name.trim().is_empty() || ids.is_empty() {
+                return Err(format!(
+                    "short_names.tsv line {}: expected a short name and organisation ids",
+                    i + 1
+                ));
+            }
+            short_names.insert(name.trim().to_string(), ids);
+        }
+        let lexicon = Lexicon {
+            titles: PhraseSet::from_lines(entries(&texts[0])),
+            kept_titles: PhraseSet::from_lines(entries(&texts[1])),
+            government_verbs: folded_set(&texts[2]),
+            auxiliaries: folded_set(&texts[3]),
+            government_nouns: folded_set(&texts[4]),
+            government_preceders: PhraseSet::from_lines(entries(&texts[5])),
+            organisation_nouns,
+            organisation_descriptors: entries(&texts[7]).map(str::to_string).collect(),
+            connectors: entries(&texts[8]).map(str::to_string).collect(),
+            scan_stoplist: entries(&texts[9]).map(str::to_string).collect(),
+            name_stopwords: folded_set(&texts[10]),
+            short_names,
+            eponym_nouns: folded_set(&texts[12]),
+        };
+        if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
+            return Err("titles.txt and government_verbs.txt must not be empty".into());
+        }
+        Ok(lexicon)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lists_load() {
+        let lex = Lexicon::builtin();
+        assert_eq!(
+            lex.titles
+                .longest_prefix(&["Foreign", "Minister", "Sergey"]),
+            Some(2)
+        );
+        assert_eq!(lex.titles.longest_prefix(&["Gen.", "Tod"]), Some(1));
+        assert!(lex.kept_titles.contains_word("Pope"));
+        assert!(lex.government_verbs.contains("denied"));
+        assert!(lex.organisation_descriptors.contains("club"));
+        assert!(lex.scan_stoplist.contains("Shell"));
+        let defense = lex
+            .organisation_nouns
+            .iter()
+            .find(|n| n.phrase == "defense ministry")
+            .unwrap();
+        assert_eq!(defense.canonical, "defence ministry");
+        assert_eq!(
+            lex.government_preceders
+                .longest_suffix(&["new", "sanctions", "against"]),
+            Some(2)
+        );
+        assert_eq!(lex.short_names["Alliance"], ["nato"]);
+        assert!(lex.eponym_nouns.contains("administration"));
+    }
+
+    #[test]
+    fn short_names_name_gazetteer_organisations() {
+        let lex = Lexicon::builtin();
+        let g = super::super::Gazetteer::builtin();
+        for (name, ids) in &lex.short_names {
+            for id in ids {
+                assert!(
+                    g.organisations.iter().any(|o| &o.id == id),
+                    "short_names.tsv: {name}: no organisation {id}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_organisation_nouns_are_rejected_with_their_line() {
+        let mut texts = BUILTIN.map(String::from);
+        texts[6] = "# comment\nforeign ministry\ta\tb\n".into();
+        let err = Lexicon::parse(&texts).unwrap_err();
+        assert!(err.contains("organisation_nouns.txt line 2"), "{err}");
+    }
+}
