@@ -109,12 +109,12 @@ pub fn tags_from_mentions(doc: &ConllDoc, mentions: &[(Span, String)]) -> Vec<St
     for (span, label) in mentions {
         let first = doc.words.partition_point(|w| w.end <= span.start);
         let mut inside = false;
-        for w in first..doc.words.len() {
-            if doc.words[w].start >= span.end {
+        for (word, tag) in doc.words.iter().zip(tags.iter_mut()).skip(first) {
+            if word.start >= span.end {
                 break;
             }
-            if tags[w] == "O" {
-                tags[w] = format!("{}-{label}", if inside { "I" } else { "B" });
+            if tag == "O" {
+                *tag = format!("{}-{label}", if inside { "I" } else { "B" });
             }
             inside = true;
         }

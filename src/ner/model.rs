@@ -84,6 +84,8 @@ pub struct Model {
 
 impl Model {
     /// Loads `dir`; a missing or malformed piece is named in the error.
+    // ort's builder errors are large; they live only until mapped to NerError below.
+    #[allow(clippy::result_large_err)]
     pub fn load(dir: &Path, options: &LoadOptions) -> Result<Self, NerError> {
         if !dir.is_dir() {
             return Err(NerError::Model(format!(
