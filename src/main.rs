@@ -15,6 +15,7 @@ use newsgraph::graph::Graph;
 use newsgraph::input::{self, Document};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
 use newsgraph::pipeline::{self, Pipeline};
+use newsgraph::relations::RuleSet;
 use newsgraph::resolve::Gazetteer;
 
 #[derive(Parser)]
@@ -24,7 +25,9 @@ use newsgraph::resolve::Gazetteer;
     about = "Turn news text into a graph of people, states and organisations",
     long_about = "Turn news text into a graph of people, states and organisations.\n\n\
         Runs documents through a transformer NER model (ONNX Runtime), resolves the \
-        mentions into entities and writes the graph as NetworkX node-link JSON."
+        mentions into entities, finds relations between them (sanctions, meets, claims; \
+        rules in rules/relations.toml, replaceable with --rules) and writes the graph as \
+        NetworkX node-link JSON."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,6 +61,8 @@ enum EvalCommand {
         dir: PathBuf,
         #[command(flatten)]
         model: ModelArgs,
+        #[command(flatten)]
+        rules: RulesArgs,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -93,6 +98,23 @@ struct ModelArgs {
     gazetteer: Option<PathBuf>,
 }
 
+#[derive(Args, Clone)]
+struct RulesArgs {
+    /// Relation rules file (TOML: lexicons, patterns, cues; see rules/relations.toml)
+    /// replacing the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+}
+
+impl RulesArgs {
+    fn load(&self) -> Result<Option<RuleSet>> {
+        self.rules
+            .as_deref()
+            .map(|path| RuleSet::from_file(path).context("invalid rules file"))
+            .transpose()
+    }
+}
+
 #[derive(Args)]
 struct ExtractArgs {
     /// .txt files or directories (searched recursively for .txt files).
@@ -106,6 +128,8 @@ struct ExtractArgs {
     docs_per_batch: usize,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
 }
 
 fn main() {
@@ -120,10 +144,23 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
-        Command::Eval(EvalCommand::Fixtures { dir, model, json }) => {
-            eval_fixtures(&dir, &model, json)
-        }
+        Command::Eval(EvalCommand::Fixtures {
+            dir,
+            model,
+            rules,
+            json,
+        }) => eval_fixtures(&dir, &model, &rules, json),
     }
+}
+
+/// The pipeline with the rules of `rules` (read first, so that a bad file fails fast).
+fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<Pipeline> {
+    let rules = rules.load()?;
+    let pipeline = load_pipeline(args)?;
+    Ok(match rules {
+        Some(r) => pipeline.with_rules(r),
+        None => pipeline,
+    })
 }
 
 fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
@@ -158,7 +195,7 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
 
 fn extract(args: ExtractArgs) -> Result<()> {
     let started = Instant::now();
-    let pipeline = load_pipeline(&args.model)?;
+    let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let loaded = input::load(&args.inputs);
@@ -173,11 +210,15 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let mut graph = Graph::default();
     let mut tokens = 0usize;
     let mut mention_count = 0usize;
+    let mut relation_count: BTreeMap<String, usize> = BTreeMap::new();
     for batch in loaded.documents.chunks(args.docs_per_batch.max(1)) {
         let (results, stats) = pipeline.process(batch)?;
         tokens += stats.tokens;
         for r in &results {
             mention_count += r.mentions.len();
+            for rel in &r.relations {
+                *relation_count.entry(rel.relation.clone()).or_default() += 1;
+            }
             serde_json::to_writer(
                 &mut mentions_out,
                 &json!({"doc": r.id, "mentions": r.mentions}),
@@ -195,6 +236,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         "documents_failed": loaded.failures.len(),
         "failures": loaded.failures,
         "mentions": mention_count,
+        "relations": relation_count,
         "nodes": graph.nodes.len(),
         "links": graph.edges.len(),
     });
@@ -259,9 +301,14 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
     Ok(())
 }
 
-fn eval_fixtures(dir: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Result<()> {
+fn eval_fixtures(
+    dir: &Path,
+    args: &ModelArgs,
+    rules: &RulesArgs,
+    json_out: Option<PathBuf>,
+) -> Result<()> {
     let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
-    let pipeline = load_pipeline(args)?;
+    let pipeline = load_pipeline_with_rules(args, rules)?;
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
     for f in &loaded {
