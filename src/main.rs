@@ -17,6 +17,7 @@ use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
 use newsgraph::pipeline::{self, Pipeline};
 use newsgraph::relations::RuleSet;
 use newsgraph::resolve::Gazetteer;
+use newsgraph::text::CharOffsets;
 
 #[derive(Parser)]
 #[command(
@@ -63,6 +64,10 @@ enum EvalCommand {
         model: ModelArgs,
         #[command(flatten)]
         rules: RulesArgs,
+        /// Take the entities from the fixtures (their aliases found in the text) instead of
+        /// the model: scores the relation rules alone. No model is loaded.
+        #[arg(long)]
+        gold_entities: bool,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -148,8 +153,9 @@ fn run(cli: Cli) -> Result<()> {
             dir,
             model,
             rules,
+            gold_entities,
             json,
-        }) => eval_fixtures(&dir, &model, &rules, json),
+        }) => eval_fixtures(&dir, &model, &rules, gold_entities, json),
     }
 }
 
@@ -305,15 +311,34 @@ fn eval_fixtures(
     dir: &Path,
     args: &ModelArgs,
     rules: &RulesArgs,
+    gold_entities: bool,
     json_out: Option<PathBuf>,
 ) -> Result<()> {
     let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
-    let pipeline = load_pipeline_with_rules(args, rules)?;
+    let (pipeline, gold_rules) = if gold_entities {
+        (None, Some(rules.load()?.unwrap_or_else(RuleSet::builtin)))
+    } else {
+        (Some(load_pipeline_with_rules(args, rules)?), None)
+    };
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
     for f in &loaded {
         let doc = Document::new(f.fixture.id.clone(), f.text.clone());
-        let (results, _) = pipeline.process(std::slice::from_ref(&doc))?;
+        let results = match (&pipeline, &gold_rules) {
+            (Some(p), _) => p.process(std::slice::from_ref(&doc))?.0,
+            (None, Some(rules)) => {
+                let resolved = fixtures::gold_resolved(&f.fixture, &doc.text);
+                let mut offsets = CharOffsets::new(&doc.text);
+                let relations = pipeline::relation_records(rules, &doc, &resolved, &mut offsets);
+                vec![pipeline::DocResult {
+                    id: doc.id.clone(),
+                    mentions: Vec::new(),
+                    resolved,
+                    relations,
+                }]
+            }
+            (None, None) => unreachable!("one of the two is loaded"),
+        };
         let mut graph = Graph::default();
         pipeline::add_to_graph(&mut graph, &results);
         let counts = fixtures::score(&f.fixture, &graph);
@@ -328,6 +353,7 @@ fn eval_fixtures(
     let value = json!({
         "dir": dir.display().to_string(),
         "fixtures": loaded.len(),
+        "entities_from": if gold_entities { "fixtures" } else { "model" },
         "entities": entities,
         "relations": relations,
         "per_fixture": per_fixture,

@@ -483,10 +483,13 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The end of ", the ambassador to X," after a name, if one follows.
+    /// The end of ", the ambassador to X," or of an age (", 79,") after a name, if one follows.
     fn appositive_end(&self, end: usize) -> Option<usize> {
         if self.lower(end) != "," {
             return None;
+        }
+        if self.is_age(end + 1) {
+            return Some(end + 3);
         }
         self.lex_len(self.rules.settings.appositive, end + 1)?;
         let limit = (end + 25).min(self.sent.end);
@@ -499,6 +502,17 @@ impl<'a> Ctx<'a> {
             }
         }
         None
+    }
+
+    /// Whether token `p` is an age after a name: "Biden, 79, said".
+    fn is_age(&self, p: usize) -> bool {
+        let t = self.lower(p);
+        p >= self.sent.start + 2
+            && (1..=3).contains(&t.len())
+            && t.chars().all(|c| c.is_ascii_digit())
+            && self.lower(p - 1) == ","
+            && self.in_mention(p - 2)
+            && self.lower(p + 1) == ","
     }
 
     /// What the cues around a match make of it: None when a drop cue fires.
@@ -543,14 +557,14 @@ impl<'a> Ctx<'a> {
         let r = numbers::read(tokens, pos, self.sent.end, |p| {
             self.lex_len(n.qualifiers, p)
         })?;
-        if (r.number_start..r.number_end).any(|p| self.in_mention(p)) {
+        if (r.number_start..r.number_end).any(|p| self.in_mention(p)) || self.is_age(r.start) {
             return None;
         }
         let ends_before = |index: Option<usize>, at: usize| {
             self.lexicon(index)
                 .is_some_and(|l| l.ends_at(tokens, self.sent.start, at))
         };
-        if ends_before(n.anaphoric, r.start)
+        if (ends_before(n.anaphoric, r.start) && r.value <= n.anaphoric_max)
             || ends_before(n.exclude_before, r.start)
             || ends_before(n.exclude_before, r.number_start)
         {

@@ -213,6 +213,8 @@ pub struct NumberSettings {
     pub exclude_before: Option<usize>,
     pub exclude_after: Option<usize>,
     pub anaphoric: Option<usize>,
+    /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
+    pub anaphoric_max: f64,
 }
 
 /// A checked rules file.
@@ -264,6 +266,7 @@ struct RawNumbers {
     exclude_before: Option<Spanned<String>>,
     exclude_after: Option<Spanned<String>>,
     anaphoric: Option<Spanned<String>>,
+    anaphoric_max: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -413,6 +416,7 @@ impl RuleSet {
             exclude_before: opt(&n.exclude_before, "numbers.exclude_before")?,
             exclude_after: opt(&n.exclude_after, "numbers.exclude_after")?,
             anaphoric: opt(&n.anaphoric, "numbers.anaphoric")?,
+            anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
         };
 
         let mut relations = BTreeMap::new();

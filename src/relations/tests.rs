@@ -330,6 +330,14 @@ fn claims_out_cases() {
         &[],
     );
     expect("Zelenskyy, 44, said he was Russia's No. 1 target.", &[]);
+    expect(
+        "Zelenskyy, 44, said 5 people died.",
+        &["claims zelenskyy 5 - -"],
+    );
+    expect(
+        "Markarova met Zelenskyy, 44, in Kyiv, Macron said.",
+        &["meets markarova zelenskyy asserted"],
+    );
     expect("Fourteen days free, Markarova said.", &[]);
     // No named source.
     expect("At least 137 people were killed.", &[]);
