@@ -6,10 +6,11 @@ use std::ops::Range;
 use crate::resolve::{EntityType, Resolved};
 use crate::text::Span;
 
-use super::numbers::{self, Reading};
+use super::numbers::{self, Reading, Vocabulary};
 use super::pattern::{Alt, Atom, Element, Quant, Role, Slot};
 use super::rules::{Effect, Lexicon, Rule, RuleSet};
 use super::tokens::Doc;
+use super::tokens::Token;
 use super::{Figure, Modality};
 
 /// Backtracking steps allowed per rule and start position; patterns in practice need far fewer.
@@ -198,7 +199,18 @@ impl<'a> Ctx<'a> {
     /// an earlier match ("the US and the EU sanction" also matches from "the EU").
     fn matches(&self, rule: &Rule) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
+        let starts_with_slot = rule
+            .pattern
+            .elements
+            .first()
+            .is_some_and(|e| matches!(e.atom, Atom::Slot(_)));
+        let not_after = self.lexicon(self.rules.settings.subject_not_after);
         for start in self.sent.clone() {
+            if starts_with_slot
+                && not_after.is_some_and(|l| l.ends_at(&self.doc.tokens, self.sent.start, start))
+            {
+                continue;
+            }
             self.steps.set(0);
             let mut caps = Vec::new();
             if let Some(end) = self.go(rule, &rule.pattern.elements, start, &mut caps) {
@@ -554,9 +566,7 @@ impl<'a> Ctx<'a> {
     fn reading(&self, pos: usize) -> Option<Reading> {
         let tokens = &self.doc.tokens;
         let n = &self.rules.numbers;
-        let r = numbers::read(tokens, pos, self.sent.end, |p| {
-            self.lex_len(n.qualifiers, p)
-        })?;
+        let r = numbers::read(tokens, pos, self.sent.end, self)?;
         if (r.number_start..r.number_end).any(|p| self.in_mention(p)) || self.is_age(r.start) {
             return None;
         }
@@ -576,24 +586,28 @@ impl<'a> Ctx<'a> {
         }
         let first = &tokens[r.number_start];
         let digits = first.lower.chars().all(|c| c.is_ascii_digit());
-        // Years: "1986 meltdown", "in 2014"; "2000 troops" is a count.
+        // Years: "1986 meltdown", "in 2014", "fiscal 1988 earnings" (counts this size are
+        // written with a comma: "2,000 troops").
         if digits
             && first.lower.len() == 4
             && (1800.0..=2100.0).contains(&r.value)
             && r.unit.is_none()
+            && r.number_end == r.number_start + 1
         {
-            let next = tokens
-                .get(r.number_end)
-                .filter(|_| r.number_end < self.sent.end);
-            let plural = next.is_some_and(|t| t.word && !t.capitalised && t.lower.ends_with('s'));
-            if !plural {
-                return None;
-            }
+            return None;
         }
-        // A capitalised number word inside a sentence is part of a name ("Fourteen Days").
+        // A capitalised number word inside a sentence is part of a name ("Fourteen Days"), and
+        // so is a number right after a capitalised word ("Series 50", "Boeing 747").
         let sentence_initial = tokens[self.sent.start..r.start].iter().all(|t| !t.word);
         if first.capitalised && !sentence_initial {
             return None;
+        }
+        if r.start == r.number_start && r.start > self.sent.start {
+            let before = &tokens[r.start - 1];
+            let initial = tokens[self.sent.start..r.start - 1].iter().all(|t| !t.word);
+            if before.word && before.capitalised && !initial && !self.in_mention(r.start - 1) {
+                return None;
+            }
         }
         Some(r)
     }
@@ -712,5 +726,32 @@ impl<'a> Ctx<'a> {
             }
             p = r.end.max(p + 1);
         }
+    }
+}
+
+impl Vocabulary for Ctx<'_> {
+    fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize> {
+        self.lexicon(self.rules.numbers.qualifiers)?
+            .longest_at(tokens, p, end)
+    }
+
+    fn unit(
+        &self,
+        tokens: &[Token],
+        p: usize,
+        end: usize,
+        before_number: bool,
+    ) -> Option<(String, usize)> {
+        let mut best: Option<(String, usize)> = None;
+        for (name, lexicon) in &self.rules.numbers.units {
+            let longest = lexicon
+                .lengths_at(tokens, p, end)
+                .into_iter()
+                .find(|&n| !before_number || !tokens[p + n - 1].word);
+            if let Some(n) = longest.filter(|&n| best.as_ref().is_none_or(|b| n > b.1)) {
+                best = Some((name.clone(), n));
+            }
+        }
+        best
     }
 }

@@ -18,6 +18,8 @@ pub struct Reading {
     pub qualifier: Option<String>,
     /// A few words on what is counted ("people killed", "Russian tanks").
     pub about: Option<String>,
+    /// The scale written with the number ("million" in "600 million", "m" in "$600m"), or 1.
+    pub scale: f64,
 }
 
 const UNITS: [&str; 20] = [
@@ -177,35 +179,19 @@ fn words_value(tokens: &[Token], pos: usize, end: usize) -> Option<(f64, usize)>
     Some((value, stop))
 }
 
-fn currency_symbol(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "$" | "us$" => "USD",
-        "€" => "EUR",
-        "£" => "GBP",
-        "¥" => "JPY",
-        "₽" => "RUB",
-        "₴" => "UAH",
-        _ => return None,
-    })
-}
-
-/// Unit words after a number, and how many tokens they take.
-fn unit_after(tokens: &[Token], p: usize, end: usize) -> Option<(&'static str, usize)> {
-    let w = tokens.get(p).filter(|_| p < end)?.lower.as_str();
-    let next = tokens
-        .get(p + 1)
-        .filter(|_| p + 1 < end)
-        .map(|t| t.lower.as_str());
-    Some(match (w, next) {
-        ("per", Some("cent")) => ("percent", 2),
-        ("percent" | "%" | "pct" | "percentage", _) => ("percent", 1),
-        ("dollars" | "dollar", _) => ("USD", 1),
-        ("euros" | "euro", _) => ("EUR", 1),
-        ("pounds", Some("sterling")) => ("GBP", 2),
-        ("rubles" | "roubles" | "ruble" | "rouble", _) => ("RUB", 1),
-        ("hryvnias" | "hryvnia" | "hryvnia's", _) => ("UAH", 1),
-        _ => return None,
-    })
+/// The words a number phrase may carry, from the rules file.
+pub trait Vocabulary {
+    /// Tokens a qualifier ("at least") takes at `p`.
+    fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize>;
+    /// The unit named at `p` and its length in tokens. `before_number`: only units written
+    /// before a number ("$", "US$", "€"), which end in a symbol.
+    fn unit(
+        &self,
+        tokens: &[Token],
+        p: usize,
+        end: usize,
+        before_number: bool,
+    ) -> Option<(String, usize)>;
 }
 
 const ABOUT_STOP: [&str; 60] = [
@@ -297,16 +283,17 @@ fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Reads the number phrase starting at `pos` (before `end`), if there is one.
-/// `qualifier_len` says how many tokens a qualifier ("at least") takes at a position.
+/// Reads the number phrase starting at `pos` (before `end`), if there is one: qualifier,
+/// unit before the number, the number in digits or words, scale, unit after it, and a few
+/// words on what is counted.
 pub fn read(
     tokens: &[Token],
     pos: usize,
     end: usize,
-    qualifier_len: impl Fn(usize) -> Option<usize>,
+    vocabulary: &impl Vocabulary,
 ) -> Option<Reading> {
     let mut p = pos;
-    let mut qualifier = qualifier_len(p).map(|n| {
+    let mut qualifier = vocabulary.qualifier(tokens, p, end).map(|n| {
         let q = tokens[p..p + n]
             .iter()
             .map(|t| t.lower.as_str())
@@ -316,18 +303,9 @@ pub fn read(
         q
     });
     let mut unit: Option<String> = None;
-    if p < end {
-        if let Some(c) = currency_symbol(&tokens[p].lower) {
-            unit = Some(c.into());
-            p += 1;
-        } else if tokens[p].lower == "us"
-            && p + 1 < end
-            && tokens[p + 1].lower == "$"
-            && tokens[p].span.end == tokens[p + 1].span.start
-        {
-            unit = Some("USD".into());
-            p += 2;
-        }
+    if let Some((u, n)) = vocabulary.unit(tokens, p, end, true) {
+        unit = Some(u);
+        p += n;
     }
     if p >= end {
         return None;
@@ -335,19 +313,29 @@ pub fn read(
     let number_start = p;
     let first = tokens[p].lower.as_str();
     let mut value;
+    let mut scale = 1.0;
+    let mut exact = true;
     if let Some(v) = digits_value(first) {
         value = v;
+        if let Some(plain) = first.find(|c: char| c.is_alphabetic()) {
+            scale = v / digits_value(&first[..plain])
+                .unwrap_or(v)
+                .max(f64::MIN_POSITIVE);
+        }
         p += 1;
         if p < end {
             if let Some(s) = scale_word(&tokens[p].lower) {
                 value *= s;
+                scale = s;
                 p += 1;
             }
         }
     } else if let Some((v, stop)) = words_value(tokens, p, end) {
         value = v;
+        scale = scale_word(&tokens[stop - 1].lower).unwrap_or(1.0);
         p = stop;
     } else if let Some(v) = vague_word(first) {
+        exact = false;
         value = v;
         let mut vague = first.to_string();
         p += 1;
@@ -372,9 +360,11 @@ pub fn read(
                 unit,
                 qualifier,
                 about,
+                scale: 1.0,
             });
         }
     } else if first == "tens" && p + 2 < end && tokens[p + 1].lower == "of" {
+        exact = false;
         let v2 = vague_word(&tokens[p + 2].lower)?;
         value = 10.0 * v2;
         qualifier.get_or_insert(format!("tens of {}", tokens[p + 2].lower));
@@ -383,11 +373,28 @@ pub fn read(
         return None;
     }
     let number_end = p;
-    if let Some((u, n)) = unit_after(tokens, p, end) {
-        unit = Some(u.into());
+    if let Some((u, n)) = vocabulary.unit(tokens, p, end, false) {
+        unit = Some(u);
         p += n;
     }
-    let about = about_words(tokens, p, end);
+    // A range shares the scale and unit written once at its end: "between three and four
+    // billion dollars", "2.0 or 2.5 pct".
+    let range_word = p < end && matches!(tokens[p].lower.as_str(), "to" | "and" | "or" | "-");
+    let mut about_from = p;
+    if exact && range_word && p + 1 < end {
+        if let Some(second) = read(tokens, p + 1, end, vocabulary).filter(|r| r.qualifier.is_none())
+        {
+            if scale == 1.0 && second.scale > 1.0 {
+                value *= second.scale;
+                scale = second.scale;
+            }
+            if unit.is_none() && second.unit.is_some() {
+                unit = second.unit.clone();
+            }
+            about_from = second.end;
+        }
+    }
+    let about = about_words(tokens, about_from, end);
     Some(Reading {
         start: pos,
         end: p,
@@ -397,6 +404,7 @@ pub fn read(
         unit,
         qualifier,
         about,
+        scale,
     })
 }
 
@@ -405,27 +413,58 @@ mod tests {
     use super::super::tokens::tokenize;
     use super::*;
 
-    fn qualifiers(tokens: &[Token], p: usize) -> Option<usize> {
-        let words: Vec<&str> = tokens[p..].iter().map(|t| t.lower.as_str()).collect();
-        for q in [
-            &["more", "than"][..],
-            &["at", "least"],
-            &["about"],
-            &["nearly"],
-        ] {
-            if words.starts_with(q) {
-                return Some(q.len());
-            }
+    struct Words;
+
+    fn starts(tokens: &[Token], p: usize, end: usize, phrase: &[&str]) -> bool {
+        p + phrase.len() <= end && phrase.iter().zip(&tokens[p..]).all(|(w, t)| *w == t.lower)
+    }
+
+    impl Vocabulary for Words {
+        fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize> {
+            [
+                &["more", "than"][..],
+                &["at", "least"],
+                &["about"],
+                &["nearly"],
+            ]
+            .into_iter()
+            .find(|q| starts(tokens, p, end, q))
+            .map(<[&str]>::len)
         }
-        None
+
+        fn unit(
+            &self,
+            tokens: &[Token],
+            p: usize,
+            end: usize,
+            before_number: bool,
+        ) -> Option<(String, usize)> {
+            let units: [(&str, &[&str]); 7] = [
+                ("USD", &["us", "$"]),
+                ("USD", &["$"]),
+                ("EUR", &["€"]),
+                ("GBP", &["£"]),
+                ("USD", &["dollars"]),
+                ("percent", &["per", "cent"]),
+                ("percent", &["percent"]),
+            ];
+            let percent_sign = [("percent", &["%"][..])];
+            units
+                .iter()
+                .chain(percent_sign.iter())
+                .filter(|(_, w)| {
+                    !before_number || !w[w.len() - 1].chars().any(char::is_alphanumeric)
+                })
+                .find(|(_, w)| starts(tokens, p, end, w))
+                .map(|(u, w)| (u.to_string(), w.len()))
+        }
     }
 
     type Parts = (f64, Option<String>, Option<String>, Option<String>);
 
     fn reading(text: &str) -> Option<Parts> {
         let toks = tokenize(text);
-        read(&toks, 0, toks.len(), |p| qualifiers(&toks, p))
-            .map(|r| (r.value, r.unit, r.qualifier, r.about))
+        read(&toks, 0, toks.len(), &Words).map(|r| (r.value, r.unit, r.qualifier, r.about))
     }
 
     #[test]
@@ -459,6 +498,9 @@ mod tests {
                 None,
                 s("tens of thousands"),
             ),
+            ("three and four billion dollars", 3e9, s("USD"), None),
+            ("2.0 or 2.5 percent", 2.0, s("percent"), None),
+            ("50 to 60 people", 50.0, None, None),
         ];
         for (text, value, unit, qualifier) in table {
             let (v, u, q, _) = reading(text).unwrap_or_else(|| panic!("{text}: no number"));

@@ -204,6 +204,8 @@ pub struct Settings {
     pub appositive: Option<usize>,
     pub conjunctions: Option<usize>,
     pub gap_stops: Option<usize>,
+    /// A pattern that starts with a slot does not match right after these ("Bank of France").
+    pub subject_not_after: Option<usize>,
 }
 
 /// Lexicons that number reading relies on.
@@ -215,6 +217,8 @@ pub struct NumberSettings {
     pub anaphoric: Option<usize>,
     /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
     pub anaphoric_max: f64,
+    /// Units by name, each with the words that name it ("USD": "$", "dollars", "dlrs").
+    pub units: Vec<(String, Lexicon)>,
 }
 
 /// A checked rules file.
@@ -257,6 +261,7 @@ struct RawSettings {
     appositive: Option<Spanned<String>>,
     conjunctions: Option<Spanned<String>>,
     gap_stops: Option<Spanned<String>>,
+    subject_not_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -267,6 +272,8 @@ struct RawNumbers {
     exclude_after: Option<Spanned<String>>,
     anaphoric: Option<Spanned<String>>,
     anaphoric_max: Option<f64>,
+    #[serde(default)]
+    units: BTreeMap<String, Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +416,7 @@ impl RuleSet {
             appositive: opt(&s.appositive, "settings.appositive")?,
             conjunctions: opt(&s.conjunctions, "settings.conjunctions")?,
             gap_stops: opt(&s.gap_stops, "settings.gap_stops")?,
+            subject_not_after: opt(&s.subject_not_after, "settings.subject_not_after")?,
         };
         let n = &raw.numbers;
         let numbers = NumberSettings {
@@ -417,6 +425,22 @@ impl RuleSet {
             exclude_after: opt(&n.exclude_after, "numbers.exclude_after")?,
             anaphoric: opt(&n.anaphoric, "numbers.anaphoric")?,
             anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
+            units: n
+                .units
+                .iter()
+                .map(|(name, words)| {
+                    if words.get_ref().is_empty() {
+                        return Err(invalid(
+                            words.span().start,
+                            format!("unit `{name}` has no words"),
+                        ));
+                    }
+                    Ok((
+                        name.clone(),
+                        Lexicon::new(name, words.get_ref().iter().map(|w| words_of(w))),
+                    ))
+                })
+                .collect::<Result<_, _>>()?,
         };
 
         let mut relations = BTreeMap::new();

@@ -341,8 +341,12 @@ fn claims_out_cases() {
     expect("Fourteen days free, Markarova said.", &[]);
     // No named source.
     expect("At least 137 people were killed.", &[]);
-    // A number inside a name.
+    // A number inside or right after a name.
     expect("FC Schalke 04 said it dropped its sponsor.", &[]);
+    expect(
+        "Zelenskyy said the Series 50 bonds and a Boeing 747 were lost.",
+        &[],
+    );
 }
 
 #[test]
