@@ -68,6 +68,10 @@ enum EvalCommand {
         /// the model: scores the relation rules alone. No model is loaded.
         #[arg(long)]
         gold_entities: bool,
+        /// Also write each fixture's predicted graph to DIR/<fixture id>.graph.json, to
+        /// inspect false positives and misses.
+        #[arg(long, value_name = "DIR")]
+        graphs: Option<PathBuf>,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -154,8 +158,18 @@ fn run(cli: Cli) -> Result<()> {
             model,
             rules,
             gold_entities,
+            graphs,
             json,
-        }) => eval_fixtures(&dir, &model, &rules, gold_entities, json),
+        }) => eval_fixtures(
+            &dir,
+            &model,
+            &rules,
+            FixtureOptions {
+                gold_entities,
+                graphs,
+            },
+            json,
+        ),
     }
 }
 
@@ -307,14 +321,27 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
     Ok(())
 }
 
+/// How `eval fixtures` runs, beyond the model and rules.
+struct FixtureOptions {
+    gold_entities: bool,
+    graphs: Option<PathBuf>,
+}
+
 fn eval_fixtures(
     dir: &Path,
     args: &ModelArgs,
     rules: &RulesArgs,
-    gold_entities: bool,
+    options: FixtureOptions,
     json_out: Option<PathBuf>,
 ) -> Result<()> {
+    let FixtureOptions {
+        gold_entities,
+        graphs,
+    } = options;
     let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
+    if let Some(g) = &graphs {
+        std::fs::create_dir_all(g).with_context(|| format!("cannot create {}", g.display()))?;
+    }
     let (pipeline, gold_rules) = if gold_entities {
         (None, Some(rules.load()?.unwrap_or_else(RuleSet::builtin)))
     } else {
@@ -341,6 +368,13 @@ fn eval_fixtures(
         };
         let mut graph = Graph::default();
         pipeline::add_to_graph(&mut graph, &results);
+        if let Some(g) = &graphs {
+            let meta = BTreeMap::from([("fixture".to_string(), json!(f.fixture.id))]);
+            write_json(
+                &g.join(format!("{}.graph.json", f.fixture.id)),
+                &graph.to_node_link(&meta),
+            )?;
+        }
         let counts = fixtures::score(&f.fixture, &graph);
         let (entities, relations) = counts.tables();
         per_fixture.insert(

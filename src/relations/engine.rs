@@ -299,38 +299,54 @@ impl<'a> Ctx<'a> {
                 }
                 out
             }
-            Atom::Alts(alts) => {
-                let mut ends: Vec<usize> = Vec::new();
-                for alt in alts {
-                    match alt {
-                        Alt::Words(words) => {
-                            let n = words.len();
-                            if pos + n <= end
-                                && words
-                                    .iter()
-                                    .zip(&tokens[pos..pos + n])
-                                    .all(|(w, t)| *w == t.lower)
-                            {
-                                ends.push(pos + n);
-                            }
-                        }
-                        Alt::Lexicon(i) => {
-                            for n in self.rules.lexicons[*i].lengths_at(tokens, pos, end) {
-                                ends.push(pos + n);
-                            }
-                        }
-                    }
+            Atom::Not(alts) => {
+                if self.alt_ends(alts, pos).is_empty() {
+                    vec![(pos, None)]
+                } else {
+                    vec![]
                 }
-                ends.sort_by(|a, b| b.cmp(a));
-                ends.dedup();
-                ends.into_iter().map(|e| (e, None)).collect()
             }
+            Atom::Alts(alts) => self
+                .alt_ends(alts, pos)
+                .into_iter()
+                .map(|e| (e, None))
+                .collect(),
             Atom::Slot(slot) => self
                 .slot_options(rule, slot, pos)
                 .into_iter()
                 .map(|(e, c)| (e, Some(c)))
                 .collect(),
         }
+    }
+
+    /// Where the alternatives matching at `pos` end, longest first.
+    fn alt_ends(&self, alts: &[Alt], pos: usize) -> Vec<usize> {
+        let end = self.sent.end;
+        let tokens = &self.doc.tokens;
+        let mut ends: Vec<usize> = Vec::new();
+        for alt in alts {
+            match alt {
+                Alt::Words(words) => {
+                    let n = words.len();
+                    let fits = pos + n <= end
+                        && words
+                            .iter()
+                            .zip(&tokens[pos..pos + n])
+                            .all(|(w, t)| *w == t.lower);
+                    if fits {
+                        ends.push(pos + n);
+                    }
+                }
+                Alt::Lexicon(i) => {
+                    for n in self.rules.lexicons[*i].lengths_at(tokens, pos, end) {
+                        ends.push(pos + n);
+                    }
+                }
+            }
+        }
+        ends.sort_by(|a, b| b.cmp(a));
+        ends.dedup();
+        ends
     }
 
     fn slot_options(&self, rule: &Rule, slot: &Slot, pos: usize) -> Vec<(usize, Capture)> {

@@ -46,6 +46,8 @@ pub enum Atom {
     Alts(Vec<Alt>),
     /// Up to N plain words.
     Gap(usize),
+    /// Zero-width: the next words are none of these ("!with").
+    Not(Vec<Alt>),
     Start,
     End,
 }
@@ -93,8 +95,12 @@ impl Pattern {
             };
             let plus = quant == Quant::Many && raw.ends_with('+');
             let atom = parse_atom(body, &lexicon).map_err(|e| format!("`{raw}`: {e}"))?;
-            if quant != Quant::One && matches!(atom, Atom::Gap(_) | Atom::Start | Atom::End) {
-                return Err(format!("`{raw}`: gaps and anchors take no `?`, `*` or `+`"));
+            if quant != Quant::One
+                && matches!(atom, Atom::Gap(_) | Atom::Not(_) | Atom::Start | Atom::End)
+            {
+                return Err(format!(
+                    "`{raw}`: gaps, `!` and anchors take no `?`, `*` or `+`"
+                ));
             }
             if quant == Quant::Many && matches!(atom, Atom::Slot(_)) {
                 return Err(format!(
@@ -171,6 +177,12 @@ fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<At
         };
         return Ok(Atom::Slot(Slot { role, kinds }));
     }
+    if let Some(rest) = body.strip_prefix('!').filter(|r| !r.is_empty()) {
+        return match parse_atom(rest, lexicon)? {
+            Atom::Alts(alts) => Ok(Atom::Not(alts)),
+            _ => Err("`!` takes words or lexicons: !with, !@name".into()),
+        };
+    }
     if body.contains('{') || body.contains('}') {
         return Err("braces belong to slots: {source}, {target}, {group}, {figure}".into());
     }
@@ -221,6 +233,11 @@ mod tests {
         assert_eq!(p.roles(), vec![Role::Source]);
         let plus = Pattern::parse("@say+ {target}", lex).unwrap();
         assert_eq!(plus.elements.len(), 3);
+        let not = Pattern::parse("{source} @say !that|@chain", lex).unwrap();
+        assert_eq!(
+            not.elements[2].atom,
+            Atom::Not(vec![Alt::Words(vec!["that".into()]), Alt::Lexicon(1)])
+        );
     }
 
     #[test]
@@ -234,5 +251,7 @@ mod tests {
         assert!(err("").contains("empty"));
         assert!(err("said? that?").contains("optional"));
         assert!(err("{target}*").contains("coordination"));
+        assert!(err("{source} said !{target}").contains("`!` takes words"));
+        assert!(err("{source} said !with?").contains("take no"));
     }
 }
