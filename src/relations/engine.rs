@@ -431,8 +431,12 @@ impl<'a> Ctx<'a> {
         loop {
             let possessive = matches!(self.lower(q), "'s" | "'");
             let r = self.skip_titles(if possessive { q + 1 } else { q });
+            // Right next to another name, only a state modifies it ("U.S. European Command");
+            // with a possessive or a title between, any name does ("NATO Secretary General X").
+            let modifies =
+                possessive || r > q || self.resolved.entities[entity].kind == EntityType::State;
             match self.doc.mention_starting(r) {
-                Some(next) if r < self.sent.end => {
+                Some(next) if r < self.sent.end && modifies => {
                     entity = next.entity;
                     q = next.tokens.end;
                 }

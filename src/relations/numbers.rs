@@ -378,19 +378,27 @@ pub fn read(
         p += n;
     }
     // A range shares the scale and unit written once at its end: "between three and four
-    // billion dollars", "2.0 or 2.5 pct".
-    let range_word = p < end && matches!(tokens[p].lower.as_str(), "to" | "and" | "or" | "-");
+    // billion dollars", "2.0 or 2.5 pct", "5 to 10 million". Not into a number that has a
+    // unit or scale of its own, nor into a year ("due 1994 and 250 mln dlrs").
+    let between = number_start > 0 && tokens[number_start - 1].lower == "between";
+    let range_word = p < end
+        && match tokens[p].lower.as_str() {
+            "to" | "or" | "-" => true,
+            "and" => between,
+            _ => false,
+        };
+    let year_like = first.len() == 4
+        && first.chars().all(|c| c.is_ascii_digit())
+        && (1800.0..=2100.0).contains(&value);
     let mut about_from = p;
-    if exact && range_word && p + 1 < end {
+    if exact && range_word && unit.is_none() && scale == 1.0 && !year_like && p + 1 < end {
         if let Some(second) = read(tokens, p + 1, end, vocabulary).filter(|r| r.qualifier.is_none())
         {
-            if scale == 1.0 && second.scale > 1.0 {
+            if second.scale > 1.0 {
                 value *= second.scale;
                 scale = second.scale;
             }
-            if unit.is_none() && second.unit.is_some() {
-                unit = second.unit.clone();
-            }
+            unit = second.unit.clone();
             about_from = second.end;
         }
     }
@@ -439,7 +447,7 @@ mod tests {
             end: usize,
             before_number: bool,
         ) -> Option<(String, usize)> {
-            let units: [(&str, &[&str]); 7] = [
+            let units: [(&str, &[&str]); 9] = [
                 ("USD", &["us", "$"]),
                 ("USD", &["$"]),
                 ("EUR", &["€"]),
@@ -447,6 +455,8 @@ mod tests {
                 ("USD", &["dollars"]),
                 ("percent", &["per", "cent"]),
                 ("percent", &["percent"]),
+                ("percent", &["pct"]),
+                ("USD", &["dlrs"]),
             ];
             let percent_sign = [("percent", &["%"][..])];
             units
@@ -498,9 +508,12 @@ mod tests {
                 None,
                 s("tens of thousands"),
             ),
-            ("three and four billion dollars", 3e9, s("USD"), None),
+            ("three to four billion dollars", 3e9, s("USD"), None),
             ("2.0 or 2.5 percent", 2.0, s("percent"), None),
             ("50 to 60 people", 50.0, None, None),
+            ("nine pct to 15.9 mln dlrs", 9.0, s("percent"), None),
+            ("1994 and 250 million dollars", 1994.0, None, None),
+            ("3 and 4 million", 3.0, None, None),
         ];
         for (text, value, unit, qualifier) in table {
             let (v, u, q, _) = reading(text).unwrap_or_else(|| panic!("{text}: no number"));
