@@ -7,7 +7,7 @@
 //! - [`ner`]: the ONNX token classifier; chunks to [`ner::Mention`]s.
 //! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`).
 //! - [`relations`]: sanctions, meets and claims between entities, by rules that are data
-//!   (`rules/relations.toml`).
+//!   (`rules/relations.toml`, described in docs/RULES.md).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
