@@ -109,7 +109,7 @@ pub fn tags_from_mentions(doc: &ConllDoc, mentions: &[(Span, String)]) -> Vec<St
     for (span, label) in mentions {
         let first = doc.words.partition_point(|w| w.end <= span.start);
         let mut inside = false;
-        for (word, tag) in doc.words.iter().zip(tags.iter_mut()).skip(first) {
+        for (word, tag) in doc.words[first..].iter().zip(&mut tags[first..]) {
             if word.start >= span.end {
                 break;
             }

@@ -84,8 +84,6 @@ pub struct Model {
 
 impl Model {
     /// Loads `dir`; a missing or malformed piece is named in the error.
-    // ort's builder errors are large; they live only until mapped to NerError below.
-    #[allow(clippy::result_large_err)]
     pub fn load(dir: &Path, options: &LoadOptions) -> Result<Self, NerError> {
         if !dir.is_dir() {
             return Err(NerError::Model(format!(
@@ -186,16 +184,17 @@ impl Model {
         let env = runtime::environment()?;
         let mut sessions = Vec::with_capacity(count);
         for _ in 0..count {
-            let session = Session::builder(env)
-                .and_then(|b| {
-                    b.with_optimization_level(GraphOptimizationLevel::Level3)
-                        .and_then(|b| b.with_intra_threads(intra))
-                        .map_err(Into::into)
-                })
-                .and_then(|mut b| b.commit_from_file(&onnx_path))
-                .map_err(|e| {
-                    NerError::Model(format!("{}: cannot load: {e}", onnx_path.display()))
-                })?;
+            let cannot = |e: &dyn std::fmt::Display| {
+                NerError::Model(format!("{}: cannot load: {e}", onnx_path.display()))
+            };
+            let builder = Session::builder(env).map_err(|e| cannot(&e))?;
+            let session = builder
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| cannot(&e))?
+                .with_intra_threads(intra)
+                .map_err(|e| cannot(&e))?
+                .commit_from_file(&onnx_path)
+                .map_err(|e| cannot(&e))?;
             sessions.push(Mutex::new(session));
         }
         let first = sessions[0].lock().expect("fresh mutex");
