@@ -47,6 +47,34 @@ pub struct Node {
     names: BTreeMap<String, usize>,
 }
 
+impl Node {
+    /// A claim node: a figure stated in document `doc` (ANNOTATION.md, `claims`).
+    pub fn claim(
+        id: String,
+        label: String,
+        doc: &str,
+        value: f64,
+        unit: Option<String>,
+        qualifier: Option<String>,
+        about: Option<String>,
+    ) -> Self {
+        Node {
+            id,
+            label,
+            kind: "claim".to_string(),
+            aliases: BTreeSet::new(),
+            mentions: 1,
+            docs: BTreeSet::from([doc.to_string()]),
+            country: None,
+            value: Some(value),
+            unit,
+            qualifier,
+            about,
+            names: BTreeMap::new(),
+        }
+    }
+}
+
 /// A relation edge between two nodes, with every piece of evidence for it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Edge {

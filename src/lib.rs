@@ -6,6 +6,8 @@
 //! - [`text`]: sentence boundaries and model-sized chunks, as byte spans.
 //! - [`ner`]: the ONNX token classifier; chunks to [`ner::Mention`]s.
 //! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`, word lists in `data/resolve/`).
+//! - [`relations`]: sanctions, meets and claims between entities, by rules that are data
+//!   (`rules/relations.toml`, described in docs/RULES.md).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
@@ -15,5 +17,6 @@ pub mod graph;
 pub mod input;
 pub mod ner;
 pub mod pipeline;
+pub mod relations;
 pub mod resolve;
 pub mod text;

@@ -15,7 +15,9 @@ use newsgraph::graph::Graph;
 use newsgraph::input::{self, Document};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
 use newsgraph::pipeline::{self, Pipeline};
+use newsgraph::relations::RuleSet;
 use newsgraph::resolve::Gazetteer;
+use newsgraph::text::CharOffsets;
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +26,9 @@ use newsgraph::resolve::Gazetteer;
     about = "Turn news text into a graph of people, states and organisations",
     long_about = "Turn news text into a graph of people, states and organisations.\n\n\
         Runs documents through a transformer NER model (ONNX Runtime), resolves the \
-        mentions into entities and writes the graph as NetworkX node-link JSON."
+        mentions into entities, finds relations between them (sanctions, meets, claims; \
+        rules in rules/relations.toml, replaceable with --rules) and writes the graph as \
+        NetworkX node-link JSON."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,6 +62,16 @@ enum EvalCommand {
         dir: PathBuf,
         #[command(flatten)]
         model: ModelArgs,
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Take the entities from the fixtures (their aliases found in the text) instead of
+        /// the model: scores the relation rules alone. No model is loaded.
+        #[arg(long)]
+        gold_entities: bool,
+        /// Also write each fixture's predicted graph to DIR/<fixture id>.graph.json, to
+        /// inspect false positives and misses.
+        #[arg(long, value_name = "DIR")]
+        graphs: Option<PathBuf>,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -93,6 +107,23 @@ struct ModelArgs {
     gazetteer: Option<PathBuf>,
 }
 
+#[derive(Args, Clone)]
+struct RulesArgs {
+    /// Relation rules file (TOML: lexicons, patterns, cues; see rules/relations.toml)
+    /// replacing the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+}
+
+impl RulesArgs {
+    fn load(&self) -> Result<Option<RuleSet>> {
+        self.rules
+            .as_deref()
+            .map(|path| RuleSet::from_file(path).context("invalid rules file"))
+            .transpose()
+    }
+}
+
 #[derive(Args)]
 struct ExtractArgs {
     /// .txt files or directories (searched recursively for .txt files).
@@ -106,6 +137,8 @@ struct ExtractArgs {
     docs_per_batch: usize,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
 }
 
 fn main() {
@@ -120,10 +153,34 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
-        Command::Eval(EvalCommand::Fixtures { dir, model, json }) => {
-            eval_fixtures(&dir, &model, json)
-        }
+        Command::Eval(EvalCommand::Fixtures {
+            dir,
+            model,
+            rules,
+            gold_entities,
+            graphs,
+            json,
+        }) => eval_fixtures(
+            &dir,
+            &model,
+            &rules,
+            FixtureOptions {
+                gold_entities,
+                graphs,
+            },
+            json,
+        ),
     }
+}
+
+/// The pipeline with the rules of `rules` (read first, so that a bad file fails fast).
+fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<Pipeline> {
+    let rules = rules.load()?;
+    let pipeline = load_pipeline(args)?;
+    Ok(match rules {
+        Some(r) => pipeline.with_rules(r),
+        None => pipeline,
+    })
 }
 
 fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
@@ -158,7 +215,7 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
 
 fn extract(args: ExtractArgs) -> Result<()> {
     let started = Instant::now();
-    let pipeline = load_pipeline(&args.model)?;
+    let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let loaded = input::load(&args.inputs);
@@ -173,11 +230,15 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let mut graph = Graph::default();
     let mut tokens = 0usize;
     let mut mention_count = 0usize;
+    let mut relation_count: BTreeMap<String, usize> = BTreeMap::new();
     for batch in loaded.documents.chunks(args.docs_per_batch.max(1)) {
         let (results, stats) = pipeline.process(batch)?;
         tokens += stats.tokens;
         for r in &results {
             mention_count += r.mentions.len();
+            for rel in &r.relations {
+                *relation_count.entry(rel.relation.clone()).or_default() += 1;
+            }
             serde_json::to_writer(
                 &mut mentions_out,
                 &json!({"doc": r.id, "mentions": r.mentions}),
@@ -195,6 +256,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         "documents_failed": loaded.failures.len(),
         "failures": loaded.failures,
         "mentions": mention_count,
+        "relations": relation_count,
         "nodes": graph.nodes.len(),
         "links": graph.edges.len(),
     });
@@ -259,16 +321,60 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
     Ok(())
 }
 
-fn eval_fixtures(dir: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Result<()> {
+/// How `eval fixtures` runs, beyond the model and rules.
+struct FixtureOptions {
+    gold_entities: bool,
+    graphs: Option<PathBuf>,
+}
+
+fn eval_fixtures(
+    dir: &Path,
+    args: &ModelArgs,
+    rules: &RulesArgs,
+    options: FixtureOptions,
+    json_out: Option<PathBuf>,
+) -> Result<()> {
+    let FixtureOptions {
+        gold_entities,
+        graphs,
+    } = options;
     let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
-    let pipeline = load_pipeline(args)?;
+    if let Some(g) = &graphs {
+        std::fs::create_dir_all(g).with_context(|| format!("cannot create {}", g.display()))?;
+    }
+    let (pipeline, gold_rules) = if gold_entities {
+        (None, Some(rules.load()?.unwrap_or_else(RuleSet::builtin)))
+    } else {
+        (Some(load_pipeline_with_rules(args, rules)?), None)
+    };
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
     for f in &loaded {
         let doc = Document::new(f.fixture.id.clone(), f.text.clone());
-        let (results, _) = pipeline.process(std::slice::from_ref(&doc))?;
+        let results = match (&pipeline, &gold_rules) {
+            (Some(p), _) => p.process(std::slice::from_ref(&doc))?.0,
+            (None, Some(rules)) => {
+                let resolved = fixtures::gold_resolved(&f.fixture, &doc.text);
+                let mut offsets = CharOffsets::new(&doc.text);
+                let relations = pipeline::relation_records(rules, &doc, &resolved, &mut offsets);
+                vec![pipeline::DocResult {
+                    id: doc.id.clone(),
+                    mentions: Vec::new(),
+                    resolved,
+                    relations,
+                }]
+            }
+            (None, None) => unreachable!("one of the two is loaded"),
+        };
         let mut graph = Graph::default();
         pipeline::add_to_graph(&mut graph, &results);
+        if let Some(g) = &graphs {
+            let meta = BTreeMap::from([("fixture".to_string(), json!(f.fixture.id))]);
+            write_json(
+                &g.join(format!("{}.graph.json", f.fixture.id)),
+                &graph.to_node_link(&meta),
+            )?;
+        }
         let counts = fixtures::score(&f.fixture, &graph);
         let (entities, relations) = counts.tables();
         per_fixture.insert(
@@ -281,6 +387,7 @@ fn eval_fixtures(dir: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Res
     let value = json!({
         "dir": dir.display().to_string(),
         "fixtures": loaded.len(),
+        "entities_from": if gold_entities { "fixtures" } else { "model" },
         "entities": entities,
         "relations": relations,
         "per_fixture": per_fixture,

@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::graph::Graph;
+use crate::graph::{self, Edge, Evidence, Graph, Node};
 use crate::input::Document;
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
+use crate::relations::{self, RuleSet, Target};
 use crate::resolve::{Gazetteer, Resolved, Resolver};
 use crate::text::CharOffsets;
 
@@ -47,18 +49,44 @@ pub struct MentionRecord {
     pub score: f64,
 }
 
+/// A claimed figure, the target of a `claims` relation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimRecord {
+    /// The figure as written ("at least 137").
+    pub label: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+    pub about: Option<String>,
+}
+
+/// A relation as the graph takes it: node ids, modality, evidence in character offsets.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelationRecord {
+    pub relation: String,
+    pub source: String,
+    /// An entity id, or for figures `claim:<doc>:<character offset of the number>`.
+    pub target: String,
+    pub modality: String,
+    pub evidence: Vec<Evidence>,
+    pub claim: Option<ClaimRecord>,
+}
+
 /// Everything the pipeline found in one document.
 #[derive(Clone, Debug)]
 pub struct DocResult {
     pub id: String,
     pub mentions: Vec<MentionRecord>,
     pub resolved: Resolved,
+    /// Sorted by relation, source and target.
+    pub relations: Vec<RelationRecord>,
 }
 
 /// The loaded stages.
 pub struct Pipeline {
     pub ner: Ner,
     pub resolver: Resolver,
+    pub rules: RuleSet,
 }
 
 impl Pipeline {
@@ -72,16 +100,23 @@ impl Pipeline {
         Ok(Self {
             ner: Ner::new(model, options),
             resolver: Resolver::new(gazetteer),
+            rules: RuleSet::builtin(),
         })
     }
 
-    /// Runs NER and resolution over a batch of documents.
+    /// Replaces the built-in relation rules.
+    pub fn with_rules(mut self, rules: RuleSet) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// Runs NER, resolution and relation rules over a batch of documents.
     pub fn process(&self, docs: &[Document]) -> Result<(Vec<DocResult>, NerStats), NerError> {
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (mentions, stats) = self.ner.recognise(&texts)?;
         let results = docs
-            .iter()
-            .zip(mentions)
+            .par_iter()
+            .zip(mentions.into_par_iter())
             .map(|(doc, mentions)| {
                 let resolved = self.resolver.resolve(&doc.text, &mentions);
                 let mut offsets = CharOffsets::new(&doc.text);
@@ -95,10 +130,12 @@ impl Pipeline {
                         score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
                     })
                     .collect();
+                let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
                 DocResult {
                     id: doc.id.clone(),
                     mentions: records,
                     resolved,
+                    relations,
                 }
             })
             .collect();
@@ -123,9 +160,69 @@ impl Pipeline {
     }
 }
 
-/// Adds a batch of results to a graph, in document order.
+/// The relations of one document, with graph ids and character-offset evidence.
+pub fn relation_records(
+    rules: &RuleSet,
+    doc: &Document,
+    resolved: &Resolved,
+    offsets: &mut CharOffsets,
+) -> Vec<RelationRecord> {
+    relations::extract(rules, &doc.text, resolved)
+        .into_iter()
+        .map(|r| {
+            let (target, claim) = match &r.target {
+                Target::Entity(t) => (resolved.entities[*t].id.clone(), None),
+                Target::Figure(f) => (
+                    format!("claim:{}:{}", doc.id, offsets.get(f.number.start)),
+                    Some(ClaimRecord {
+                        label: f.text.clone(),
+                        value: f.value,
+                        unit: f.unit.clone(),
+                        qualifier: f.qualifier.clone(),
+                        about: f.about.clone(),
+                    }),
+                ),
+            };
+            let evidence = r
+                .found
+                .iter()
+                .map(|f| graph::evidence(&doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule))
+                .collect();
+            RelationRecord {
+                relation: r.relation.clone(),
+                source: resolved.entities[r.source].id.clone(),
+                target,
+                modality: r.modality.as_str().to_string(),
+                evidence,
+                claim,
+            }
+        })
+        .collect()
+}
+
+/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation edges.
 pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
     for r in results {
         graph.add_entities(&r.id, &r.resolved);
+        for rel in &r.relations {
+            if let Some(c) = &rel.claim {
+                graph.add_node(Node::claim(
+                    rel.target.clone(),
+                    c.label.clone(),
+                    &r.id,
+                    c.value,
+                    c.unit.clone(),
+                    c.qualifier.clone(),
+                    c.about.clone(),
+                ));
+            }
+            graph.add_edge(Edge {
+                source: rel.source.clone(),
+                target: rel.target.clone(),
+                relation: rel.relation.clone(),
+                modality: rel.modality.clone(),
+                evidence: rel.evidence.clone(),
+            });
+        }
     }
 }

@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::eval::{Counts, Table};
 use crate::graph::Graph;
+use crate::resolve::{Entity, EntityType, Resolved};
+use crate::text::Span;
 
 /// An id or a list of ids, any of which is accepted.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -121,6 +123,70 @@ impl FixtureCounts {
             Table::from_counts(&self.relations),
         )
     }
+}
+
+/// The fixture's own entities as the resolution of its text: every whole-word occurrence of
+/// an alias (longest alias first, no overlaps) is a mention. Lets the relation rules be
+/// scored alone, without a model (`eval fixtures --gold-entities`).
+pub fn gold_resolved(fixture: &Fixture, text: &str) -> Resolved {
+    let mut aliases: Vec<(&str, usize)> = fixture
+        .entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            e.aliases
+                .iter()
+                .chain(std::iter::once(&e.name))
+                .map(move |a| (a.as_str(), i))
+        })
+        .filter(|(a, _)| !a.trim().is_empty())
+        .collect();
+    aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
+    aliases.dedup();
+    let mut taken: Vec<Span> = Vec::new();
+    let mut mentions: Vec<Vec<Span>> = vec![Vec::new(); fixture.entities.len()];
+    for (alias, entity) in aliases {
+        for (at, _) in text.match_indices(alias) {
+            let span = Span::new(at, at + alias.len());
+            let word_start = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let word_end = text[span.end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let free = taken
+                .iter()
+                .all(|t| t.end <= span.start || span.end <= t.start);
+            if word_start && word_end && free {
+                taken.push(span);
+                mentions[entity].push(span);
+            }
+        }
+    }
+    let mut resolved = Resolved::default();
+    for (e, mut spans) in fixture.entities.iter().zip(mentions) {
+        let kind = match e.kind.as_str() {
+            "person" => EntityType::Person,
+            "state" => EntityType::State,
+            "organisation" => EntityType::Organisation,
+            _ => continue,
+        };
+        if spans.is_empty() {
+            continue;
+        }
+        spans.sort();
+        resolved.entities.push(Entity {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind,
+            aliases: e.aliases.iter().cloned().collect(),
+            mentions: spans,
+            country: None,
+        });
+    }
+    resolved
 }
 
 /// Case-insensitive, whitespace and apostrophes normalised.
@@ -255,8 +321,6 @@ pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
 mod tests {
     use super::*;
     use crate::graph::{Edge, Evidence};
-    use crate::resolve::{Entity, EntityType, Resolved};
-    use crate::text::Span;
 
     fn fixture() -> Fixture {
         serde_json::from_str(
@@ -411,5 +475,20 @@ mod tests {
                 gold: 1
             }
         );
+    }
+
+    #[test]
+    fn gold_entities_resolve_whole_words_longest_alias_first() {
+        let text = "Vladimir Putin met Putinova. Putin left the UK for Britain.";
+        let resolved = gold_resolved(&fixture(), text);
+        let ids: Vec<&str> = resolved.entities.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, vec!["putin", "uk"]);
+        let spans: Vec<&str> = resolved.entities[0]
+            .mentions
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(spans, vec!["Vladimir Putin", "Putin"]);
+        assert_eq!(resolved.entities[1].mentions.len(), 2);
     }
 }

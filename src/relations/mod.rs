@@ -1,0 +1,138 @@
+//! Relations between entities (sanctions, meets, claims, and any type a rules file declares), found by rules that are data.
+//!
+//! - [`rules`]: the rules file (`rules/relations.toml`, or `--rules FILE`) read and checked.
+//! - [`pattern`]: the pattern language of a rule.
+//! - [`tokens`]: a document's words with the entity each belongs to.
+//! - [`numbers`]: number phrases normalised to value, unit and qualifier.
+//! - `engine`: rules tried over sentences; cues, pronouns and figures.
+
+mod engine;
+pub mod numbers;
+pub mod pattern;
+pub mod rules;
+pub mod tokens;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::resolve::Resolved;
+use crate::text::Span;
+pub use rules::{RuleSet, RulesError};
+
+/// Whether a relation is stated as fact or as decided/announced for the future.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Modality {
+    Asserted,
+    Planned,
+}
+
+impl Modality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Planned => "planned",
+        }
+    }
+}
+
+/// A number a source states, normalised.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    /// The phrase, qualifier and unit included ("at least 137"), as a byte span.
+    pub span: Span,
+    /// The number itself ("137"), as a byte span: claim ids use its offset.
+    pub number: Span,
+    pub text: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+    pub about: Option<String>,
+}
+
+/// What a relation points at: an entity or a figure.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Target {
+    /// Index into `Resolved::entities`.
+    Entity(usize),
+    Figure(Figure),
+}
+
+/// Where one instance of a relation was found.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Found {
+    /// The words the rule matched (byte span).
+    pub span: Span,
+    /// The sentence (byte span).
+    pub sentence: Span,
+    /// The id of the rule that fired.
+    pub rule: String,
+    pub modality: Modality,
+}
+
+/// One relation of a document, with every place it was found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Relation {
+    pub relation: String,
+    /// Index into `Resolved::entities`.
+    pub source: usize,
+    pub target: Target,
+    /// Asserted when any instance asserts it, else planned.
+    pub modality: Modality,
+    /// Sorted by position.
+    pub found: Vec<Found>,
+}
+
+/// Finds the relations of one document. Each (relation, source, target) appears once,
+/// undirected relations with their ends ordered by entity id; the result is sorted by
+/// relation, then source and target id, then position.
+pub fn extract(rules: &RuleSet, text: &str, resolved: &Resolved) -> Vec<Relation> {
+    let doc = tokens::Doc::new(text, resolved);
+    let id = |e: usize| resolved.entities[e].id.as_str();
+    let mut by_key: BTreeMap<(String, String, String, usize), Relation> = BTreeMap::new();
+    for f in engine::run(rules, &doc, resolved) {
+        let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
+        let (source, target, target_key, at) = match f.target {
+            engine::FoundTarget::Entity(t) => {
+                let (a, b) = if !directed && id(t) < id(f.source) {
+                    (t, f.source)
+                } else {
+                    (f.source, t)
+                };
+                (a, Target::Entity(b), id(b).to_string(), 0)
+            }
+            engine::FoundTarget::Figure(fig) => {
+                let at = fig.number.start;
+                (f.source, Target::Figure(fig), String::new(), at)
+            }
+        };
+        let key = (f.relation.clone(), id(source).to_string(), target_key, at);
+        let found = Found {
+            span: f.span,
+            sentence: f.sentence,
+            rule: f.rule,
+            modality: f.modality,
+        };
+        let entry = by_key.entry(key).or_insert_with(|| Relation {
+            relation: f.relation,
+            source,
+            target,
+            modality: found.modality,
+            found: Vec::new(),
+        });
+        entry.modality = entry.modality.min(found.modality);
+        entry.found.push(found);
+    }
+    by_key
+        .into_values()
+        .map(|mut r| {
+            r.found.sort();
+            r.found.dedup();
+            r
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

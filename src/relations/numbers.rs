@@ -1,0 +1,560 @@
+//! Number normalisation: "more than 160", "50,000", "seven", "one billion", "$600m", "70 percent".
+
+use super::tokens::Token;
+
+/// A number phrase read from tokens: where it is and what it says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The whole phrase, qualifier and unit included (token range).
+    pub start: usize,
+    pub end: usize,
+    /// The number itself ("137" in "at least 137 people"; "$600m" without the "$").
+    pub number_start: usize,
+    pub number_end: usize,
+    pub value: f64,
+    /// "USD", "EUR", "GBP", "RUB", "UAH", "percent", or none for plain counts.
+    pub unit: Option<String>,
+    /// "more than", "at least", ... or the vagueness of "hundreds", "thousands".
+    pub qualifier: Option<String>,
+    /// A few words on what is counted ("people killed", "Russian tanks").
+    pub about: Option<String>,
+    /// The scale written with the number ("million" in "600 million", "m" in "$600m"), or 1.
+    pub scale: f64,
+}
+
+const UNITS: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+fn unit_word(w: &str) -> Option<f64> {
+    if let Some(i) = UNITS.iter().position(|&u| u == w) {
+        return Some(i as f64);
+    }
+    if let Some(i) = TENS.iter().position(|&t| t == w) {
+        return Some(20.0 + 10.0 * i as f64);
+    }
+    // "twenty-five"
+    let (tens, unit) = w.split_once('-')?;
+    let t = TENS.iter().position(|&x| x == tens)?;
+    let u = UNITS[1..10].iter().position(|&x| x == unit)?;
+    Some(20.0 + 10.0 * t as f64 + (u + 1) as f64)
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "hundred" => 1e2,
+        "thousand" => 1e3,
+        "million" | "mln" | "mn" => 1e6,
+        "billion" | "bln" | "bn" => 1e9,
+        "trillion" | "tn" | "trn" => 1e12,
+        _ => return None,
+    })
+}
+
+/// Vague plurals: value and qualifier ("hundreds" -> 100, "hundreds").
+fn vague_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "dozens" => 12.0,
+        "hundreds" => 1e2,
+        "thousands" => 1e3,
+        "millions" => 1e6,
+        "billions" => 1e9,
+        _ => return None,
+    })
+}
+
+/// A number written in digits: "137", "50,000", "1.5", "600m", "1.5bn", "10k".
+/// Times ("12:32"), malformed groups ("1,23") and leading zeros ("04") are not numbers.
+pub fn digits_value(token: &str) -> Option<f64> {
+    let split = token
+        .find(|c: char| c.is_alphabetic())
+        .unwrap_or(token.len());
+    let (num, suffix) = token.split_at(split);
+    if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let scale = match suffix {
+        "" => 1.0,
+        "k" => 1e3,
+        "m" | "mn" | "mln" => 1e6,
+        "b" | "bn" | "bln" => 1e9,
+        "tn" | "trn" => 1e12,
+        _ => return None,
+    };
+    if !num
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
+        return None;
+    }
+    let (int, frac) = match num.split_once('.') {
+        Some((i, f)) if !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()) => (i, Some(f)),
+        Some(_) => return None,
+        None => (num, None),
+    };
+    if int.contains(',') {
+        let mut groups = int.split(',');
+        let head = groups.next().unwrap_or("");
+        if head.is_empty() || head.len() > 3 || groups.any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    if int.len() > 1 && int.starts_with('0') {
+        return None;
+    }
+    let mut text = int.replace(',', "");
+    if let Some(f) = frac {
+        text.push('.');
+        text.push_str(f);
+    }
+    text.parse::<f64>().ok().map(|v| v * scale)
+}
+
+/// Number words from `pos`: "seven", "twenty-five", "two hundred", "one billion",
+/// "three hundred and forty". A lone "one" (too often a pronoun) is not a number.
+fn words_value(tokens: &[Token], pos: usize, end: usize) -> Option<(f64, usize)> {
+    let mut total = 0.0;
+    let mut current = 0.0;
+    let mut p = pos;
+    let mut seen_unit = false;
+    let mut last_good = None;
+    while p < end {
+        let w = tokens[p].lower.as_str();
+        if let Some(u) = unit_word(w) {
+            let after_tens = current % 10.0 == 0.0 && (1.0..10.0).contains(&u);
+            if seen_unit && current % 100.0 != 0.0 && !after_tens {
+                break; // "two three"
+            }
+            current += u;
+            seen_unit = true;
+        } else if let Some(s) = scale_word(w) {
+            if !seen_unit {
+                break;
+            }
+            if s == 100.0 {
+                current *= 100.0;
+            } else {
+                total += current * s;
+                current = 0.0;
+            }
+        } else if w == "and"
+            && seen_unit
+            && p + 1 < end
+            && unit_word(&tokens[p + 1].lower).is_some()
+        {
+            p += 1;
+            continue;
+        } else {
+            break;
+        }
+        p += 1;
+        last_good = Some((total + current, p));
+    }
+    let (value, stop) = last_good?;
+    if stop == pos + 1 && tokens[pos].lower == "one" {
+        return None;
+    }
+    Some((value, stop))
+}
+
+/// The words a number phrase may carry, from the rules file.
+pub trait Vocabulary {
+    /// Tokens a qualifier ("at least") takes at `p`.
+    fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize>;
+    /// The unit named at `p` and its length in tokens. `before_number`: only units written
+    /// before a number ("$", "US$", "€"), which end in a symbol.
+    fn unit(
+        &self,
+        tokens: &[Token],
+        p: usize,
+        end: usize,
+        before_number: bool,
+    ) -> Option<(String, usize)>;
+}
+
+const ABOUT_STOP: [&str; 60] = [
+    "and",
+    "or",
+    "but",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "after",
+    "before",
+    "as",
+    "that",
+    "which",
+    "who",
+    "while",
+    "since",
+    "of",
+    "than",
+    "had",
+    "have",
+    "has",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "will",
+    "would",
+    "could",
+    "the",
+    "a",
+    "an",
+    "said",
+    "says",
+    "according",
+    "she",
+    "he",
+    "they",
+    "it",
+    "we",
+    "this",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "during",
+    "over",
+    "into",
+    "across",
+    "per",
+    "up",
+    "out",
+    "than",
+    "so",
+];
+const AUX: [&str; 11] = [
+    "had", "have", "has", "were", "was", "are", "is", "be", "been", "being", "got",
+];
+
+fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    let usable = |t: &Token| {
+        t.word
+            && !ABOUT_STOP.contains(&t.lower.as_str())
+            && digits_value(&t.lower).is_none()
+            && unit_word(&t.lower).is_none()
+    };
+    while p < end && words.len() < 4 && usable(&tokens[p]) {
+        words.push(&tokens[p].lower);
+        p += 1;
+    }
+    // "137 people had been killed": what happened to them.
+    let mut q = p;
+    while q < end && AUX.contains(&tokens[q].lower.as_str()) {
+        q += 1;
+    }
+    if q > p && q < end && usable(&tokens[q]) {
+        words.push(&tokens[q].lower);
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Reads the number phrase starting at `pos` (before `end`), if there is one: qualifier,
+/// unit before the number, the number in digits or words, scale, unit after it, and a few
+/// words on what is counted.
+pub fn read(
+    tokens: &[Token],
+    pos: usize,
+    end: usize,
+    vocabulary: &impl Vocabulary,
+) -> Option<Reading> {
+    let mut p = pos;
+    let mut qualifier = vocabulary.qualifier(tokens, p, end).map(|n| {
+        let q = tokens[p..p + n]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        p += n;
+        q
+    });
+    let mut unit: Option<String> = None;
+    if let Some((u, n)) = vocabulary.unit(tokens, p, end, true) {
+        unit = Some(u);
+        p += n;
+    }
+    if p >= end {
+        return None;
+    }
+    let number_start = p;
+    let first = tokens[p].lower.as_str();
+    let mut value;
+    let mut scale = 1.0;
+    let mut exact = true;
+    if let Some(v) = digits_value(first) {
+        value = v;
+        if let Some(plain) = first.find(|c: char| c.is_alphabetic()) {
+            scale = v / digits_value(&first[..plain])
+                .unwrap_or(v)
+                .max(f64::MIN_POSITIVE);
+        }
+        p += 1;
+        if p < end {
+            if let Some(s) = scale_word(&tokens[p].lower) {
+                value *= s;
+                scale = s;
+                p += 1;
+            }
+        }
+    } else if let Some((v, stop)) = words_value(tokens, p, end) {
+        value = v;
+        scale = scale_word(&tokens[stop - 1].lower).unwrap_or(1.0);
+        p = stop;
+    } else if let Some(v) = vague_word(first) {
+        exact = false;
+        value = v;
+        let mut vague = first.to_string();
+        p += 1;
+        // "tens of thousands", "hundreds of thousands"
+        if p + 1 < end && tokens[p].lower == "of" {
+            if let Some(v2) = vague_word(&tokens[p + 1].lower).filter(|&v2| v2 > v) {
+                vague = format!("{vague} of {}", tokens[p + 1].lower);
+                value = v * v2;
+                p += 2;
+            }
+        }
+        qualifier.get_or_insert(vague);
+        if p + 1 < end && tokens[p].lower == "of" {
+            let number_end = p;
+            let about = about_words(tokens, p + 1, end);
+            return Some(Reading {
+                start: pos,
+                end: number_end,
+                number_start,
+                number_end,
+                value,
+                unit,
+                qualifier,
+                about,
+                scale: 1.0,
+            });
+        }
+    } else if first == "tens" && p + 2 < end && tokens[p + 1].lower == "of" {
+        exact = false;
+        let v2 = vague_word(&tokens[p + 2].lower)?;
+        value = 10.0 * v2;
+        qualifier.get_or_insert(format!("tens of {}", tokens[p + 2].lower));
+        p += 3;
+    } else {
+        return None;
+    }
+    let number_end = p;
+    if let Some((u, n)) = vocabulary.unit(tokens, p, end, false) {
+        unit = Some(u);
+        p += n;
+    }
+    // A range shares the scale and unit written once at its end: "between three and four
+    // billion dollars", "2.0 or 2.5 pct", "5 to 10 million". Not into a number that has a
+    // unit or scale of its own, nor into a year ("due 1994 and 250 mln dlrs").
+    let between = number_start > 0 && tokens[number_start - 1].lower == "between";
+    let range_word = p < end
+        && match tokens[p].lower.as_str() {
+            "to" | "or" | "-" => true,
+            "and" => between,
+            _ => false,
+        };
+    let year_like = first.len() == 4
+        && first.chars().all(|c| c.is_ascii_digit())
+        && (1800.0..=2100.0).contains(&value);
+    let mut about_from = p;
+    if exact && range_word && unit.is_none() && scale == 1.0 && !year_like && p + 1 < end {
+        if let Some(second) = read(tokens, p + 1, end, vocabulary).filter(|r| r.qualifier.is_none())
+        {
+            if second.scale > 1.0 {
+                value *= second.scale;
+                scale = second.scale;
+            }
+            unit = second.unit.clone();
+            about_from = second.end;
+        }
+    }
+    let about = about_words(tokens, about_from, end);
+    Some(Reading {
+        start: pos,
+        end: p,
+        number_start,
+        number_end,
+        value,
+        unit,
+        qualifier,
+        about,
+        scale,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    struct Words;
+
+    fn starts(tokens: &[Token], p: usize, end: usize, phrase: &[&str]) -> bool {
+        p + phrase.len() <= end && phrase.iter().zip(&tokens[p..]).all(|(w, t)| *w == t.lower)
+    }
+
+    impl Vocabulary for Words {
+        fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize> {
+            [
+                &["more", "than"][..],
+                &["at", "least"],
+                &["about"],
+                &["nearly"],
+            ]
+            .into_iter()
+            .find(|q| starts(tokens, p, end, q))
+            .map(<[&str]>::len)
+        }
+
+        fn unit(
+            &self,
+            tokens: &[Token],
+            p: usize,
+            end: usize,
+            before_number: bool,
+        ) -> Option<(String, usize)> {
+            let units: [(&str, &[&str]); 9] = [
+                ("USD", &["us", "$"]),
+                ("USD", &["$"]),
+                ("EUR", &["€"]),
+                ("GBP", &["£"]),
+                ("USD", &["dollars"]),
+                ("percent", &["per", "cent"]),
+                ("percent", &["percent"]),
+                ("percent", &["pct"]),
+                ("USD", &["dlrs"]),
+            ];
+            let percent_sign = [("percent", &["%"][..])];
+            units
+                .iter()
+                .chain(percent_sign.iter())
+                .filter(|(_, w)| {
+                    !before_number || !w[w.len() - 1].chars().any(char::is_alphanumeric)
+                })
+                .find(|(_, w)| starts(tokens, p, end, w))
+                .map(|(u, w)| (u.to_string(), w.len()))
+        }
+    }
+
+    type Parts = (f64, Option<String>, Option<String>, Option<String>);
+
+    fn reading(text: &str) -> Option<Parts> {
+        let toks = tokenize(text);
+        read(&toks, 0, toks.len(), &Words).map(|r| (r.value, r.unit, r.qualifier, r.about))
+    }
+
+    #[test]
+    fn normalisation_table() {
+        let s = |x: &str| Some(x.to_string());
+        let table: Vec<(&str, f64, Option<String>, Option<String>)> = vec![
+            ("137 people", 137.0, None, None),
+            ("50,000 refugees", 50_000.0, None, None),
+            ("2,800 Russians", 2_800.0, None, None),
+            ("seven helicopters", 7.0, None, None),
+            ("twenty-five tanks", 25.0, None, None),
+            ("one billion citizens", 1e9, None, None),
+            ("three hundred and forty", 340.0, None, None),
+            ("$600m in aid", 6e8, s("USD"), None),
+            ("$600 million", 6e8, s("USD"), None),
+            ("US$1.5bn", 1.5e9, s("USD"), None),
+            ("€2 billion", 2e9, s("EUR"), None),
+            ("£10k", 1e4, s("GBP"), None),
+            ("70 percent of", 70.0, s("percent"), None),
+            ("70 per cent", 70.0, s("percent"), None),
+            ("70%", 70.0, s("percent"), None),
+            ("500 million dollars", 5e8, s("USD"), None),
+            ("more than 160 people", 160.0, None, s("more than")),
+            ("at least 137 people", 137.0, None, s("at least")),
+            ("nearly 1.5 million", 1.5e6, None, s("nearly")),
+            ("hundreds of Russian troops", 100.0, None, s("hundreds")),
+            ("Thousands", 1000.0, None, s("thousands")),
+            (
+                "tens of thousands of people",
+                1e4,
+                None,
+                s("tens of thousands"),
+            ),
+            ("three to four billion dollars", 3e9, s("USD"), None),
+            ("2.0 or 2.5 percent", 2.0, s("percent"), None),
+            ("50 to 60 people", 50.0, None, None),
+            ("nine pct to 15.9 mln dlrs", 9.0, s("percent"), None),
+            ("1994 and 250 million dollars", 1994.0, None, None),
+            ("3 and 4 million", 3.0, None, None),
+        ];
+        for (text, value, unit, qualifier) in table {
+            let (v, u, q, _) = reading(text).unwrap_or_else(|| panic!("{text}: no number"));
+            assert!((v - value).abs() < 1e-6, "{text}: {v} != {value}");
+            assert_eq!(u, unit, "{text}");
+            assert_eq!(q, qualifier, "{text}");
+        }
+    }
+
+    #[test]
+    fn not_numbers() {
+        for text in [
+            "one of them",
+            "12:32 p.m.",
+            "second day",
+            "24th",
+            "04",
+            "1,23",
+            "million",
+            "No",
+        ] {
+            assert_eq!(reading(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn about_says_what_is_counted() {
+        let about = |t: &str| reading(t).and_then(|r| r.3);
+        assert_eq!(
+            about("137 people had been killed"),
+            Some("people killed".into())
+        );
+        assert_eq!(about("316 injured after"), Some("injured".into()));
+        assert_eq!(about("80 Russian tanks, 10"), Some("russian tanks".into()));
+        assert_eq!(
+            about("hundreds of Russian troops were killed"),
+            Some("russian troops killed".into())
+        );
+        assert_eq!(
+            about("50 children inside, she"),
+            Some("children inside".into())
+        );
+    }
+}

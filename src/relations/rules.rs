@@ -1,0 +1,775 @@
+//! The rules file: TOML read into relation types, lexicons, rules and cues, checked with line numbers.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::pattern::{Pattern, Role};
+use super::tokens::{words_of, Token};
+
+/// The default rules, built into the binary.
+pub const BUILTIN: &str = include_str!("../../rules/relations.toml");
+
+/// Why a rules file was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{}line {line}: {message}", path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    Invalid {
+        path: Option<String>,
+        line: usize,
+        message: String,
+    },
+}
+
+impl RulesError {
+    /// The line the error is on (1-based), for invalid files.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            RulesError::Invalid { line, .. } => Some(*line),
+            RulesError::Read { .. } => None,
+        }
+    }
+}
+
+/// A named list of words and phrases.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    pub name: String,
+    /// Entries as lowercase tokens, longest first.
+    entries: Vec<Vec<String>>,
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl Lexicon {
+    pub fn new(name: &str, phrases: impl IntoIterator<Item = Vec<String>>) -> Self {
+        let set: BTreeSet<Vec<String>> = phrases.into_iter().filter(|p| !p.is_empty()).collect();
+        let mut entries: Vec<Vec<String>> = set.into_iter().collect();
+        entries.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_first.entry(e[0].clone()).or_default().push(i);
+        }
+        Self {
+            name: name.to_string(),
+            entries,
+            by_first,
+        }
+    }
+
+    /// Lengths of the entries that match `tokens` at `pos` without passing `end`, longest first.
+    pub fn lengths_at(&self, tokens: &[Token], pos: usize, end: usize) -> Vec<usize> {
+        let Some(first) = tokens.get(pos).filter(|_| pos < end) else {
+            return Vec::new();
+        };
+        let Some(candidates) = self.by_first.get(&first.lower) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .map(|&i| &self.entries[i])
+            .filter(|e| {
+                pos + e.len() <= end
+                    && e.iter()
+                        .zip(&tokens[pos..pos + e.len()])
+                        .all(|(w, t)| *w == t.lower)
+            })
+            .map(Vec::len)
+            .collect()
+    }
+
+    /// The longest entry matching at `pos`.
+    pub fn longest_at(&self, tokens: &[Token], pos: usize, end: usize) -> Option<usize> {
+        self.lengths_at(tokens, pos, end).first().copied()
+    }
+
+    /// Whether an entry ends right before `pos` and starts at or after `start`.
+    pub fn ends_at(&self, tokens: &[Token], start: usize, pos: usize) -> bool {
+        self.entries.iter().any(|e| {
+            e.len() <= pos - start
+                && e.iter()
+                    .zip(&tokens[pos - e.len()..pos])
+                    .all(|(w, t)| *w == t.lower)
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Regular inflections of a word: sanction -> sanctions, sanctioned, sanctioning;
+/// ban -> bans, banned, banning; freeze -> freezes, freezed, freezing; apply -> applies, applied.
+pub fn inflections(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return out;
+    }
+    let vowel = |c: char| "aeiou".contains(c);
+    let last = chars[n - 1];
+    let stem_y = last == 'y' && !vowel(chars[n - 2]);
+    let base = &word[..word.len() - last.len_utf8()];
+    if stem_y {
+        out.push(format!("{base}ies"));
+        out.push(format!("{base}ied"));
+    } else if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
+        out.push(format!("{word}es"));
+    } else {
+        out.push(format!("{word}s"));
+    }
+    if last == 'e' {
+        if !stem_y {
+            out.push(format!("{word}d"));
+        }
+        out.push(format!("{base}ing"));
+    } else {
+        if !stem_y {
+            out.push(format!("{word}ed"));
+        }
+        out.push(format!("{word}ing"));
+        // Consonant-vowel-consonant: ban -> banned, plan -> planning (and ratchet -> ratchetted,
+        // harmless since no one writes it).
+        let cvc = n >= 3
+            && !vowel(last)
+            && !"wxy".contains(last)
+            && vowel(chars[n - 2])
+            && !vowel(chars[n - 3]);
+        if cvc {
+            out.push(format!("{word}{last}ed"));
+            out.push(format!("{word}{last}ing"));
+        }
+    }
+    out
+}
+
+/// How a relation type behaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationType {
+    pub name: String,
+    pub directed: bool,
+    /// The target is a claim node built from a number.
+    pub figure: bool,
+}
+
+/// One rule of the file.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub relation: String,
+    pub pattern: Pattern,
+    /// Figure relations: every number of the sentence is a figure of this rule's source.
+    pub sentence_figures: bool,
+    /// The source slot accepts a pronoun.
+    pub pronouns: bool,
+}
+
+/// What a cue does to a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Drop,
+    Planned,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cue {
+    pub name: String,
+    pub lexicon: usize,
+    pub effect: Effect,
+    pub before: usize,
+    /// Relation types it applies to (all when None).
+    pub relations: Option<BTreeSet<String>>,
+}
+
+/// Lexicons that slot matching relies on.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub pronouns: Option<usize>,
+    pub pronoun_reach: usize,
+    pub determiners: Option<usize>,
+    pub titles: Option<usize>,
+    pub collective: Option<usize>,
+    pub modifier_heads: Option<usize>,
+    pub appositive: Option<usize>,
+    pub conjunctions: Option<usize>,
+    pub gap_stops: Option<usize>,
+    /// A pattern that starts with a slot does not match right after these ("Bank of France").
+    pub subject_not_after: Option<usize>,
+}
+
+/// Lexicons that number reading relies on.
+#[derive(Clone, Debug, Default)]
+pub struct NumberSettings {
+    pub qualifiers: Option<usize>,
+    pub exclude_before: Option<usize>,
+    pub exclude_after: Option<usize>,
+    pub anaphoric: Option<usize>,
+    /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
+    pub anaphoric_max: f64,
+    /// Units by name, each with the words that name it ("USD": "$", "dollars", "dlrs").
+    pub units: Vec<(String, Lexicon)>,
+}
+
+/// A checked rules file.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub relations: BTreeMap<String, RelationType>,
+    pub lexicons: Vec<Lexicon>,
+    pub rules: Vec<Rule>,
+    pub cues: Vec<Cue>,
+    pub settings: Settings,
+    pub numbers: NumberSettings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    numbers: RawNumbers,
+    #[serde(default)]
+    relation: BTreeMap<String, Spanned<RawRelation>>,
+    #[serde(default)]
+    lexicon: BTreeMap<String, Spanned<RawLexicon>>,
+    #[serde(default)]
+    cue: Vec<Spanned<RawCue>>,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    pronouns: Option<Spanned<String>>,
+    pronoun_reach: Option<usize>,
+    determiners: Option<Spanned<String>>,
+    titles: Option<Spanned<String>>,
+    collective: Option<Spanned<String>>,
+    modifier_heads: Option<Spanned<String>>,
+    appositive: Option<Spanned<String>>,
+    conjunctions: Option<Spanned<String>>,
+    gap_stops: Option<Spanned<String>>,
+    subject_not_after: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNumbers {
+    qualifiers: Option<Spanned<String>>,
+    exclude_before: Option<Spanned<String>>,
+    exclude_after: Option<Spanned<String>>,
+    anaphoric: Option<Spanned<String>>,
+    anaphoric_max: Option<f64>,
+    #[serde(default)]
+    units: BTreeMap<String, Spanned<Vec<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelation {
+    #[serde(default = "yes")]
+    directed: bool,
+    #[serde(default)]
+    figure: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    words: Vec<String>,
+    #[serde(default)]
+    inflect: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCue {
+    name: String,
+    lexicon: Spanned<String>,
+    effect: Spanned<String>,
+    #[serde(default)]
+    before: usize,
+    relations: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    relation: Spanned<String>,
+    pattern: Spanned<String>,
+    figures: Option<Spanned<String>>,
+    #[serde(default)]
+    pronouns: bool,
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())].matches('\n').count() + 1
+}
+
+impl RuleSet {
+    /// The built-in rules (`rules/relations.toml`).
+    pub fn builtin() -> Self {
+        Self::parse(BUILTIN).expect("the built-in rules file is valid (tested)")
+    }
+
+    /// Reads and checks a rules file.
+    pub fn from_file(path: &Path) -> Result<Self, RulesError> {
+        let src = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&src).map_err(|e| match e {
+            RulesError::Invalid { line, message, .. } => RulesError::Invalid {
+                path: Some(path.display().to_string()),
+                line,
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Parses and checks the text of a rules file.
+    pub fn parse(src: &str) -> Result<Self, RulesError> {
+        let invalid = |offset: usize, message: String| RulesError::Invalid {
+            path: None,
+            line: line_of(src, offset),
+            message,
+        };
+        let raw: RawFile = toml::from_str(src).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            invalid(offset, e.message().trim().to_string())
+        })?;
+
+        let mut lexicons = Vec::new();
+        let mut lex_index: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, lex) in &raw.lexicon {
+            let at = lex.span().start;
+            check_name(name).map_err(|m| invalid(at, format!("lexicon `{name}`: {m}")))?;
+            let lex = lex.get_ref();
+            if lex.words.is_empty() {
+                return Err(invalid(at, format!("lexicon `{name}` has no words")));
+            }
+            let mut phrases = Vec::new();
+            for w in &lex.words {
+                let words = words_of(w);
+                if words.is_empty() {
+                    return Err(invalid(at, format!("lexicon `{name}` has an empty entry")));
+                }
+                if lex.inflect {
+                    let (first, last) = (words[0].clone(), words[words.len() - 1].clone());
+                    for f in inflections(&first) {
+                        let mut p = words.clone();
+                        p[0] = f;
+                        phrases.push(p);
+                    }
+                    for l in inflections(&last) {
+                        let mut p = words.clone();
+                        let n = p.len();
+                        p[n - 1] = l;
+                        phrases.push(p);
+                    }
+                } else {
+                    phrases.push(words);
+                }
+            }
+            lex_index.insert(name.clone(), lexicons.len());
+            lexicons.push(Lexicon::new(name, phrases));
+        }
+        let find = |name: &Spanned<String>, what: &str| -> Result<usize, RulesError> {
+            lex_index.get(name.get_ref()).copied().ok_or_else(|| {
+                invalid(
+                    name.span().start,
+                    format!("{what}: unknown lexicon `{}`", name.get_ref()),
+                )
+            })
+        };
+        let opt =
+            |name: &Option<Spanned<String>>, what: &str| -> Result<Option<usize>, RulesError> {
+                name.as_ref().map(|n| find(n, what)).transpose()
+            };
+
+        let s = &raw.settings;
+        let settings = Settings {
+            pronouns: opt(&s.pronouns, "settings.pronouns")?,
+            pronoun_reach: s.pronoun_reach.unwrap_or(6),
+            determiners: opt(&s.determiners, "settings.determiners")?,
+            titles: opt(&s.titles, "settings.titles")?,
+            collective: opt(&s.collective, "settings.collective")?,
+            modifier_heads: opt(&s.modifier_heads, "settings.modifier_heads")?,
+            appositive: opt(&s.appositive, "settings.appositive")?,
+            conjunctions: opt(&s.conjunctions, "settings.conjunctions")?,
+            gap_stops: opt(&s.gap_stops, "settings.gap_stops")?,
+            subject_not_after: opt(&s.subject_not_after, "settings.subject_not_after")?,
+        };
+        let n = &raw.numbers;
+        let numbers = NumberSettings {
+            qualifiers: opt(&n.qualifiers, "numbers.qualifiers")?,
+            exclude_before: opt(&n.exclude_before, "numbers.exclude_before")?,
+            exclude_after: opt(&n.exclude_after, "numbers.exclude_after")?,
+            anaphoric: opt(&n.anaphoric, "numbers.anaphoric")?,
+            anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
+            units: n
+                .units
+                .iter()
+                .map(|(name, words)| {
+                    if words.get_ref().is_empty() {
+                        return Err(invalid(
+                            words.span().start,
+                            format!("unit `{name}` has no words"),
+                        ));
+                    }
+                    Ok((
+                        name.clone(),
+                        Lexicon::new(name, words.get_ref().iter().map(|w| words_of(w))),
+                    ))
+                })
+                .collect::<Result<_, _>>()?,
+        };
+
+        let mut relations = BTreeMap::new();
+        for (name, rel) in &raw.relation {
+            let at = rel.span().start;
+            check_name(name).map_err(|m| invalid(at, format!("relation `{name}`: {m}")))?;
+            let r = rel.get_ref();
+            if r.figure && !r.directed {
+                return Err(invalid(
+                    at,
+                    format!("relation `{name}`: a figure relation is directed (source -> figure)"),
+                ));
+            }
+            relations.insert(
+                name.clone(),
+                RelationType {
+                    name: name.clone(),
+                    directed: r.directed,
+                    figure: r.figure,
+                },
+            );
+        }
+
+        let mut cues = Vec::new();
+        for cue in &raw.cue {
+            let c = cue.get_ref();
+            let effect = match c.effect.get_ref().as_str() {
+                "drop" => Effect::Drop,
+                "planned" => Effect::Planned,
+                other => {
+                    return Err(invalid(
+                        c.effect.span().start,
+                        format!(
+                            "cue `{}`: unknown effect `{other}` (effects: drop, planned)",
+                            c.name
+                        ),
+                    ))
+                }
+            };
+            let relations_of = match &c.relations {
+                None => None,
+                Some(list) => {
+                    for r in list.get_ref() {
+                        if !relations.contains_key(r) {
+                            return Err(invalid(
+                                list.span().start,
+                                format!("cue `{}`: unknown relation `{r}`", c.name),
+                            ));
+                        }
+                    }
+                    Some(list.get_ref().iter().cloned().collect())
+                }
+            };
+            cues.push(Cue {
+                name: c.name.clone(),
+                lexicon: find(&c.lexicon, &format!("cue `{}`", c.name))?,
+                effect,
+                before: c.before,
+                relations: relations_of,
+            });
+        }
+
+        let mut rules = Vec::new();
+        let mut ids = BTreeSet::new();
+        for rule in &raw.rule {
+            let r = rule.get_ref();
+            let id = r.id.get_ref().clone();
+            if id.trim().is_empty() {
+                return Err(invalid(r.id.span().start, "a rule needs an id".into()));
+            }
+            if !ids.insert(id.clone()) {
+                return Err(invalid(
+                    r.id.span().start,
+                    format!("rule `{id}`: the id is used twice"),
+                ));
+            }
+            let relation = relations.get(r.relation.get_ref()).ok_or_else(|| {
+                invalid(
+                    r.relation.span().start,
+                    format!(
+                        "rule `{id}`: unknown relation `{}` (declare it with [relation.{}])",
+                        r.relation.get_ref(),
+                        r.relation.get_ref()
+                    ),
+                )
+            })?;
+            let pattern = Pattern::parse(r.pattern.get_ref(), |n| lex_index.get(n).copied())
+                .map_err(|m| invalid(r.pattern.span().start, format!("rule `{id}`: {m}")))?;
+            let sentence_figures = match &r.figures {
+                None => false,
+                Some(f) if f.get_ref() == "sentence" && relation.figure => true,
+                Some(f) if f.get_ref() == "sentence" => {
+                    return Err(invalid(
+                        f.span().start,
+                        format!(
+                            "rule `{id}`: `figures` needs a figure relation ([relation.{}] figure = true)",
+                            relation.name
+                        ),
+                    ))
+                }
+                Some(f) => {
+                    return Err(invalid(
+                        f.span().start,
+                        format!(
+                            "rule `{id}`: unknown figures mode `{}` (modes: sentence)",
+                            f.get_ref()
+                        ),
+                    ))
+                }
+            };
+            check_roles(relation, &pattern.roles(), sentence_figures)
+                .map_err(|m| invalid(r.pattern.span().start, format!("rule `{id}`: {m}")))?;
+            if r.pronouns && settings.pronouns.is_none() {
+                return Err(invalid(
+                    rule.span().start,
+                    format!("rule `{id}`: `pronouns = true` needs settings.pronouns"),
+                ));
+            }
+            rules.push(Rule {
+                id,
+                relation: relation.name.clone(),
+                pattern,
+                sentence_figures,
+                pronouns: r.pronouns,
+            });
+        }
+        Ok(Self {
+            relations,
+            lexicons,
+            rules,
+            cues,
+            settings,
+            numbers,
+        })
+    }
+}
+
+fn check_name(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        Ok(())
+    } else {
+        Err("names use a-z, 0-9, `_` and `-`".into())
+    }
+}
+
+/// The slots a pattern must have for its relation.
+fn check_roles(
+    relation: &RelationType,
+    roles: &[Role],
+    sentence_figures: bool,
+) -> Result<(), String> {
+    let count = |r: Role| roles.iter().filter(|&&x| x == r).count();
+    let (sources, targets, groups, figures) = (
+        count(Role::Source),
+        count(Role::Target),
+        count(Role::Group),
+        count(Role::Figure),
+    );
+    if relation.figure {
+        if targets + groups > 0 {
+            return Err(format!(
+                "relation `{}` takes figures: use {{source}} and {{figure}} (or figures = \"sentence\")",
+                relation.name
+            ));
+        }
+        if sources == 0 {
+            return Err("the pattern needs a {source} slot".into());
+        }
+        if figures == 0 && !sentence_figures {
+            return Err("the pattern needs a {figure} slot, or figures = \"sentence\"".into());
+        }
+        return Ok(());
+    }
+    if figures > 0 {
+        return Err(format!(
+            "relation `{}` links entities: {{figure}} belongs to figure relations",
+            relation.name
+        ));
+    }
+    if groups > 0 && relation.directed {
+        return Err(format!(
+            "relation `{}` is directed: {{group}} pairs entities without a direction",
+            relation.name
+        ));
+    }
+    let pairs = (sources > 0 && targets > 0) || groups > 0;
+    if !pairs {
+        return Err(if relation.directed {
+            "the pattern needs a {source} and a {target} slot".into()
+        } else {
+            "the pattern needs a {source} and a {target} slot, or a {group} slot".into()
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(src: &str) -> (usize, String) {
+        match RuleSet::parse(src) {
+            Err(RulesError::Invalid { line, message, .. }) => (line, message),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("accepted:\n{src}"),
+        }
+    }
+
+    #[test]
+    fn builtin_rules_are_valid() {
+        let rules = RuleSet::builtin();
+        assert!(rules.relations.contains_key("sanctions"));
+        assert!(rules.relations.contains_key("meets"));
+        assert!(rules.relations["claims"].figure);
+        assert!(rules.rules.len() >= 10);
+        assert!(!rules.relations["meets"].directed);
+    }
+
+    #[test]
+    fn inflections_cover_regular_verbs_and_nouns() {
+        let has = |w: &str, f: &str| inflections(w).iter().any(|x| x == f);
+        for (w, f) in [
+            ("sanction", "sanctions"),
+            ("sanction", "sanctioned"),
+            ("sanction", "sanctioning"),
+            ("ban", "banned"),
+            ("ban", "banning"),
+            ("impose", "imposed"),
+            ("impose", "imposing"),
+            ("impose", "imposes"),
+            ("apply", "applies"),
+            ("apply", "applied"),
+            ("freeze", "freezing"),
+            ("ratchet", "ratcheting"),
+            ("talk", "talks"),
+            ("meeting", "meetings"),
+            ("embargo", "embargoed"),
+        ] {
+            assert!(has(w, f), "{w} -> {f}: {:?}", inflections(w));
+        }
+        assert!(!has("note", "not"));
+    }
+
+    #[test]
+    fn syntax_errors_give_the_line() {
+        let (line, msg) = error_of("[relation.visits]\ndirected = true\n\n[[rule]]\nid = \"x\"\npattern = \"{source} @visit {target}\n");
+        assert_eq!(line, 6, "{msg}");
+        let (line, msg) = error_of("[relation.visits]\ndirected = yes\n");
+        assert_eq!(line, 2, "{msg}");
+        let (line, msg) = error_of("[relation.visits]\ndirectd = true\n");
+        assert_eq!(line, 2);
+        assert!(msg.contains("directd"), "{msg}");
+    }
+
+    #[test]
+    fn semantic_errors_give_the_line_and_reason() {
+        let base = "[relation.visits]\n\n[lexicon.visit]\nwords = [\"visit\"]\ninflect = true\n\n[[rule]]\nid = \"visits.verb\"\nrelation = \"visits\"\n";
+        let cases = [
+            (
+                "pattern = \"{source} @visits {target}\"\n",
+                "unknown lexicon `visits`",
+            ),
+            (
+                "pattern = \"{source} @visit {place}\"\n",
+                "unknown slot `place`",
+            ),
+            (
+                "pattern = \"{source} @visit\"\n",
+                "needs a {source} and a {target}",
+            ),
+            ("pattern = \"{group} @visit\"\n", "directed"),
+            (
+                "pattern = \"{source} @visit {figure}\"\n",
+                "figure relations",
+            ),
+        ];
+        for (tail, want) in cases {
+            let (line, msg) = error_of(&format!("{base}{tail}"));
+            assert_eq!(line, 10, "{msg}");
+            assert!(msg.contains(want), "{msg} lacks {want}");
+            assert!(msg.contains("visits.verb"), "{msg}");
+        }
+        let (line, msg) = error_of(&format!(
+            "{base}relation = \"visitz\"\npattern = \"{{source}} @visit {{target}}\"\n"
+        ));
+        assert!(
+            msg.contains("duplicate") || msg.contains("relation"),
+            "{msg}"
+        );
+        assert_eq!(line, 10);
+        let (line, msg) = error_of("[relation.x]\n[[rule]]\nid = \"a\"\nrelation = \"y\"\npattern = \"{source} said {target}\"\n");
+        assert_eq!(line, 4);
+        assert!(msg.contains("unknown relation `y`"), "{msg}");
+        let (line, msg) = error_of("[relation.x]\n[lexicon.n]\nwords = [\"not\"]\n[[cue]]\nname = \"neg\"\nlexicon = \"n\"\neffect = \"maybe\"\n");
+        assert_eq!(line, 7);
+        assert!(msg.contains("unknown effect `maybe`"), "{msg}");
+        let (line, msg) = error_of("[settings]\ntitles = \"title\"\n");
+        assert_eq!(line, 2);
+        assert!(msg.contains("unknown lexicon `title`"), "{msg}");
+        let (line, msg) = error_of("[relation.x]\n[[rule]]\nid = \"a\"\nrelation = \"x\"\npattern = \"{source} said {target}\"\n[[rule]]\nid = \"a\"\nrelation = \"x\"\npattern = \"{source} met {target}\"\n");
+        assert_eq!(line, 7);
+        assert!(msg.contains("used twice"), "{msg}");
+    }
+
+    #[test]
+    fn file_errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[relation.x]\n\n[[rule]]\nid = 3\n").unwrap();
+        let err = RuleSet::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("bad.toml: line 4:"), "{err}");
+        let missing = RuleSet::from_file(&dir.path().join("none.toml")).unwrap_err();
+        assert!(missing.to_string().contains("cannot read"));
+    }
+
+    #[test]
+    fn lexicons_match_phrases_longest_first() {
+        let toks = super::super::tokens::tokenize("They called on the EU");
+        let lex = Lexicon::new(
+            "demand",
+            [words_of("called"), words_of("called on"), words_of("urged")],
+        );
+        assert_eq!(lex.lengths_at(&toks, 1, toks.len()), vec![2, 1]);
+        assert_eq!(lex.lengths_at(&toks, 1, 2), vec![1]);
+        assert!(lex.ends_at(&toks, 0, 3));
+        assert!(lex.lengths_at(&toks, 0, toks.len()).is_empty());
+    }
+}
