@@ -23,12 +23,10 @@ pub fn default_model_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("NEWSGRAPH_MODEL") {
         return PathBuf::from(dir);
     }
-    let mut candidates = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        for ancestor in exe.ancestors().skip(1).take(4) {
-            candidates.push(ancestor.join("models").join(DEFAULT_MODEL));
-        }
-    }
+    let candidates: Vec<PathBuf> = crate::ner::runtime::checkout_roots()
+        .iter()
+        .map(|root| root.join("models").join(DEFAULT_MODEL))
+        .collect();
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("models")
         .join(DEFAULT_MODEL);

@@ -39,20 +39,40 @@ pub fn environment() -> Result<&'static Environment, NerError> {
         .map_err(|e| NerError::Runtime(e.clone()))
 }
 
+/// Where a checkout's files may be: the ancestors of the executable
+/// (`target/{release,debug}/newsgraph`, or `target/*/deps/<test binary>`),
+/// then the crate's own directory. The library and the shipped model are
+/// looked up under these roots.
+pub fn checkout_roots() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = std::env::current_exe()
+        .map(|exe| {
+            exe.ancestors()
+                .skip(1)
+                .take(4)
+                .map(Path::to_path_buf)
+                .collect()
+        })
+        .unwrap_or_default();
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if !roots.contains(&crate_dir) {
+        roots.push(crate_dir);
+    }
+    roots
+}
+
 /// Directories searched for `libonnxruntime.so*`, in order.
 pub fn search_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        // target/{release,debug}/newsgraph (or target/*/deps/test-binary) inside a checkout.
-        for ancestor in exe.ancestors().skip(1).take(4) {
-            dirs.push(ancestor.join(".ort/site/onnxruntime/capi"));
-        }
-        if let Some(dir) = exe.parent() {
-            dirs.push(dir.to_path_buf());
-        }
+    let mut dirs: Vec<PathBuf> = checkout_roots()
+        .iter()
+        .map(|root| root.join(".ort/site/onnxruntime/capi"))
+        .collect();
+    // A library copied beside the executable.
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        dirs.push(dir);
     }
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ort/site/onnxruntime/capi"));
-    dirs.dedup();
     dirs
 }
 
