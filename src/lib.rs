@@ -2,7 +2,8 @@
 //!
 //! Data flows one way through one module per stage (see docs/ARCHITECTURE.md):
 //!
-//! - [`input`]: files and directories to [`input::Document`]s, with per-document failures.
+//! - [`input`]: files, directories, JSONL/CSV/SGML and archives to [`input::Document`]s, lazily,
+//!   with a reason for everything skipped or failed.
 //! - [`text`]: sentence boundaries and model-sized chunks, as byte spans.
 //! - [`ner`]: the ONNX token classifier; chunks to [`ner::Mention`]s.
 //! - [`resolve`]: mentions to canonical entities (gazetteers in `data/gazetteer/`, word lists in `data/resolve/`).

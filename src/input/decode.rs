@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn bounded_reads_stop_one_byte_past_the_limit() {
-        let data = vec![b'a'; 100];
+        let data = [b'a'; 100];
         assert_eq!(
             read_bounded(&mut &data[..], 100).unwrap().unwrap().len(),
             100

@@ -169,11 +169,10 @@ pub(crate) fn extract(html: &str) -> Page {
                         title = Some(t);
                     }
                 }
-                _ if HIDDEN.contains(&name) => {
-                    if !tag.self_closing {
-                        rest = raw_text(rest, name).1;
-                    }
+                _ if HIDDEN.contains(&name) && !tag.self_closing => {
+                    rest = raw_text(rest, name).1;
                 }
+                _ if HIDDEN.contains(&name) => {}
                 "textarea" if !in_head => {
                     let (content, after) = raw_text(rest, name);
                     rest = after;

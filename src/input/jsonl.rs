@@ -32,7 +32,7 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn BufRead) 
                 &here.source,
                 format!("line {number}: {}", decode::too_big(Some(n), max)),
             )?,
-            Line::Line => {
+            Line::Text => {
                 if buf.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }

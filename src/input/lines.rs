@@ -8,7 +8,7 @@ pub(crate) enum Line {
     /// End of the stream: no more lines.
     End,
     /// A line, now in the buffer without its `\n` / `\r\n`.
-    Line,
+    Text,
     /// A line longer than the limit, consumed and not kept; its length in bytes.
     TooLong(u64),
 }
@@ -60,7 +60,7 @@ pub(crate) fn read_line(
         buf.clear();
         return Ok(Line::TooLong(total));
     }
-    Ok(Line::Line)
+    Ok(Line::Text)
 }
 
 #[cfg(test)]
@@ -74,7 +74,7 @@ mod tests {
         loop {
             match read_line(&mut reader, &mut buf, limit).unwrap() {
                 Line::End => return out,
-                Line::Line => out.push(Ok(String::from_utf8(buf.clone()).unwrap())),
+                Line::Text => out.push(Ok(String::from_utf8(buf.clone()).unwrap())),
                 Line::TooLong(n) => out.push(Err(n)),
             }
         }

@@ -71,7 +71,7 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn BufRead) 
                 }
                 continue;
             }
-            Line::Line => line.push(b'\n'),
+            Line::Text => line.push(b'\n'),
         }
         let mut rest: &[u8] = &line;
         while !rest.is_empty() {

@@ -162,7 +162,7 @@ mod tests {
         fs::write(dir.path().join("outside.txt"), "Not to be read.").unwrap();
         std::os::unix::fs::symlink(dir.path().join("outside.txt"), root.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.path(), root.join("up")).unwrap();
-        let items: Vec<Item> = read(&[root.clone()], &ReadOptions::default()).collect();
+        let items: Vec<Item> = read(std::slice::from_ref(&root), &ReadOptions::default()).collect();
         let s = summary(&items);
         let p = |rel: &str| root.join(rel).display().to_string();
         assert_eq!(
@@ -217,7 +217,7 @@ mod tests {
             max_document_bytes: 999,
             ..ReadOptions::default()
         };
-        let items: Vec<Item> = read(&[big.clone()], &options).collect();
+        let items: Vec<Item> = read(std::slice::from_ref(&big), &options).collect();
         let Item::Failed(f) = &items[0] else {
             panic!("{items:?}")
         };
@@ -244,7 +244,8 @@ mod tests {
             let items: Vec<Item> =
                 read(&[dir.path().to_path_buf()], &ReadOptions::default()).collect();
             assert!(matches!(&items[0], Item::Skipped(f) if f.reason == "not a regular file"));
-            let items: Vec<Item> = read(&[fifo.clone()], &ReadOptions::default()).collect();
+            let items: Vec<Item> =
+                read(std::slice::from_ref(&fifo), &ReadOptions::default()).collect();
             assert!(
                 matches!(&items[0], Item::Failed(f) if f.reason == "not a regular file or directory")
             );
@@ -260,7 +261,8 @@ mod tests {
         if fs::read_dir(&locked).is_ok() {
             eprintln!("skipped the unreadable directory case: running as root");
         } else {
-            let items: Vec<Item> = read(&[locked.clone()], &ReadOptions::default()).collect();
+            let items: Vec<Item> =
+                read(std::slice::from_ref(&locked), &ReadOptions::default()).collect();
             assert!(
                 matches!(&items[0], Item::Failed(f) if f.reason.starts_with("cannot list directory"))
             );

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary, find ../shared.
 #![allow(dead_code)]
 
+pub mod torture;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

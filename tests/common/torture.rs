@@ -1,0 +1,173 @@
+//! A torture corpus for the input readers, written at test time: every format, and every
+//! kind of bad input the readers must turn into an item with a reason.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What reading [`Expected::root`] must give (counted as the files are written).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expected {
+    /// The directory to read: `<dir>/corpus`.
+    pub root: PathBuf,
+    pub documents: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+/// One raw tar entry, names as they are (so `../x` and `/abs` can be written).
+fn tar_entry(out: &mut Vec<u8>, name: &str, kind: tar::EntryType, data: &[u8], link: &str) {
+    let mut h = tar::Header::new_gnu();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+    h.set_size(data.len() as u64);
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    h.set_cksum();
+    out.extend_from_slice(h.as_bytes());
+    out.extend_from_slice(data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap()
+}
+
+/// Writes the corpus under `dir/corpus` (and a directory `dir/outside` that a symbolic
+/// link in the corpus points to, which must never be read). Returns what reading the
+/// corpus with the default options (8 MiB limit) must give.
+pub fn build(dir: &Path) -> Expected {
+    let root = dir.join("corpus");
+    let outside = dir.join("outside");
+    fs::create_dir_all(root.join("sub")).unwrap();
+    fs::create_dir_all(root.join("dup")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(
+        outside.join("secret.txt"),
+        "Never read: outside the corpus.",
+    )
+    .unwrap();
+    let mut e = Expected {
+        root: root.clone(),
+        ..Expected::default()
+    };
+    let w = |name: &str, data: &[u8]| fs::write(root.join(name), data).unwrap();
+
+    // Good single documents.
+    w("good.txt", b"Joe Biden met Olaf Scholz in Berlin.");
+    w(
+        "notes.md",
+        "# Notes\n\nEmmanuel Macron visited Warsaw.".as_bytes(),
+    );
+    w(
+        "page.html",
+        b"<!DOCTYPE html><html><head><title>Talks &amp; Sanctions</title>\
+          <script>var s = '</p>';</script><style>p{}</style></head><body>\
+          <p>The <b>EU</b> sanctioned &lt;Gazprom&gt;&nbsp;today.</p><!-- hidden -->\
+          <![CDATA[ junk ]]><div>Caf&eacute; &#8220;quotes&#8221;</div></body></html>",
+    );
+    w("sub/nested.txt", b"Angela Merkel spoke in Paris.");
+    w("dup/a.txt", b"First of two with the same id.");
+    w("dup/a.md", b"Second of two with the same id.");
+    e.documents += 6;
+
+    // Bad single documents.
+    w("invalid-utf8.txt", b"Putin \xff\xfe said");
+    w("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00");
+    e.failed += 2;
+    w("empty.txt", b"");
+    w("blank.md", b"  \n\t \r\n");
+    w("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF");
+    e.skipped += 3;
+    // 20 MB: over the default 8 MiB limit.
+    let mut huge = fs::File::create(root.join("huge.txt")).unwrap();
+    let line = "Lorem ipsum dolor sit amet, Vladimir Putin consectetur adipiscing elit.\n";
+    let mut written = 0;
+    while written < 20 * 1024 * 1024 {
+        huge.write_all(line.as_bytes()).unwrap();
+        written += line.len();
+    }
+    e.failed += 1;
+
+    // JSONL: 2 documents, a malformed line, a line without text, an empty text, a blank line.
+    w(
+        "feed.jsonl",
+        b"{\"id\": \"f1\", \"text\": \"Xi Jinping met Lula.\", \"date\": \"2024-05-01\"}\n\
+          {\"id\": \"f2\", \"text\": \"Broken line\"\n\
+          {\"id\": \"f3\", \"body\": \"no text field\"}\n\
+          \n\
+          {\"id\": \"f4\", \"text\": \"   \"}\n\
+          {\"text\": \"No id: named by its line.\"}\n",
+    );
+    e.documents += 2;
+    e.failed += 2;
+    e.skipped += 1;
+
+    // CSV: 2 documents and a row missing a column.
+    w(
+        "table.csv",
+        b"id,title,text\nc1,One,\"Olaf Scholz, chancellor, spoke.\"\nc2,Two\nc3,Three,Rishi Sunak resigned.\n",
+    );
+    e.documents += 2;
+    e.failed += 1;
+
+    // Tar: a good member, `../x`, `/abs`, and a symbolic link.
+    let mut t = Vec::new();
+    tar_entry(
+        &mut t,
+        "docs/good.txt",
+        tar::EntryType::Regular,
+        b"Inside the tar.",
+        "",
+    );
+    tar_entry(
+        &mut t,
+        "../x.txt",
+        tar::EntryType::Regular,
+        b"climbs out",
+        "",
+    );
+    tar_entry(&mut t, "/abs.txt", tar::EntryType::Regular, b"absolute", "");
+    tar_entry(
+        &mut t,
+        "docs/link.txt",
+        tar::EntryType::Symlink,
+        b"",
+        "/etc/passwd",
+    );
+    t.extend_from_slice(&[0; 1024]);
+    w("bundle.tar", &t);
+    e.documents += 1;
+    e.failed += 2;
+    e.skipped += 1;
+
+    // Zip: a good member and `../evil`.
+    let mut z = zip::ZipWriter::new(fs::File::create(root.join("bundle.zip")).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("good.txt", opts).unwrap();
+    z.write_all(b"Inside the zip.").unwrap();
+    z.start_file("../evil.txt", opts).unwrap();
+    z.write_all(b"climbs out").unwrap();
+    z.finish().unwrap();
+    e.documents += 1;
+    e.failed += 1;
+
+    // A directory symbolic link pointing outside the corpus.
+    std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
+    e.skipped += 1;
+
+    // Gzip: one good, one truncated.
+    w("ok.txt.gz", &gzip(b"Compressed: Narendra Modi spoke."));
+    e.documents += 1;
+    let long: String = (0..5000)
+        .map(|i| format!("Sentence {i} about Ursula von der Leyen. "))
+        .collect();
+    let gz = gzip(long.as_bytes());
+    w("cut.txt.gz", &gz[..gz.len() / 2]);
+    e.failed += 1;
+
+    e
+}

@@ -1,0 +1,142 @@
+//! The input readers on a torture corpus (every format, every kind of bad input) and on
+//! the real Reuters-21578 collection in ../shared.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use common::torture;
+use newsgraph::input::{self, Item, ReadOptions};
+
+fn counts(items: &[Item]) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for item in items {
+        match item {
+            Item::Document(_) => c.0 += 1,
+            Item::Skipped(_) => c.1 += 1,
+            Item::Failed(_) => c.2 += 1,
+        }
+    }
+    c
+}
+
+#[test]
+fn the_torture_corpus_gives_an_item_with_a_reason_for_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = torture::build(dir.path());
+    let options = ReadOptions::default();
+    let items: Vec<Item> = input::read(std::slice::from_ref(&expected.root), &options).collect();
+    assert_eq!(
+        counts(&items),
+        (expected.documents, expected.skipped, expected.failed),
+        "(documents, skipped, failed) differ from what was written:\n{items:#?}"
+    );
+    let mut ids = HashSet::new();
+    for item in &items {
+        match item {
+            Item::Document(d) => {
+                assert!(!d.id.contains(".."), "id {} climbs out", d.id);
+                assert!(ids.insert(d.id.clone()), "id {} twice", d.id);
+                assert!(!d.text.trim().is_empty());
+                let source = &d.meta["source"];
+                assert!(source.starts_with(&expected.root.display().to_string()));
+                assert!(!d.text.contains("Never read"), "{source} came from outside");
+            }
+            Item::Skipped(f) | Item::Failed(f) => {
+                assert!(!f.reason.trim().is_empty(), "no reason: {f:?}");
+                assert!(!f.source.trim().is_empty(), "no source: {f:?}");
+            }
+        }
+    }
+    let failed = |needle: &str| {
+        items
+            .iter()
+            .any(|i| matches!(i, Item::Failed(f) if f.reason.contains(needle)))
+    };
+    assert!(
+        failed("--max-doc-bytes"),
+        "the 20 MB document is not over the limit"
+    );
+    assert!(failed("unsafe member path"));
+    assert!(failed("binary content"));
+    assert!(failed("gzip"));
+    assert!(ids.contains("dup/a") && ids.contains("dup/a#2"));
+    assert!(ids.contains("bundle/docs/good") && ids.contains("bundle/good"));
+
+    let again: Vec<Item> = input::read(std::slice::from_ref(&expected.root), &options).collect();
+    assert_eq!(items, again, "reading twice gives different items");
+
+    // load() collects the same items.
+    let loaded = input::load(std::slice::from_ref(&expected.root));
+    assert_eq!(
+        (
+            loaded.documents.len(),
+            loaded.skipped.len(),
+            loaded.failures.len()
+        ),
+        (expected.documents, expected.skipped, expected.failed)
+    );
+}
+
+/// The Reuters-21578 .sgm files in ../shared, sorted; None (with a printed reason) when absent.
+fn reuters_files() -> Option<Vec<PathBuf>> {
+    let dir = common::shared("data/reuters21578")?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sgm"))
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+#[test]
+fn reuters_has_21578_articles_and_19043_with_a_body() {
+    let Some(files) = reuters_files() else {
+        return;
+    };
+    assert_eq!(files.len(), 22);
+    let mut documents = 0;
+    let mut no_body = 0;
+    let mut latin1 = 0;
+    let mut raw_dates = 0;
+    let mut ids = HashSet::new();
+    for item in input::read(&files, &ReadOptions::default()) {
+        match item {
+            Item::Document(d) => {
+                documents += 1;
+                assert!(
+                    d.id.starts_with("reuters-") && !d.id.contains('#'),
+                    "{}",
+                    d.id
+                );
+                assert!(ids.insert(d.id.clone()));
+                // A handful of DATEs are malformed ("31-MAR-1987 605:12:19.12"): kept raw.
+                if !d.meta.contains_key("date") {
+                    assert!(d.meta.contains_key("date_raw"), "{} has no date", d.id);
+                    raw_dates += 1;
+                }
+                if d.meta.get("encoding").is_some_and(|e| e == "latin-1") {
+                    latin1 += 1;
+                }
+                if d.id == "reuters-1" {
+                    assert!(d
+                        .text
+                        .starts_with("BAHIA COCOA REVIEW\n\nShowers continued"));
+                    assert_eq!(d.meta["date"], "1987-02-26T15:01:01");
+                    assert_eq!(d.meta["dateline"], "SALVADOR, Feb 26");
+                }
+            }
+            Item::Skipped(f) => {
+                assert!(f.reason.ends_with("no BODY"), "{f:?}");
+                no_body += 1;
+            }
+            Item::Failed(f) => panic!("a Reuters article failed: {f:?}"),
+        }
+    }
+    assert_eq!(documents, 19_043);
+    assert_eq!(documents + no_body, 21_578);
+    assert!(raw_dates < 10, "{raw_dates} dates did not parse");
+    assert_eq!(latin1, 1, "one article (in reut2-017.sgm) is not UTF-8");
+}
