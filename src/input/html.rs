@@ -212,18 +212,16 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// follows the end tag. An unclosed element runs to the end.
 fn raw_text<'a>(s: &'a str, name: &str) -> (&'a str, &'a str) {
     let close = format!("</{name}");
-    let lower = s.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(&close) {
-        let at = from + i;
-        let after = &lower[at + close.len()..];
+    for (at, _) in s.match_indices("</") {
+        let Some(after) = strip_prefix_ci(&s[at..], &close) else {
+            continue;
+        };
         if after.is_empty()
-            || after.starts_with(|c: char| c == '>' || c.is_ascii_whitespace() || c == '/')
+            || after.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace())
         {
             let end = s[at..].find('>').map_or(s.len(), |j| at + j + 1);
             return (&s[..at], &s[end..]);
         }
-        from = at + close.len();
     }
     (s, "")
 }
@@ -469,6 +467,8 @@ mod tests {
     fn uppercase_tags_and_unclosed_script() {
         let page = extract("<HTML><BODY><P>Hello</P><SCRIPT>never shown");
         assert_eq!(page.text, "Hello");
+        let page = extract("<script>a</scripts>b</SCRIPT >c");
+        assert_eq!(page.text, "c");
         let page = extract("<p>text</p><div class=\"unterminated");
         assert_eq!(page.text, "text");
     }
