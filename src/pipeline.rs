@@ -184,7 +184,12 @@ pub fn relation_records(
             let evidence = r
                 .found
                 .iter()
-                .map(|f| graph::evidence(&doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule))
+                .map(|f| {
+                    let date = doc.meta.get("date").map(String::as_str);
+                    graph::evidence(
+                        &doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule, date,
+                    )
+                })
                 .collect();
             RelationRecord {
                 relation: r.relation.clone(),
