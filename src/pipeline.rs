@@ -45,6 +45,9 @@ pub struct MentionRecord {
     pub label: String,
     /// Rounded to four decimals.
     pub score: f64,
+    /// The graph node it names; absent when it names none (a city as a place, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
 }
 
 /// A claimed figure, the target of a `claims` relation.
@@ -120,12 +123,19 @@ impl Pipeline {
                 let mut offsets = CharOffsets::new(&doc.text);
                 let records = mentions
                     .iter()
-                    .map(|m| MentionRecord {
+                    .enumerate()
+                    .map(|(i, m)| MentionRecord {
                         start: offsets.get(m.span.start),
                         end: offsets.get(m.span.end),
                         text: doc.text[m.span.start..m.span.end].to_string(),
                         label: m.label.clone(),
                         score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
+                        entity: resolved
+                            .mention_entity
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|e| resolved.entities[e].id.clone()),
                     })
                     .collect();
                 let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
