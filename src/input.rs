@@ -126,3 +126,43 @@ fn read_one(path: &Path, id: String, loaded: &mut Loaded) {
         },
     }
 }
+
+/// One input item: a document, or why an input gave none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Document(Document),
+    Skipped(Failure),
+    Failed(Failure),
+}
+
+/// How inputs are read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub id_field: String,
+    pub text_field: String,
+    pub date_field: String,
+    pub title_field: String,
+    pub max_document_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            id_field: "id".into(),
+            text_field: "text".into(),
+            date_field: "date".into(),
+            title_field: "title".into(),
+            max_document_bytes: 8 << 20,
+        }
+    }
+}
+
+/// Temporary: every input as items (the streaming readers replace this).
+pub fn read(inputs: &[PathBuf], _options: &ReadOptions) -> impl Iterator<Item = Item> + Send {
+    let loaded = load(inputs);
+    loaded
+        .documents
+        .into_iter()
+        .map(Item::Document)
+        .chain(loaded.failures.into_iter().map(Item::Failed))
+}

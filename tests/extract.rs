@@ -174,10 +174,18 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
     assert_eq!(summary["documents_read"], 3);
     assert_eq!(summary["documents_processed"], 2);
     assert_eq!(summary["documents_failed"], 1);
-    assert!(summary["failures"][0]["reason"]
+    let problems = std::fs::read_to_string(out.join("problems.jsonl")).unwrap();
+    let failed: Vec<Value> = problems
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|p| p["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]["reason"].as_str().unwrap().contains("UTF-8"));
+    assert!(failed[0]["source"]
         .as_str()
         .unwrap()
-        .contains("UTF-8"));
+        .ends_with("broken.txt"));
     assert_eq!(mentions_of(&out).len(), 2);
 }
 

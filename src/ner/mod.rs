@@ -51,7 +51,7 @@ impl Default for NerOptions {
     fn default() -> Self {
         Self {
             aggregation: Aggregation::First,
-            batch_size: 32,
+            batch_size: 1,
             max_tokens: None,
             overlap: 32,
         }
