@@ -10,6 +10,7 @@
 //!   (`rules/relations.toml`, described in docs/RULES.md).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
+//! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
 
 pub mod eval;
@@ -19,4 +20,5 @@ pub mod ner;
 pub mod pipeline;
 pub mod relations;
 pub mod resolve;
+pub mod store;
 pub mod text;
