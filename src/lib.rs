@@ -11,6 +11,7 @@
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`runner`]: whole archives in bounded batches: shards, checkpoints, progress, the run summary.
+//! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
 
 pub mod eval;
@@ -21,4 +22,5 @@ pub mod pipeline;
 pub mod relations;
 pub mod resolve;
 pub mod runner;
+pub mod store;
 pub mod text;
