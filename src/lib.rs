@@ -11,8 +11,10 @@
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
+//! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
 
 pub mod eval;
+pub mod export;
 pub mod graph;
 pub mod input;
 pub mod ner;
