@@ -13,8 +13,10 @@
 //! - [`runner`]: whole archives in bounded batches: shards, checkpoints, progress, the run summary.
 //! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
+//! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
 
 pub mod eval;
+pub mod export;
 pub mod graph;
 pub mod input;
 pub mod ner;
