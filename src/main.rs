@@ -13,13 +13,16 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 
 use newsgraph::eval::{self, fixtures, Table};
+use newsgraph::export;
 use newsgraph::graph::Graph;
 use newsgraph::input::{self, Document, ReadOptions};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
+use newsgraph::pipeline::DocResult;
 use newsgraph::pipeline::{self, Pipeline};
 use newsgraph::relations::RuleSet;
 use newsgraph::resolve::Gazetteer;
-use newsgraph::runner::{self, NoSink, Outcome, RunOptions, Shard};
+use newsgraph::runner::{self, BatchSink, Outcome, RunOptions, Shard};
+use newsgraph::store::{self, Store, StoredDocument};
 use newsgraph::text::CharOffsets;
 
 #[derive(Parser)]
@@ -42,6 +45,8 @@ struct Cli {
 enum Command {
     /// Extract mentions and a graph from .txt files or directories of them.
     Extract(ExtractArgs),
+    /// Write a graph (graph.json or a store) in other tools' formats.
+    Export(ExportArgs),
     /// Combine the output folders of `extract --shard K/N` runs into one: the graph a
     /// single run would give, summed summaries, concatenated mentions and problems.
     Merge(MergeArgs),
@@ -157,12 +162,91 @@ struct ExtractArgs {
     /// Never draw a progress bar, even on a terminal (log lines instead).
     #[arg(long)]
     no_progress: bool,
+    /// Also write the graph in these formats (comma-separated) beside graph.json.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
+    format: Vec<OutputFormat>,
+    /// Also add the documents to this SQLite store (created if missing): documents already
+    /// stored (same text) are skipped before the model, nodes and edges merge with the stored ones.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
     rules: RulesArgs,
+}
+
+/// Every format `--format` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// NetworkX node-link JSON, graph.json (always written by extract).
+    NodeLink,
+    /// GraphML, graph.graphml (NetworkX, igraph, Gephi, yEd, Cytoscape).
+    Graphml,
+    /// GEXF 1.3, graph.gexf (Gephi, NetworkX).
+    Gexf,
+    /// Neo4j admin-import CSV: neo4j/nodes.csv, neo4j/relationships.csv, neo4j/import.sh.
+    Neo4j,
+    /// Cypher script for cypher-shell, graph.cypher.
+    Cypher,
+    /// Graphviz DOT, graph.dot.
+    Dot,
+    /// Cytoscape.js JSON, graph.cyjs.
+    Cytoscape,
+    /// Every format above.
+    All,
+}
+
+impl OutputFormat {
+    fn exports(formats: &[OutputFormat]) -> Vec<export::Format> {
+        let mut out: Vec<export::Format> = Vec::new();
+        for f in formats {
+            let add: &[export::Format] = match f {
+                OutputFormat::NodeLink => &[export::Format::NodeLink],
+                OutputFormat::Graphml => &[export::Format::Graphml],
+                OutputFormat::Gexf => &[export::Format::Gexf],
+                OutputFormat::Neo4j => &[export::Format::Neo4j],
+                OutputFormat::Cypher => &[export::Format::Cypher],
+                OutputFormat::Dot => &[export::Format::Dot],
+                OutputFormat::Cytoscape => &[export::Format::Cytoscape],
+                OutputFormat::All => export::Format::all(),
+            };
+            for a in add {
+                if !out.contains(a) {
+                    out.push(*a);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// A graph.json written by extract or merge.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "store",
+        required_unless_present = "store"
+    )]
+    graph: Option<PathBuf>,
+    /// An SQLite store written by `extract --store`.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Formats to write (comma-separated).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMAT",
+        required = true
+    )]
+    format: Vec<OutputFormat>,
+    /// Output directory.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -218,6 +302,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Merge(args) => merge(args),
+        Command::Export(args) => export_graph(args),
         Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
         Command::Eval(EvalCommand::Fixtures {
             dir,
@@ -299,6 +384,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
         // Counting the inputs is cheap next to the model; it gives the ETA.
         std::thread::spawn(move || total_tx.send(input::read(&inputs, &read_options).count()));
     }
+    let mut sinks = Sinks {
+        store: match &args.store {
+            Some(path) => {
+                let store = Store::open(path)?;
+                let run_start = store.last_batch()?;
+                Some(StoreSink { store, run_start })
+            }
+            None => None,
+        },
+    };
     let stop = interrupt_flag()?;
     let items = input::read(&args.inputs, &read_options);
     let outcome = runner::run(
@@ -307,7 +402,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         Some(total_rx),
         &args.out,
         &options,
-        &mut NoSink,
+        &mut sinks,
         stop,
     )?;
     let (graph, summary) = match outcome {
@@ -322,8 +417,26 @@ fn extract(args: ExtractArgs) -> Result<()> {
         }
     };
     let graph_path = args.out.join("graph.json");
-    write_json(&graph_path, &graph.to_node_link(&pipeline.graph_meta()))?;
+    let meta = pipeline.graph_meta();
+    write_json(&graph_path, &graph.to_node_link(&meta))?;
+    for format in OutputFormat::exports(&args.format) {
+        if format != export::Format::NodeLink {
+            for f in export::write(&graph, &meta, format, &args.out)? {
+                println!("{} written to {}", format.name(), f.display());
+            }
+        }
+    }
     write_json(&args.out.join("summary.json"), &summary.to_json(&graph))?;
+    if let Some(s) = &sinks.store {
+        let stats = s.store.stats()?;
+        println!(
+            "store {}: {} documents, {} nodes, {} edges",
+            s.store.path().display(),
+            stats.documents,
+            stats.nodes,
+            stats.edges
+        );
+    }
     let seconds = started.elapsed().as_secs_f64();
     let run_info = json!({
         "seconds": (seconds * 1000.0).round() / 1000.0,
@@ -353,6 +466,106 @@ fn extract(args: ExtractArgs) -> Result<()> {
         "mentions written to {}",
         args.out.join(runner::MENTIONS_FILE).display()
     );
+    Ok(())
+}
+
+/// Where batches go besides the output folder.
+struct Sinks {
+    store: Option<StoreSink>,
+}
+
+/// The store a run adds to, and the last batch stored before the run began
+/// (kept across --resume): documents stored by earlier runs are skipped,
+/// documents this run stored after its last checkpoint are processed again
+/// (for the output folder) and not stored twice.
+struct StoreSink {
+    store: Store,
+    run_start: u64,
+}
+
+impl BatchSink for Sinks {
+    fn skip(&mut self, doc: &Document) -> Result<Option<String>> {
+        let Some(s) = &self.store else {
+            return Ok(None);
+        };
+        Ok(match s.store.holder(&Store::content_hash(&doc.text))? {
+            None => None,
+            Some((id, batch)) if batch <= s.run_start => {
+                Some(format!("already in the store as {id}"))
+            }
+            Some((id, _)) if id != doc.id => {
+                Some(format!("same text as {id}, stored earlier in this run"))
+            }
+            Some(_) => None,
+        })
+    }
+
+    fn batch(&mut self, docs: &[Document], results: &[DocResult]) -> Result<()> {
+        if let Some(s) = &mut self.store {
+            let graphs: Vec<_> = results.iter().map(store::document_graph).collect();
+            let stored: Vec<StoredDocument> = docs
+                .iter()
+                .zip(results)
+                .zip(&graphs)
+                .map(|((d, r), g)| StoredDocument {
+                    id: &d.id,
+                    text: &d.text,
+                    meta: &d.meta,
+                    mentions: &r.mentions,
+                    graph: g,
+                })
+                .collect();
+            s.store.add_batch(&stored)?;
+        }
+        Ok(())
+    }
+
+    fn state(&self) -> Value {
+        json!({"store_run_start": self.store.as_ref().map(|s| s.run_start)})
+    }
+
+    fn restore(&mut self, state: &Value) -> Result<()> {
+        if let Some(s) = &mut self.store {
+            s.run_start = state["store_run_start"].as_u64().context(
+                "the checkpoint was made without --store; resume without it or start again",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn export_graph(args: ExportArgs) -> Result<()> {
+    let (graph, meta) = match (&args.graph, &args.store) {
+        (Some(path), _) => {
+            let value = read_json_file(path)?;
+            let graph = Graph::from_node_link(&value)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let mut meta: BTreeMap<String, Value> = value["graph"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            meta.remove("name");
+            meta.remove("documents");
+            (graph, meta)
+        }
+        (None, Some(path)) => {
+            if !path.exists() {
+                bail!("no store at {}", path.display());
+            }
+            let store = Store::open_read_only(path)?;
+            (store.graph()?, BTreeMap::new())
+        }
+        (None, None) => bail!("give --graph FILE or --store FILE"),
+    };
+    for format in OutputFormat::exports(&args.format) {
+        for f in export::write(&graph, &meta, format, &args.out)
+            .with_context(|| format!("cannot write {}", args.out.display()))?
+        {
+            println!("{} written to {}", format.name(), f.display());
+        }
+    }
     Ok(())
 }
 

@@ -146,6 +146,14 @@ pub trait BatchSink {
     fn batch(&mut self, _docs: &[Document], _results: &[DocResult]) -> Result<()> {
         Ok(())
     }
+    /// What the sink needs to continue after `--resume`, saved in each checkpoint.
+    fn state(&self) -> Value {
+        Value::Null
+    }
+    /// Takes back the state of the checkpoint a run resumes from.
+    fn restore(&mut self, _state: &Value) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// No store, no report.
@@ -210,6 +218,9 @@ struct Checkpoint {
     problems_bytes: u64,
     summary: Summary,
     graph: Value,
+    /// The sink's state ([`BatchSink::state`]).
+    #[serde(default)]
+    sink: Value,
 }
 
 const CHECKPOINT_VERSION: u32 = 1;
@@ -252,7 +263,7 @@ pub fn run<I>(
 where
     I: Iterator<Item = Item> + Send + 'static,
 {
-    let mut run = Run::open(pipeline, out, options)?;
+    let mut run = Run::open(pipeline, out, options, sink)?;
     let skip = run.items_done;
     let (tx, rx) = mpsc::sync_channel::<Item>(32);
     let reader = std::thread::spawn(move || {
@@ -277,7 +288,7 @@ where
                 stopped = true;
                 break;
             }
-            run.checkpoint_if_due()?;
+            run.checkpoint_if_due(sink)?;
         }
     }
     drop(rx);
@@ -285,7 +296,7 @@ where
         .join()
         .map_err(|_| anyhow::anyhow!("the input reader failed"))?;
     if stopped {
-        run.checkpoint()?;
+        run.checkpoint(sink)?;
         progress.finish(run.items_done, &run.summary);
         return Ok(Outcome::Interrupted {
             items_done: run.items_done,
@@ -297,7 +308,12 @@ where
 }
 
 impl<'a> Run<'a> {
-    fn open(pipeline: &'a Pipeline, out: &'a Path, options: &'a RunOptions) -> Result<Self> {
+    fn open(
+        pipeline: &'a Pipeline,
+        out: &'a Path,
+        options: &'a RunOptions,
+        sink: &mut dyn BatchSink,
+    ) -> Result<Self> {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         let checkpoint_path = out.join(CHECKPOINT_FILE);
         let checkpoint = if options.resume && checkpoint_path.exists() {
@@ -318,6 +334,7 @@ impl<'a> Run<'a> {
                     options.fingerprint
                 );
             }
+            sink.restore(&c.sink)?;
             Some(c)
         } else {
             if options.resume {
@@ -468,16 +485,16 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn checkpoint_if_due(&mut self) -> Result<()> {
+    fn checkpoint_if_due(&mut self, sink: &dyn BatchSink) -> Result<()> {
         if self.last_checkpoint.elapsed() >= self.options.checkpoint_every {
-            self.checkpoint()?;
+            self.checkpoint(sink)?;
         }
         Ok(())
     }
 
     /// Writes checkpoint.json atomically (temporary file, sync, rename) after
     /// the outputs it counts are on disk.
-    fn checkpoint(&mut self) -> Result<()> {
+    fn checkpoint(&mut self, sink: &dyn BatchSink) -> Result<()> {
         let mentions_bytes = sync(&mut self.mentions)?;
         let problems_bytes = sync(&mut self.problems)?;
         let checkpoint = Checkpoint {
@@ -488,6 +505,7 @@ impl<'a> Run<'a> {
             problems_bytes,
             summary: self.summary.clone(),
             graph: self.graph.to_node_link(&BTreeMap::new()),
+            sink: sink.state(),
         };
         let path = self.out.join(CHECKPOINT_FILE);
         let tmp = self.out.join(format!("{CHECKPOINT_FILE}.tmp"));

@@ -121,14 +121,28 @@ fn merge_refuses_an_unfinished_shard() {
 
 /// Starts a run that checkpoints after every batch of two documents, kills
 /// it once a checkpoint exists (with `signal`), then resumes it.
-fn interrupt_and_resume(signal: &str) {
+fn interrupt_and_resume(signal: &str, with_store: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     std::fs::create_dir(&input).unwrap();
     corpus(&input);
-    let settings = ["--docs-per-batch", "2", "--checkpoint-secs", "0"];
     let full = tmp.path().join("full");
+    let full_db = tmp.path().join("full.db");
+    let cut_db = tmp.path().join("cut.db");
+    let with = |db: &Path| -> Vec<String> {
+        let mut s: Vec<String> = ["--docs-per-batch", "2", "--checkpoint-secs", "0"]
+            .map(str::to_string)
+            .to_vec();
+        if with_store {
+            s.extend(["--store".to_string(), db.to_str().unwrap().to_string()]);
+        }
+        s
+    };
+    let full_settings = with(&full_db);
+    let settings: Vec<&str> = full_settings.iter().map(String::as_str).collect();
     extract(&input, &full, &settings);
+    let cut_settings = with(&cut_db);
+    let settings: Vec<&str> = cut_settings.iter().map(String::as_str).collect();
 
     let cut = tmp.path().join("cut");
     let mut child = bin()
@@ -138,7 +152,7 @@ fn interrupt_and_resume(signal: &str) {
             "-o",
             cut.to_str().unwrap(),
         ])
-        .args(settings)
+        .args(&settings)
         .env("RAYON_NUM_THREADS", "2")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -179,16 +193,83 @@ fn interrupt_and_resume(signal: &str) {
             "{name} differs after --resume ({signal})"
         );
     }
+    if with_store {
+        let export = |db: &Path, dir: &Path| {
+            run_ok(
+                &[
+                    "export",
+                    "--store",
+                    db.to_str().unwrap(),
+                    "--format",
+                    "node-link",
+                    "-o",
+                    dir.to_str().unwrap(),
+                ],
+                None,
+            );
+            read_json(&dir.join("graph.json"))
+        };
+        let stored_full = export(&full_db, &tmp.path().join("x-full"));
+        let stored_cut = export(&cut_db, &tmp.path().join("x-cut"));
+        assert_eq!(stored_full, stored_cut, "the stores differ after --resume");
+        assert!(stored_full["nodes"].as_array().unwrap().len() > 10);
+    }
 }
 
 #[test]
 fn a_killed_run_resumes_to_the_same_outputs() {
-    interrupt_and_resume("-KILL");
+    interrupt_and_resume("-KILL", false);
 }
 
 #[test]
 fn an_interrupted_run_resumes_to_the_same_outputs() {
-    interrupt_and_resume("-INT");
+    interrupt_and_resume("-INT", false);
+}
+
+#[test]
+fn a_killed_run_with_a_store_resumes_to_the_same_outputs_and_store() {
+    interrupt_and_resume("-KILL", true);
+}
+
+#[test]
+fn a_second_run_into_a_store_skips_what_it_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let docs = corpus(&input);
+    let db = tmp.path().join("graph.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    let first = tmp.path().join("first");
+    extract(&input, &first, &["--store", &db_arg]);
+    let first_summary = read_json(&first.join("summary.json"));
+    assert_eq!(first_summary["documents_read"], docs as u64);
+    let second = tmp.path().join("second");
+    extract(&input, &second, &["--store", &db_arg]);
+    let summary = read_json(&second.join("summary.json"));
+    assert_eq!(summary["documents_processed"], 0);
+    assert_eq!(summary["documents_skipped"], docs as u64);
+    let problems = String::from_utf8(file(&second, "problems.jsonl")).unwrap();
+    assert!(problems
+        .lines()
+        .all(|l| l.contains("already in the store as")));
+    // The store's graph is the first run's texts, each once: the corpus
+    // repeats every text three times under other ids.
+    let exported = tmp.path().join("exported");
+    run_ok(
+        &[
+            "export",
+            "--store",
+            &db_arg,
+            "--format",
+            "node-link,graphml",
+            "-o",
+            exported.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(exported.join("graph.graphml").exists());
+    let stored = read_json(&exported.join("graph.json"));
+    assert_eq!(stored["graph"]["documents"], docs as u64 / 3);
 }
 
 #[test]

@@ -327,6 +327,28 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The id and batch number of the stored document with this content hash.
+    pub fn holder(&self, hash: &str) -> Result<Option<(String, u64)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, batch FROM documents WHERE hash = ?1",
+                [hash],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The number of the last committed batch (0 for a new store). Batch numbers
+    /// only grow, so documents of later runs have larger numbers.
+    pub fn last_batch(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM batches", [], |row| {
+                row.get(0)
+            })
+            .map_err(|e| self.err(e))
+    }
+
     /// Starts a batch: one write transaction, committed by [`Batch::commit`] and rolled
     /// back if the batch is dropped (or the process dies) before that.
     pub fn begin(&mut self) -> Result<Batch<'_>, StoreError> {
