@@ -17,6 +17,14 @@ sys.exit(networkx.__version__ != '$NETWORKX_VERSION' or igraph.__version__ != '$
   >/dev/null 2>&1; then
   echo "test-tools: installing networkx $NETWORKX_VERSION and python-igraph $IGRAPH_VERSION into $VENV" >&2
   rm -rf "$VENV"
+  if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+    # Debian ships venv's pip bootstrap separately.
+    echo "test-tools: installing python3-venv (Debian package)" >&2
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
   python3 -m venv "$VENV"
   "$PY" -m pip install --quiet --disable-pip-version-check \
     "networkx==$NETWORKX_VERSION" "python-igraph==$IGRAPH_VERSION" "igraph==$IGRAPH_VERSION"
