@@ -11,6 +11,7 @@
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
+//! - [`report`]: the self-contained HTML report (graph, documents, evidence).
 
 pub mod eval;
 pub mod graph;
@@ -18,5 +19,6 @@ pub mod input;
 pub mod ner;
 pub mod pipeline;
 pub mod relations;
+pub mod report;
 pub mod resolve;
 pub mod text;
