@@ -14,6 +14,7 @@
 //! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
 //! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
+//! - [`report`]: the self-contained HTML report (graph, documents, evidence).
 
 pub mod eval;
 pub mod export;
@@ -22,6 +23,7 @@ pub mod input;
 pub mod ner;
 pub mod pipeline;
 pub mod relations;
+pub mod report;
 pub mod resolve;
 pub mod runner;
 pub mod store;
