@@ -108,7 +108,9 @@ def count_words(texts: list[str]) -> int:
 
 # ---------------------------------------------------------------------------- newsgraph
 
-TIMING_RE = re.compile(r"(\d+) documents \((\d+) failed\).*?; (\d+) model tokens in ([\d.]+) s")
+# The closing stderr line: "N documents (F failed), ...; T model tokens in S s" (older
+# binaries) or "N inputs: P processed, ...; T model tokens in S s".
+TIMING_RE = re.compile(r"(\d+) (?:documents|inputs)\b.*?; (\d+) model tokens in ([\d.]+) s")
 
 
 def children_cpu() -> float:
@@ -153,9 +155,9 @@ def bench_newsgraph(args, doc_dir: str, docs: list[tuple[str, str]], work: str) 
         "cpu_seconds": cpu,
         "loadavg_1min": [load_before, os.getloadavg()[0]],
         "startup_and_load_seconds": load,
-        "reported_seconds": float(m.group(4)) if m else None,
-        "model_tokens": int(m.group(3)) if m else None,
-        "documents_processed": int(m.group(1)) if m else None,
+        "reported_seconds": float(m.group(3)) if m else None,
+        "model_tokens": int(m.group(2)) if m else None,
+        "documents": int(m.group(1)) if m else None,
         "stderr_line": line.strip(),
         "mentions": mentions,
     }

@@ -20,6 +20,7 @@ use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
 use newsgraph::pipeline::DocResult;
 use newsgraph::pipeline::{self, Pipeline};
 use newsgraph::relations::RuleSet;
+use newsgraph::report::{self, ReportDocument};
 use newsgraph::resolve::Gazetteer;
 use newsgraph::runner::{self, BatchSink, Outcome, RunOptions, Shard};
 use newsgraph::store::{self, Store, StoredDocument};
@@ -170,6 +171,8 @@ struct ExtractArgs {
     #[arg(long, value_name = "FILE")]
     store: Option<PathBuf>,
     #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
     model: ModelArgs,
@@ -194,11 +197,20 @@ enum OutputFormat {
     Dot,
     /// Cytoscape.js JSON, graph.cyjs.
     Cytoscape,
+    /// One self-contained HTML page, report.html: the interactive graph, and each
+    /// document's text with its entities and evidence (the first --report-docs documents).
+    Html,
     /// Every format above.
     All,
 }
 
 impl OutputFormat {
+    fn wants_html(formats: &[OutputFormat]) -> bool {
+        formats
+            .iter()
+            .any(|f| matches!(f, OutputFormat::Html | OutputFormat::All))
+    }
+
     fn exports(formats: &[OutputFormat]) -> Vec<export::Format> {
         let mut out: Vec<export::Format> = Vec::new();
         for f in formats {
@@ -211,6 +223,7 @@ impl OutputFormat {
                 OutputFormat::Dot => &[export::Format::Dot],
                 OutputFormat::Cytoscape => &[export::Format::Cytoscape],
                 OutputFormat::All => export::Format::all(),
+                OutputFormat::Html => &[],
             };
             for a in add {
                 if !out.contains(a) {
@@ -219,6 +232,44 @@ impl OutputFormat {
             }
         }
         out
+    }
+}
+
+#[derive(Args, Clone)]
+struct ReportArgs {
+    /// --format html: documents whose text the report shows (the first ones, in input order).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    report_docs: usize,
+    /// --format html: nodes drawn (the most mentioned; the others stay listed in the panel data).
+    #[arg(long, default_value_t = report::Options::default().max_nodes, value_name = "N")]
+    report_nodes: usize,
+}
+
+impl ReportArgs {
+    fn write(
+        &self,
+        graph: &Graph,
+        meta: &BTreeMap<String, Value>,
+        documents: &[ReportDocument],
+        left_out: usize,
+        dir: &Path,
+    ) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join("report.html");
+        let page = report::Report {
+            graph,
+            meta,
+            documents,
+            documents_left_out: left_out,
+        };
+        let options = report::Options {
+            max_nodes: self.report_nodes,
+            ..report::Options::default()
+        };
+        report::write_with(&page, &options, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("html written to {}", path.display());
+        Ok(())
     }
 }
 
@@ -247,6 +298,8 @@ struct ExportArgs {
     /// Output directory.
     #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Args)]
@@ -393,6 +446,11 @@ fn extract(args: ExtractArgs) -> Result<()> {
             }
             None => None,
         },
+        report: OutputFormat::wants_html(&args.format).then(|| ReportSink {
+            cap: args.report.report_docs,
+            documents: Vec::new(),
+            left_out: 0,
+        }),
     };
     let stop = interrupt_flag()?;
     let items = input::read(&args.inputs, &read_options);
@@ -425,6 +483,10 @@ fn extract(args: ExtractArgs) -> Result<()> {
                 println!("{} written to {}", format.name(), f.display());
             }
         }
+    }
+    if let Some(r) = &sinks.report {
+        args.report
+            .write(&graph, &meta, &r.documents, r.left_out, &args.out)?;
     }
     write_json(&args.out.join("summary.json"), &summary.to_json(&graph))?;
     if let Some(s) = &sinks.store {
@@ -472,6 +534,14 @@ fn extract(args: ExtractArgs) -> Result<()> {
 /// Where batches go besides the output folder.
 struct Sinks {
     store: Option<StoreSink>,
+    report: Option<ReportSink>,
+}
+
+/// The documents the HTML report shows: the first `cap`, and how many more there were.
+struct ReportSink {
+    cap: usize,
+    documents: Vec<ReportDocument>,
+    left_out: usize,
 }
 
 /// The store a run adds to, and the last batch stored before the run began
@@ -517,11 +587,28 @@ impl BatchSink for Sinks {
                 .collect();
             s.store.add_batch(&stored)?;
         }
+        if let Some(r) = &mut self.report {
+            for (d, res) in docs.iter().zip(results) {
+                if r.documents.len() < r.cap {
+                    r.documents.push(ReportDocument {
+                        id: d.id.clone(),
+                        text: d.text.clone(),
+                        date: d.meta.get("date").cloned(),
+                        mentions: res.mentions.clone(),
+                    });
+                } else {
+                    r.left_out += 1;
+                }
+            }
+        }
         Ok(())
     }
 
     fn state(&self) -> Value {
-        json!({"store_run_start": self.store.as_ref().map(|s| s.run_start)})
+        json!({
+            "store_run_start": self.store.as_ref().map(|s| s.run_start),
+            "report": self.report.as_ref().map(|r| json!({"documents": r.documents, "left_out": r.left_out})),
+        })
     }
 
     fn restore(&mut self, state: &Value) -> Result<()> {
@@ -530,11 +617,20 @@ impl BatchSink for Sinks {
                 "the checkpoint was made without --store; resume without it or start again",
             )?;
         }
+        if let Some(r) = &mut self.report {
+            let saved = &state["report"];
+            r.documents = serde_json::from_value(saved["documents"].clone()).context(
+                "the checkpoint was made without --format html; resume without it or start again",
+            )?;
+            r.left_out = saved["left_out"].as_u64().unwrap_or(0) as usize;
+        }
         Ok(())
     }
 }
 
 fn export_graph(args: ExportArgs) -> Result<()> {
+    let mut documents = Vec::new();
+    let mut left_out = 0;
     let (graph, meta) = match (&args.graph, &args.store) {
         (Some(path), _) => {
             let value = read_json_file(path)?;
@@ -555,6 +651,20 @@ fn export_graph(args: ExportArgs) -> Result<()> {
                 bail!("no store at {}", path.display());
             }
             let store = Store::open_read_only(path)?;
+            if OutputFormat::wants_html(&args.format) {
+                let list = store.document_list()?;
+                left_out = list.len().saturating_sub(args.report.report_docs);
+                for info in list.into_iter().take(args.report.report_docs) {
+                    if let Some(row) = store.document(&info.id)? {
+                        documents.push(ReportDocument {
+                            date: row.info.meta.get("date").cloned(),
+                            id: row.info.id,
+                            text: row.text,
+                            mentions: row.mentions,
+                        });
+                    }
+                }
+            }
             (store.graph()?, BTreeMap::new())
         }
         (None, None) => bail!("give --graph FILE or --store FILE"),
@@ -565,6 +675,10 @@ fn export_graph(args: ExportArgs) -> Result<()> {
         {
             println!("{} written to {}", format.name(), f.display());
         }
+    }
+    if OutputFormat::wants_html(&args.format) {
+        args.report
+            .write(&graph, &meta, &documents, left_out, &args.out)?;
     }
     Ok(())
 }

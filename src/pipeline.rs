@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::graph::{self, Edge, Evidence, Graph, Node};
@@ -37,7 +37,7 @@ pub fn default_model_dir() -> PathBuf {
 }
 
 /// A mention as written to mentions.jsonl: character offsets into the document.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MentionRecord {
     pub start: usize,
     pub end: usize,
@@ -46,7 +46,7 @@ pub struct MentionRecord {
     /// Rounded to four decimals.
     pub score: f64,
     /// The graph node it names; absent when it names none (a city as a place, say).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub entity: Option<String>,
 }
 

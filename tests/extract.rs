@@ -222,3 +222,33 @@ fn a_broken_model_directory_names_the_missing_piece() {
     std::fs::write(model.join("model.onnx"), b"not a model").unwrap();
     run("model.onnx");
 }
+
+#[test]
+fn reuters_company_markup_is_not_part_of_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("markup.txt");
+    std::fs::write(
+        &input,
+        "Shares of <Sedio N.V.> rose after <General Motors Corp> said it would buy a stake.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &[
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let docs = mentions_of(&out);
+    let texts: Vec<&str> = docs[0]["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"General Motors Corp"), "{texts:?}");
+    assert!(texts.iter().all(|t| !t.contains(['<', '>'])), "{texts:?}");
+}

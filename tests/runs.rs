@@ -301,3 +301,51 @@ fn a_checkpoint_of_other_inputs_is_refused() {
         String::from_utf8_lossy(&result.stderr)
     );
 }
+
+#[test]
+fn extract_and_export_write_every_format_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = repo().join("tests/fixtures/relations");
+    extract(&input, &out, &["--format", "all"]);
+    let files = [
+        "graph.json",
+        "graph.graphml",
+        "graph.gexf",
+        "graph.cypher",
+        "graph.dot",
+        "graph.cyjs",
+        "neo4j/nodes.csv",
+        "neo4j/relationships.csv",
+        "neo4j/import.sh",
+        "report.html",
+    ];
+    for f in files {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let html = String::from_utf8(file(&out, "report.html")).unwrap();
+    assert!(
+        html.contains("sanctions-in"),
+        "the report shows the documents"
+    );
+    let exported = tmp.path().join("exported");
+    run_ok(
+        &[
+            "export",
+            "--graph",
+            out.join("graph.json").to_str().unwrap(),
+            "--format",
+            "all",
+            "-o",
+            exported.to_str().unwrap(),
+        ],
+        None,
+    );
+    for f in files.iter().filter(|f| **f != "report.html") {
+        assert!(
+            file(&out, f) == file(&exported, f),
+            "{f} from graph.json differs from extract's"
+        );
+    }
+    assert!(exported.join("report.html").is_file());
+}

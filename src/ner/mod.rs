@@ -33,7 +33,8 @@ pub struct Mention {
 }
 
 /// Opening quotes and brackets, split off the word they open.
-const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{'];
+// '<' opens Reuters' company markup ("<Sedio N.V.>").
+const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{', '<'];
 
 /// Settings of the inference path.
 #[derive(Clone, Debug)]

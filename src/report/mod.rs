@@ -31,7 +31,7 @@ const DOCS_PER_NODE: usize = 40;
 const ALIASES_PER_NODE: usize = 60;
 
 /// One document as the report shows it: its text with the mentions found in it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportDocument {
     pub id: String,
     pub text: String,
