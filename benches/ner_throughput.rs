@@ -1,5 +1,6 @@
 //! NER throughput (non-pad tokens/s) of the shipped model on a fixed batch of news text,
-//! for both session layouts: one single-threaded session per worker, or one shared session.
+//! for both session layouts (one single-threaded session per worker, or one shared session)
+//! and for one chunk per run (the default) against batches of 32 chunks.
 
 use std::path::PathBuf;
 
@@ -36,7 +37,7 @@ fn news_texts() -> Vec<String> {
 
 fn bench(c: &mut Criterion) {
     let paragraphs = news_texts();
-    // The same text as long documents: chunks fill the 128-token window, batches of 32.
+    // The same text as long documents: chunks fill the 128-token window.
     let whole = paragraphs.join(" ");
     let long_docs: Vec<String> = (0..4).map(|_| whole.clone()).collect();
     let workloads = [("paragraphs", &paragraphs), ("full-windows", &long_docs)];
@@ -44,7 +45,12 @@ fn bench(c: &mut Criterion) {
     let threads = rayon::current_num_threads();
     let mut group = c.benchmark_group("ner");
     group.sample_size(10);
-    for layout in [SessionLayout::PerWorker, SessionLayout::Shared] {
+    for (layout, batch_size) in [
+        (SessionLayout::PerWorker, 1),
+        (SessionLayout::Shared, 1),
+        (SessionLayout::PerWorker, 32),
+        (SessionLayout::Shared, 32),
+    ] {
         let model = Model::load(
             &dir,
             &LoadOptions {
@@ -54,13 +60,19 @@ fn bench(c: &mut Criterion) {
             },
         )
         .expect("the shipped model loads (run scripts/setup.sh first)");
-        let ner = Ner::new(model, NerOptions::default());
+        let ner = Ner::new(
+            model,
+            NerOptions {
+                batch_size,
+                ..NerOptions::default()
+            },
+        );
         for (name, texts) in workloads {
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             let (_, stats) = ner.recognise(&refs).expect("inference runs");
             group.throughput(Throughput::Elements(stats.tokens as u64));
             let id = format!(
-                "{layout:?}/{threads}threads/{name}/{}chunks/{}tokens",
+                "{layout:?}/batch{batch_size}/{threads}threads/{name}/{}chunks/{}tokens",
                 stats.chunks, stats.tokens
             );
             group.bench_function(id, |b| {

@@ -5,4 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The programs the export tests read each format back with (NetworkX, igraph, Graphviz),
+# and headless Chromium for the HTML report test.
+bash scripts/test-tools.sh
+bash scripts/report-tools.sh
+export NEWSGRAPH_REQUIRE_TOOLS=1
 cargo test --release --locked

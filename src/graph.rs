@@ -17,6 +17,9 @@ pub struct Evidence {
     pub sentence: String,
     /// The rule that fired.
     pub rule: String,
+    /// The document's date (ISO 8601) when its source gives one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<String>,
 }
 
 /// A node: an entity (person, state, organisation) or a claimed figure.
@@ -43,8 +46,9 @@ pub struct Node {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub about: Option<String>,
     /// How often each name was used for the node; the label is the most used.
-    #[serde(skip)]
-    names: BTreeMap<String, usize>,
+    /// Kept in graph.json so that merging graphs gives the label one run would.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub names: BTreeMap<String, usize>,
 }
 
 impl Node {
@@ -92,13 +96,14 @@ pub struct Edge {
 pub struct Graph {
     pub nodes: BTreeMap<String, Node>,
     pub edges: BTreeMap<(String, String, String, String), Edge>,
-    pub documents: BTreeSet<String>,
+    /// Documents added (each document is added once).
+    pub documents: usize,
 }
 
 impl Graph {
     /// Adds one document's entities.
     pub fn add_entities(&mut self, doc: &str, resolved: &Resolved) {
-        self.documents.insert(doc.to_string());
+        self.documents += 1;
         for entity in &resolved.entities {
             let node = self.nodes.entry(entity.id.clone()).or_insert_with(|| Node {
                 id: entity.id.clone(),
@@ -119,15 +124,79 @@ impl Graph {
             node.docs.insert(doc.to_string());
             *node.names.entry(entity.name.clone()).or_default() += entity.mentions.len();
             node.label = best_name(&node.names);
-            if node.country.is_none() {
-                node.country = entity.country.clone();
-            }
+            node.country = first_country(node.country.take(), entity.country.clone());
         }
     }
 
     /// Adds (or merges) a node that is not an entity, such as a claim.
     pub fn add_node(&mut self, node: Node) {
         self.nodes.entry(node.id.clone()).or_insert(node);
+    }
+
+    /// Adds another graph (a shard's, or an earlier run's). Merging is
+    /// commutative and associative, so the result does not depend on the
+    /// order in which graphs or documents come: shards merge to one run's graph.
+    pub fn merge(&mut self, other: Graph) {
+        self.documents += other.documents;
+        for (id, node) in other.nodes {
+            match self.nodes.get_mut(&id) {
+                None => {
+                    self.nodes.insert(id, node);
+                }
+                Some(mine) => {
+                    mine.aliases.extend(node.aliases);
+                    mine.mentions += node.mentions;
+                    mine.docs.extend(node.docs);
+                    for (name, n) in node.names {
+                        *mine.names.entry(name).or_default() += n;
+                    }
+                    if !mine.names.is_empty() {
+                        mine.label = best_name(&mine.names);
+                    }
+                    mine.country = first_country(mine.country.take(), node.country);
+                }
+            }
+        }
+        for edge in other.edges.into_values() {
+            self.add_edge(edge);
+        }
+    }
+
+    /// Reads a graph back from node-link JSON written by [`Graph::to_node_link`].
+    pub fn from_node_link(value: &Value) -> Result<Graph, String> {
+        let documents = value
+            .pointer("/graph/documents")
+            .and_then(Value::as_u64)
+            .ok_or("not a newsgraph graph: no graph.documents count")?
+            as usize;
+        let nodes = value
+            .get("nodes")
+            .and_then(Value::as_array)
+            .ok_or("no \"nodes\" array")?;
+        let links = value
+            .get("links")
+            .and_then(Value::as_array)
+            .ok_or("no \"links\" array")?;
+        let mut graph = Graph {
+            documents,
+            ..Graph::default()
+        };
+        for (i, n) in nodes.iter().enumerate() {
+            let node: Node =
+                serde_json::from_value(n.clone()).map_err(|e| format!("node {i}: {e}"))?;
+            graph.nodes.insert(node.id.clone(), node);
+        }
+        for (i, l) in links.iter().enumerate() {
+            let edge: Edge =
+                serde_json::from_value(l.clone()).map_err(|e| format!("link {i}: {e}"))?;
+            for end in [&edge.source, &edge.target] {
+                if !graph.nodes.contains_key(end) {
+                    return Err(format!("link {i}: no node {end:?}"));
+                }
+            }
+            graph.add_edge(edge);
+        }
+        Ok(graph)
     }
 
     /// Adds an edge, merging evidence with an existing edge of the same key.
@@ -159,7 +228,7 @@ impl Graph {
     pub fn to_node_link(&self, meta: &BTreeMap<String, Value>) -> Value {
         let mut graph = serde_json::Map::new();
         graph.insert("name".into(), json!("newsgraph"));
-        graph.insert("documents".into(), json!(self.documents.len()));
+        graph.insert("documents".into(), json!(self.documents));
         for (k, v) in meta {
             graph.insert(k.clone(), v.clone());
         }
@@ -194,6 +263,15 @@ impl Graph {
     }
 }
 
+/// The country of a node seen with several: the smallest code, so that the
+/// choice does not depend on document order.
+fn first_country(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 fn best_name(names: &BTreeMap<String, usize>) -> String {
     names
         .iter()
@@ -214,6 +292,7 @@ pub fn evidence(
     span: crate::text::Span,
     sentence: crate::text::Span,
     rule: &str,
+    date: Option<&str>,
 ) -> Evidence {
     Evidence {
         doc: doc.to_string(),
@@ -221,5 +300,102 @@ pub fn evidence(
         end: offsets.get(span.end),
         sentence: text[sentence.start..sentence.end].to_string(),
         rule: rule.to_string(),
+        date: date.map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, name: &str, doc: &str, mentions: usize, country: Option<&str>) -> Node {
+        Node {
+            id: id.into(),
+            label: name.into(),
+            kind: "person".into(),
+            aliases: BTreeSet::from([name.to_string()]),
+            mentions,
+            docs: BTreeSet::from([doc.to_string()]),
+            country: country.map(str::to_string),
+            value: None,
+            unit: None,
+            qualifier: None,
+            about: None,
+            names: BTreeMap::from([(name.to_string(), mentions)]),
+        }
+    }
+
+    fn edge(source: &str, target: &str, doc: &str, date: Option<&str>) -> Edge {
+        Edge {
+            source: source.into(),
+            target: target.into(),
+            relation: "meets".into(),
+            modality: "asserted".into(),
+            evidence: vec![Evidence {
+                doc: doc.into(),
+                start: 0,
+                end: 5,
+                sentence: "A \"quoted\" <sentence> & more\nnext line, Zürich".into(),
+                rule: "meets.verb".into(),
+                date: date.map(str::to_string),
+            }],
+        }
+    }
+
+    fn shard(doc: &str, name: &str, mentions: usize, country: Option<&str>) -> Graph {
+        let mut g = Graph {
+            documents: 1,
+            ..Graph::default()
+        };
+        g.add_node(person("person:putin", name, doc, mentions, country));
+        g.add_node(person("person:xi", "Xi Jinping", doc, 1, None));
+        g.add_edge(edge("person:putin", "person:xi", doc, Some("1987-02-26")));
+        g
+    }
+
+    fn json(g: &Graph) -> String {
+        serde_json::to_string(&g.to_node_link(&BTreeMap::new())).unwrap()
+    }
+
+    #[test]
+    fn merging_does_not_depend_on_order() {
+        let parts = [
+            shard("a", "Putin", 3, Some("RU")),
+            shard("b", "Vladimir Putin", 2, None),
+            shard("c", "Vladimir Putin", 2, Some("BY")),
+        ];
+        let mut forward = Graph::default();
+        for p in parts.iter().cloned() {
+            forward.merge(p);
+        }
+        let mut backward = Graph::default();
+        for p in parts.iter().rev().cloned() {
+            backward.merge(p);
+        }
+        assert_eq!(json(&forward), json(&backward));
+        let putin = &forward.nodes["person:putin"];
+        assert_eq!(putin.label, "Vladimir Putin");
+        assert_eq!(putin.mentions, 7);
+        assert_eq!(putin.country.as_deref(), Some("BY"));
+        assert_eq!(forward.documents, 3);
+        assert_eq!(forward.edges.values().next().unwrap().evidence.len(), 3);
+    }
+
+    #[test]
+    fn node_link_reads_back_to_the_same_graph() {
+        let mut g = shard("a", "Putin", 3, Some("RU"));
+        g.merge(shard("b", "Vladimir Putin", 2, None));
+        let value = g.to_node_link(&BTreeMap::new());
+        let back = Graph::from_node_link(&value).unwrap();
+        assert_eq!(json(&g), json(&back));
+    }
+
+    #[test]
+    fn node_link_without_a_node_for_a_link_is_rejected() {
+        let g = shard("a", "Putin", 3, None);
+        let mut value = g.to_node_link(&BTreeMap::new());
+        value["links"][0]["target"] = "person:nobody".into();
+        let err = Graph::from_node_link(&value).unwrap_err();
+        assert!(err.contains("person:nobody"), "{err}");
     }
 }

@@ -11,13 +11,21 @@
 //!   (`rules/relations.toml`, described in docs/RULES.md).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
 //! - [`pipeline`]: the stages wired together for the CLI and library users.
+//! - [`runner`]: whole archives in bounded batches: shards, checkpoints, progress, the run summary.
+//! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
+//! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
+//! - [`report`]: the self-contained HTML report (graph, documents, evidence).
 
 pub mod eval;
+pub mod export;
 pub mod graph;
 pub mod input;
 pub mod ner;
 pub mod pipeline;
 pub mod relations;
+pub mod report;
 pub mod resolve;
+pub mod runner;
+pub mod store;
 pub mod text;

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -11,12 +13,17 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 
 use newsgraph::eval::{self, fixtures, Table};
+use newsgraph::export;
 use newsgraph::graph::Graph;
-use newsgraph::input::{self, Document};
+use newsgraph::input::{self, Document, ReadOptions};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
+use newsgraph::pipeline::DocResult;
 use newsgraph::pipeline::{self, Pipeline};
 use newsgraph::relations::RuleSet;
+use newsgraph::report::{self, ReportDocument};
 use newsgraph::resolve::Gazetteer;
+use newsgraph::runner::{self, BatchSink, Outcome, RunOptions, Shard};
+use newsgraph::store::{self, Store, StoredDocument};
 use newsgraph::text::CharOffsets;
 
 #[derive(Parser)]
@@ -39,6 +46,11 @@ struct Cli {
 enum Command {
     /// Extract mentions and a graph from .txt files or directories of them.
     Extract(ExtractArgs),
+    /// Write a graph (graph.json or a store) in other tools' formats.
+    Export(ExportArgs),
+    /// Combine the output folders of `extract --shard K/N` runs into one: the graph a
+    /// single run would give, summed summaries, concatenated mentions and problems.
+    Merge(MergeArgs),
     /// Measure accuracy: on a CoNLL file or on hand-labelled fixtures.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -90,8 +102,10 @@ struct ModelArgs {
     /// How subword labels become word labels.
     #[arg(long, value_enum, default_value_t = Aggregation::First)]
     aggregation: Aggregation,
-    /// Chunks per inference run.
-    #[arg(long, default_value_t = 32)]
+    /// Chunks per inference run. 1 (the default) makes each chunk's result independent of
+    /// the other chunks (the int8 model quantises activations per run), so that shards and
+    /// resumed runs give exactly the output of one run; it is also the fastest here.
+    #[arg(long, default_value_t = 1)]
     batch_size: usize,
     /// Model window in tokens, special tokens included (default: the model's, 128 for the shipped one).
     #[arg(long)]
@@ -100,7 +114,7 @@ struct ModelArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// One single-threaded session per worker, or one session shared by all workers.
-    #[arg(long, value_enum, default_value_t = SessionLayout::Shared)]
+    #[arg(long, value_enum, default_value_t = SessionLayout::PerWorker)]
     sessions: SessionLayout,
     /// Directory with countries.tsv and organisations.tsv replacing the built-in gazetteer.
     #[arg(long, value_name = "DIR")]
@@ -126,19 +140,207 @@ impl RulesArgs {
 
 #[derive(Args)]
 struct ExtractArgs {
-    /// .txt files or directories (searched recursively for .txt files).
+    /// Files, directories (searched recursively) and archives: .txt, .md, .html, .jsonl,
+    /// .csv, Reuters .sgm, and .gz, .tar, .tar.gz, .zip holding them.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Output directory for mentions.jsonl, graph.json and summary.json.
+    /// Output directory: mentions.jsonl, graph.json, summary.json, problems.jsonl, run.json.
     #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
     /// Documents per batch: bounds memory, not results.
     #[arg(long, default_value_t = 256)]
     docs_per_batch: usize,
+    /// Process only slice K of N (1-based, such as 2/8), chosen by document id; combine
+    /// the shards' output folders with `newsgraph merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Continue an interrupted run from the output folder's checkpoint.json.
+    #[arg(long)]
+    resume: bool,
+    /// Seconds between checkpoints (0: after every batch).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    checkpoint_secs: u64,
+    /// Never draw a progress bar, even on a terminal (log lines instead).
+    #[arg(long)]
+    no_progress: bool,
+    /// Also write the graph in these formats (comma-separated) beside graph.json.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
+    format: Vec<OutputFormat>,
+    /// Also add the documents to this SQLite store (created if missing): documents already
+    /// stored (same text) are skipped before the model, nodes and edges merge with the stored ones.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    read: ReadArgs,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
     rules: RulesArgs,
+}
+
+/// Every format `--format` takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// NetworkX node-link JSON, graph.json (always written by extract).
+    NodeLink,
+    /// GraphML, graph.graphml (NetworkX, igraph, Gephi, yEd, Cytoscape).
+    Graphml,
+    /// GEXF 1.3, graph.gexf (Gephi, NetworkX).
+    Gexf,
+    /// Neo4j admin-import CSV: neo4j/nodes.csv, neo4j/relationships.csv, neo4j/import.sh.
+    Neo4j,
+    /// Cypher script for cypher-shell, graph.cypher.
+    Cypher,
+    /// Graphviz DOT, graph.dot.
+    Dot,
+    /// Cytoscape.js JSON, graph.cyjs.
+    Cytoscape,
+    /// One self-contained HTML page, report.html: the interactive graph, and each
+    /// document's text with its entities and evidence (the first --report-docs documents).
+    Html,
+    /// Every format above.
+    All,
+}
+
+impl OutputFormat {
+    fn wants_html(formats: &[OutputFormat]) -> bool {
+        formats
+            .iter()
+            .any(|f| matches!(f, OutputFormat::Html | OutputFormat::All))
+    }
+
+    fn exports(formats: &[OutputFormat]) -> Vec<export::Format> {
+        let mut out: Vec<export::Format> = Vec::new();
+        for f in formats {
+            let add: &[export::Format] = match f {
+                OutputFormat::NodeLink => &[export::Format::NodeLink],
+                OutputFormat::Graphml => &[export::Format::Graphml],
+                OutputFormat::Gexf => &[export::Format::Gexf],
+                OutputFormat::Neo4j => &[export::Format::Neo4j],
+                OutputFormat::Cypher => &[export::Format::Cypher],
+                OutputFormat::Dot => &[export::Format::Dot],
+                OutputFormat::Cytoscape => &[export::Format::Cytoscape],
+                OutputFormat::All => export::Format::all(),
+                OutputFormat::Html => &[],
+            };
+            for a in add {
+                if !out.contains(a) {
+                    out.push(*a);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Args, Clone)]
+struct ReportArgs {
+    /// --format html: documents whose text the report shows (the first ones, in input order).
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    report_docs: usize,
+    /// --format html: nodes drawn (the most mentioned; the others stay listed in the panel data).
+    #[arg(long, default_value_t = report::Options::default().max_nodes, value_name = "N")]
+    report_nodes: usize,
+}
+
+impl ReportArgs {
+    fn write(
+        &self,
+        graph: &Graph,
+        meta: &BTreeMap<String, Value>,
+        documents: &[ReportDocument],
+        left_out: usize,
+        dir: &Path,
+    ) -> Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join("report.html");
+        let page = report::Report {
+            graph,
+            meta,
+            documents,
+            documents_left_out: left_out,
+        };
+        let options = report::Options {
+            max_nodes: self.report_nodes,
+            ..report::Options::default()
+        };
+        report::write_with(&page, &options, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("html written to {}", path.display());
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// A graph.json written by extract or merge.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "store",
+        required_unless_present = "store"
+    )]
+    graph: Option<PathBuf>,
+    /// An SQLite store written by `extract --store`.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Formats to write (comma-separated).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMAT",
+        required = true
+    )]
+    format: Vec<OutputFormat>,
+    /// Output directory.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Output folders of finished shard runs.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Output directory for the merged graph.json, summary.json, mentions.jsonl, problems.jsonl.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Clone)]
+struct ReadArgs {
+    /// JSONL/CSV field holding the document id (default: file and line).
+    #[arg(long, default_value = "id", value_name = "FIELD")]
+    id_field: String,
+    /// JSONL/CSV field holding the text.
+    #[arg(long, default_value = "text", value_name = "FIELD")]
+    text_field: String,
+    /// JSONL/CSV field holding the date; dates go onto the edges found in the document.
+    #[arg(long, default_value = "date", value_name = "FIELD")]
+    date_field: String,
+    /// JSONL/CSV field holding the title.
+    #[arg(long, default_value = "title", value_name = "FIELD")]
+    title_field: String,
+    /// Documents larger than this many bytes fail (with their reason) instead of being read.
+    #[arg(long, default_value_t = 8 << 20, value_name = "BYTES")]
+    max_doc_bytes: u64,
+}
+
+impl ReadArgs {
+    fn options(&self) -> ReadOptions {
+        ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            date_field: self.date_field.clone(),
+            title_field: self.title_field.clone(),
+            max_document_bytes: self.max_doc_bytes,
+        }
+    }
 }
 
 fn main() {
@@ -152,6 +354,8 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(args) => extract(args),
+        Command::Merge(args) => merge(args),
+        Command::Export(args) => export_graph(args),
         Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
         Command::Eval(EvalCommand::Fixtures {
             dir,
@@ -216,65 +420,383 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
 fn extract(args: ExtractArgs) -> Result<()> {
     let started = Instant::now();
     let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let loaded = input::load(&args.inputs);
-    for f in &loaded.failures {
-        eprintln!("skipped {}: {}", f.source, f.reason);
+    let read_options = args.read.options();
+    let options = RunOptions {
+        docs_per_batch: args.docs_per_batch,
+        shard: args.shard,
+        resume: args.resume,
+        checkpoint_every: Duration::from_secs(args.checkpoint_secs),
+        fingerprint: fingerprint(&args, &pipeline),
+        progress_bar: !args.no_progress && std::io::stderr().is_terminal(),
+        ..RunOptions::default()
+    };
+    let (total_tx, total_rx) = std::sync::mpsc::channel();
+    {
+        let inputs = args.inputs.clone();
+        let read_options = read_options.clone();
+        // Counting the inputs is cheap next to the model; it gives the ETA.
+        std::thread::spawn(move || total_tx.send(input::read(&inputs, &read_options).count()));
     }
-    let mentions_path = args.out.join("mentions.jsonl");
-    let mut mentions_out = BufWriter::new(
-        File::create(&mentions_path)
-            .with_context(|| format!("cannot write {}", mentions_path.display()))?,
-    );
-    let mut graph = Graph::default();
-    let mut tokens = 0usize;
-    let mut mention_count = 0usize;
-    let mut relation_count: BTreeMap<String, usize> = BTreeMap::new();
-    for batch in loaded.documents.chunks(args.docs_per_batch.max(1)) {
-        let (results, stats) = pipeline.process(batch)?;
-        tokens += stats.tokens;
-        for r in &results {
-            mention_count += r.mentions.len();
-            for rel in &r.relations {
-                *relation_count.entry(rel.relation.clone()).or_default() += 1;
+    let mut sinks = Sinks {
+        store: match &args.store {
+            Some(path) => {
+                let store = Store::open(path)?;
+                let run_start = store.last_batch()?;
+                Some(StoreSink { store, run_start })
             }
-            serde_json::to_writer(
-                &mut mentions_out,
-                &json!({"doc": r.id, "mentions": r.mentions}),
-            )?;
-            mentions_out.write_all(b"\n")?;
+            None => None,
+        },
+        report: OutputFormat::wants_html(&args.format).then(|| ReportSink {
+            cap: args.report.report_docs,
+            documents: Vec::new(),
+            left_out: 0,
+        }),
+    };
+    let stop = interrupt_flag()?;
+    let items = input::read(&args.inputs, &read_options);
+    let outcome = runner::run(
+        &pipeline,
+        items,
+        Some(total_rx),
+        &args.out,
+        &options,
+        &mut sinks,
+        stop,
+    )?;
+    let (graph, summary) = match outcome {
+        Outcome::Complete { graph, summary } => (graph, summary),
+        Outcome::Interrupted { items_done } => {
+            eprintln!(
+                "interrupted after {items_done} inputs; the checkpoint is in {}. \
+                 Run the same command with --resume to continue.",
+                args.out.display()
+            );
+            std::process::exit(130);
         }
-        pipeline::add_to_graph(&mut graph, &results);
-    }
-    mentions_out.flush()?;
+    };
     let graph_path = args.out.join("graph.json");
-    write_json(&graph_path, &graph.to_node_link(&pipeline.graph_meta()))?;
-    let summary = json!({
-        "documents_read": loaded.documents.len() + loaded.failures.len(),
-        "documents_processed": loaded.documents.len(),
-        "documents_failed": loaded.failures.len(),
-        "failures": loaded.failures,
-        "mentions": mention_count,
-        "relations": relation_count,
-        "nodes": graph.nodes.len(),
-        "links": graph.edges.len(),
-    });
-    write_json(&args.out.join("summary.json"), &summary)?;
+    let meta = pipeline.graph_meta();
+    write_json(&graph_path, &graph.to_node_link(&meta))?;
+    for format in OutputFormat::exports(&args.format) {
+        if format != export::Format::NodeLink {
+            for f in export::write(&graph, &meta, format, &args.out)? {
+                println!("{} written to {}", format.name(), f.display());
+            }
+        }
+    }
+    if let Some(r) = &sinks.report {
+        args.report
+            .write(&graph, &meta, &r.documents, r.left_out, &args.out)?;
+    }
+    write_json(&args.out.join("summary.json"), &summary.to_json(&graph))?;
+    if let Some(s) = &sinks.store {
+        let stats = s.store.stats()?;
+        println!(
+            "store {}: {} documents, {} nodes, {} edges",
+            s.store.path().display(),
+            stats.documents,
+            stats.nodes,
+            stats.edges
+        );
+    }
     let seconds = started.elapsed().as_secs_f64();
+    let run_info = json!({
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "threads": rayon::current_num_threads(),
+        "documents_per_second": summary.documents_processed as f64 / seconds,
+        "model_tokens_per_second": summary.model_tokens as f64 / seconds,
+        "peak_rss_bytes": runner::peak_rss_bytes(),
+        "resumed": args.resume,
+        "newsgraph": env!("CARGO_PKG_VERSION"),
+    });
+    write_json(&args.out.join("run.json"), &run_info)?;
     eprintln!(
-        "{} documents ({} failed), {} mentions, {} nodes, {} links; {} model tokens in {:.1} s",
-        loaded.documents.len(),
-        loaded.failures.len(),
-        mention_count,
+        "{} inputs: {} processed, {} skipped, {} failed (reasons in {}); {} mentions, {} nodes, {} links; {} model tokens in {:.1} s",
+        summary.documents_read,
+        summary.documents_processed,
+        summary.documents_skipped,
+        summary.documents_failed,
+        args.out.join(runner::PROBLEMS_FILE).display(),
+        summary.mentions,
         graph.nodes.len(),
         graph.edges.len(),
-        tokens,
+        summary.model_tokens,
         seconds
     );
     println!("graph written to {}", graph_path.display());
-    println!("mentions written to {}", mentions_path.display());
+    println!(
+        "mentions written to {}",
+        args.out.join(runner::MENTIONS_FILE).display()
+    );
     Ok(())
+}
+
+/// Where batches go besides the output folder.
+struct Sinks {
+    store: Option<StoreSink>,
+    report: Option<ReportSink>,
+}
+
+/// The documents the HTML report shows: the first `cap`, and how many more there were.
+struct ReportSink {
+    cap: usize,
+    documents: Vec<ReportDocument>,
+    left_out: usize,
+}
+
+/// The store a run adds to, and the last batch stored before the run began
+/// (kept across --resume): documents stored by earlier runs are skipped,
+/// documents this run stored after its last checkpoint are processed again
+/// (for the output folder) and not stored twice.
+struct StoreSink {
+    store: Store,
+    run_start: u64,
+}
+
+impl BatchSink for Sinks {
+    fn skip(&mut self, doc: &Document) -> Result<Option<String>> {
+        let Some(s) = &self.store else {
+            return Ok(None);
+        };
+        Ok(match s.store.holder(&Store::content_hash(&doc.text))? {
+            None => None,
+            Some((id, batch)) if batch <= s.run_start => {
+                Some(format!("already in the store as {id}"))
+            }
+            Some((id, _)) if id != doc.id => {
+                Some(format!("same text as {id}, stored earlier in this run"))
+            }
+            Some(_) => None,
+        })
+    }
+
+    fn batch(&mut self, docs: &[Document], results: &[DocResult]) -> Result<()> {
+        if let Some(s) = &mut self.store {
+            let graphs: Vec<_> = results.iter().map(store::document_graph).collect();
+            let stored: Vec<StoredDocument> = docs
+                .iter()
+                .zip(results)
+                .zip(&graphs)
+                .map(|((d, r), g)| StoredDocument {
+                    id: &d.id,
+                    text: &d.text,
+                    meta: &d.meta,
+                    mentions: &r.mentions,
+                    graph: g,
+                })
+                .collect();
+            s.store.add_batch(&stored)?;
+        }
+        if let Some(r) = &mut self.report {
+            for (d, res) in docs.iter().zip(results) {
+                if r.documents.len() < r.cap {
+                    r.documents.push(ReportDocument {
+                        id: d.id.clone(),
+                        text: d.text.clone(),
+                        date: d.meta.get("date").cloned(),
+                        mentions: res.mentions.clone(),
+                    });
+                } else {
+                    r.left_out += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&self) -> Value {
+        json!({
+            "store_run_start": self.store.as_ref().map(|s| s.run_start),
+            "report": self.report.as_ref().map(|r| json!({"documents": r.documents, "left_out": r.left_out})),
+        })
+    }
+
+    fn restore(&mut self, state: &Value) -> Result<()> {
+        if let Some(s) = &mut self.store {
+            s.run_start = state["store_run_start"].as_u64().context(
+                "the checkpoint was made without --store; resume without it or start again",
+            )?;
+        }
+        if let Some(r) = &mut self.report {
+            let saved = &state["report"];
+            r.documents = serde_json::from_value(saved["documents"].clone()).context(
+                "the checkpoint was made without --format html; resume without it or start again",
+            )?;
+            r.left_out = saved["left_out"].as_u64().unwrap_or(0) as usize;
+        }
+        Ok(())
+    }
+}
+
+fn export_graph(args: ExportArgs) -> Result<()> {
+    let mut documents = Vec::new();
+    let mut left_out = 0;
+    let (graph, meta) = match (&args.graph, &args.store) {
+        (Some(path), _) => {
+            let value = read_json_file(path)?;
+            let graph = Graph::from_node_link(&value)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let mut meta: BTreeMap<String, Value> = value["graph"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            meta.remove("name");
+            meta.remove("documents");
+            (graph, meta)
+        }
+        (None, Some(path)) => {
+            if !path.exists() {
+                bail!("no store at {}", path.display());
+            }
+            let store = Store::open_read_only(path)?;
+            if OutputFormat::wants_html(&args.format) {
+                let list = store.document_list()?;
+                left_out = list.len().saturating_sub(args.report.report_docs);
+                for info in list.into_iter().take(args.report.report_docs) {
+                    if let Some(row) = store.document(&info.id)? {
+                        documents.push(ReportDocument {
+                            date: row.info.meta.get("date").cloned(),
+                            id: row.info.id,
+                            text: row.text,
+                            mentions: row.mentions,
+                        });
+                    }
+                }
+            }
+            (store.graph()?, BTreeMap::new())
+        }
+        (None, None) => bail!("give --graph FILE or --store FILE"),
+    };
+    for format in OutputFormat::exports(&args.format) {
+        for f in export::write(&graph, &meta, format, &args.out)
+            .with_context(|| format!("cannot write {}", args.out.display()))?
+        {
+            println!("{} written to {}", format.name(), f.display());
+        }
+    }
+    if OutputFormat::wants_html(&args.format) {
+        args.report
+            .write(&graph, &meta, &documents, left_out, &args.out)?;
+    }
+    Ok(())
+}
+
+/// What a checkpoint must match to be continued: inputs, reading, shard, model and rules.
+fn fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> String {
+    let inputs: Vec<String> = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    json!({
+        "inputs": inputs,
+        "read": [&args.read.id_field, &args.read.text_field, &args.read.date_field,
+                 &args.read.title_field, &args.read.max_doc_bytes.to_string()],
+        "shard": args.shard.map(|s| s.to_string()),
+        "model": pipeline.ner.model.onnx_path.display().to_string(),
+        "rules": args.rules.rules.as_ref().map(|p| p.display().to_string()),
+        "newsgraph": env!("CARGO_PKG_VERSION"),
+    })
+    .to_string()
+}
+
+/// Ctrl-C asks the run to stop after the current batch and checkpoint; a
+/// second Ctrl-C stops at once (the last checkpoint still holds).
+fn interrupt_flag() -> Result<&'static AtomicBool> {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after this batch (Ctrl-C again to stop now)");
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    Ok(&STOP)
+}
+
+fn merge(args: MergeArgs) -> Result<()> {
+    let out_canonical = std::fs::create_dir_all(&args.out)
+        .and_then(|_| args.out.canonicalize())
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let mut graph = Graph::default();
+    let mut summary = runner::Summary::default();
+    let mut meta: Option<serde_json::Map<String, Value>> = None;
+    let mut mentions = BufWriter::new(File::create(args.out.join(runner::MENTIONS_FILE))?);
+    let mut problems = BufWriter::new(File::create(args.out.join(runner::PROBLEMS_FILE))?);
+    for dir in &args.shards {
+        if dir.canonicalize().ok().as_ref() == Some(&out_canonical) {
+            bail!(
+                "{}: the output folder cannot also be a shard",
+                dir.display()
+            );
+        }
+        if dir.join(runner::CHECKPOINT_FILE).exists() {
+            bail!(
+                "{} holds an unfinished run (checkpoint.json): finish it with --resume first",
+                dir.display()
+            );
+        }
+        let [graph_path, summary_path, mentions_path, problems_path] = runner::shard_files(dir);
+        let value = read_json_file(&graph_path)?;
+        let mut shard_meta = value
+            .get("graph")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        shard_meta.remove("documents");
+        match &meta {
+            None => meta = Some(shard_meta),
+            Some(m) if *m != shard_meta => bail!(
+                "{} was made with other settings than {} ({} vs {})",
+                graph_path.display(),
+                args.shards[0].display(),
+                Value::Object(shard_meta),
+                Value::Object(m.clone())
+            ),
+            Some(_) => {}
+        }
+        graph.merge(
+            Graph::from_node_link(&value)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", graph_path.display()))?,
+        );
+        let shard_summary: runner::Summary = serde_json::from_value(read_json_file(&summary_path)?)
+            .with_context(|| format!("{}: not a newsgraph summary", summary_path.display()))?;
+        summary.add(&shard_summary);
+        for (from, to) in [
+            (&mentions_path, &mut mentions),
+            (&problems_path, &mut problems),
+        ] {
+            let mut f =
+                File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+            std::io::copy(&mut f, to)?;
+        }
+    }
+    mentions.flush()?;
+    problems.flush()?;
+    let mut meta: BTreeMap<String, Value> = meta.unwrap_or_default().into_iter().collect();
+    meta.remove("name");
+    let graph_path = args.out.join("graph.json");
+    write_json(&graph_path, &graph.to_node_link(&meta))?;
+    write_json(&args.out.join("summary.json"), &summary.to_json(&graph))?;
+    eprintln!(
+        "{} shards: {} documents processed, {} skipped, {} failed; {} nodes, {} links",
+        args.shards.len(),
+        summary.documents_processed,
+        summary.documents_skipped,
+        summary.documents_failed,
+        graph.nodes.len(),
+        graph.edges.len()
+    );
+    println!("graph written to {}", graph_path.display());
+    Ok(())
+}
+
+fn read_json_file(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))
 }
 
 fn write_json(path: &Path, value: &Value) -> Result<()> {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::graph::{self, Edge, Evidence, Graph, Node};
@@ -37,7 +37,7 @@ pub fn default_model_dir() -> PathBuf {
 }
 
 /// A mention as written to mentions.jsonl: character offsets into the document.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MentionRecord {
     pub start: usize,
     pub end: usize,
@@ -45,6 +45,9 @@ pub struct MentionRecord {
     pub label: String,
     /// Rounded to four decimals.
     pub score: f64,
+    /// The graph node it names; absent when it names none (a city as a place, say).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub entity: Option<String>,
 }
 
 /// A claimed figure, the target of a `claims` relation.
@@ -120,12 +123,19 @@ impl Pipeline {
                 let mut offsets = CharOffsets::new(&doc.text);
                 let records = mentions
                     .iter()
-                    .map(|m| MentionRecord {
+                    .enumerate()
+                    .map(|(i, m)| MentionRecord {
                         start: offsets.get(m.span.start),
                         end: offsets.get(m.span.end),
                         text: doc.text[m.span.start..m.span.end].to_string(),
                         label: m.label.clone(),
                         score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
+                        entity: resolved
+                            .mention_entity
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|e| resolved.entities[e].id.clone()),
                     })
                     .collect();
                 let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
@@ -184,7 +194,12 @@ pub fn relation_records(
             let evidence = r
                 .found
                 .iter()
-                .map(|f| graph::evidence(&doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule))
+                .map(|f| {
+                    let date = doc.meta.get("date").map(String::as_str);
+                    graph::evidence(
+                        &doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule, date,
+                    )
+                })
                 .collect();
             RelationRecord {
                 relation: r.relation.clone(),

@@ -171,14 +171,23 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
         None,
     );
     let summary = read_json(&out.join("summary.json"));
-    // empty.txt is skipped ("empty document"), not processed and not a failure.
-    assert_eq!(summary["documents_read"], 2);
+    // empty.txt is read and skipped ("empty document"): not processed, not a failure.
+    assert_eq!(summary["documents_read"], 3);
     assert_eq!(summary["documents_processed"], 1);
     assert_eq!(summary["documents_failed"], 1);
-    assert!(summary["failures"][0]["reason"]
+    assert_eq!(summary["documents_skipped"], 1);
+    let problems = std::fs::read_to_string(out.join("problems.jsonl")).unwrap();
+    let failed: Vec<Value> = problems
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|p| p["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0]["reason"].as_str().unwrap().contains("UTF-8"));
+    assert!(failed[0]["source"]
         .as_str()
         .unwrap()
-        .contains("UTF-8"));
+        .ends_with("broken.txt"));
     assert_eq!(mentions_of(&out).len(), 1);
 }
 
@@ -214,4 +223,34 @@ fn a_broken_model_directory_names_the_missing_piece() {
     run("no ONNX weights");
     std::fs::write(model.join("model.onnx"), b"not a model").unwrap();
     run("model.onnx");
+}
+
+#[test]
+fn reuters_company_markup_is_not_part_of_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("markup.txt");
+    std::fs::write(
+        &input,
+        "Shares of <Sedio N.V.> rose after <General Motors Corp> said it would buy a stake.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &[
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let docs = mentions_of(&out);
+    let texts: Vec<&str> = docs[0]["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"General Motors Corp"), "{texts:?}");
+    assert!(texts.iter().all(|t| !t.contains(['<', '>'])), "{texts:?}");
 }

@@ -363,6 +363,7 @@ mod tests {
                 end: 1,
                 sentence: String::new(),
                 rule: "test".into(),
+                date: None,
             }],
         }
     }

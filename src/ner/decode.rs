@@ -220,10 +220,11 @@ fn argmax(row: &[f32]) -> (usize, f32) {
 /// that is all punctuation ("Lord 's", "Proleter ( Z )") stays whole.
 fn trim_span(text: &str, first_word: Span, last_word: Span) -> Option<Span> {
     const LEADING: &[char] = &[
-        '"', '\'', '(', '[', '{', '“', '‘', '«', '‹', '-', '—', '–', '*', '#', '@',
+        '"', '\'', '(', '[', '{', '“', '‘', '«', '‹', '<', '-', '—', '–', '*', '#', '@',
     ];
     const TRAILING: &[char] = &[
-        '"', '\'', ')', ']', '}', '”', '’', '»', '›', ',', ';', ':', '!', '?', '-', '—', '–', '*',
+        '"', '\'', ')', ']', '}', '”', '’', '»', '›', '>', ',', ';', ':', '!', '?', '-', '—', '–',
+        '*',
     ];
     let first = &text[first_word.start..first_word.end];
     let lead = first.len() - first.trim_start_matches(LEADING).len();

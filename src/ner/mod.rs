@@ -33,7 +33,8 @@ pub struct Mention {
 }
 
 /// Opening quotes and brackets, split off the word they open.
-const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{'];
+// '<' opens Reuters' company markup ("<Sedio N.V.>").
+const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{', '<'];
 
 /// Settings of the inference path.
 #[derive(Clone, Debug)]
@@ -51,7 +52,7 @@ impl Default for NerOptions {
     fn default() -> Self {
         Self {
             aggregation: Aggregation::First,
-            batch_size: 32,
+            batch_size: 1,
             max_tokens: None,
             overlap: 32,
         }

@@ -58,7 +58,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             onnx_file: None,
-            layout: SessionLayout::Shared,
+            layout: SessionLayout::PerWorker,
             threads: rayon::current_num_threads(),
         }
     }

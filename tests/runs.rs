@@ -1,0 +1,351 @@
+//! Whole runs: shards merge into one run's graph; an interrupted run, resumed, ends as an uninterrupted one.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{bin, read_json, repo, run_ok};
+
+/// One document per paragraph of the repository's own fixture texts, three
+/// times over (under other ids): enough batches to interrupt a run.
+fn corpus(dir: &Path) -> usize {
+    let mut texts = Vec::new();
+    for sub in [
+        "tests/fixtures/entities",
+        "tests/fixtures/relations",
+        "examples",
+    ] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(f).unwrap();
+            texts.extend(
+                text.split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
+            );
+        }
+    }
+    let mut n = 0;
+    for round in 0..3 {
+        for t in &texts {
+            std::fs::write(dir.join(format!("{round}-{n:04}.txt")), t).unwrap();
+            n += 1;
+        }
+    }
+    n
+}
+
+fn extract(input: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run_ok(&args, Some(2));
+}
+
+fn file(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
+}
+
+#[test]
+fn shards_merge_into_the_single_run_graph() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let docs = corpus(&input);
+    let full = tmp.path().join("full");
+    extract(&input, &full, &[]);
+    let mut shard_dirs = Vec::new();
+    let mut processed = 0;
+    for k in 1..=3 {
+        let dir = tmp.path().join(format!("shard-{k}"));
+        extract(&input, &dir, &["--shard", &format!("{k}/3")]);
+        let n = read_json(&dir.join("summary.json"))["documents_processed"]
+            .as_u64()
+            .unwrap();
+        assert!(n > 0 && (n as usize) < docs, "shard {k} has {n} of {docs}");
+        processed += n as usize;
+        shard_dirs.push(dir);
+    }
+    assert_eq!(processed, docs, "the shards cover every document once");
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shard_dirs.iter().map(|d| d.to_str().unwrap()));
+    args.extend(["-o", merged.to_str().unwrap()]);
+    run_ok(&args, None);
+    assert!(
+        file(&full, "graph.json") == file(&merged, "graph.json"),
+        "merged graph differs from the single run's"
+    );
+    assert_eq!(
+        read_json(&full.join("summary.json")),
+        read_json(&merged.join("summary.json"))
+    );
+    let lines = |d: &Path| {
+        let mut l: Vec<String> = String::from_utf8(file(d, "mentions.jsonl"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        l.sort();
+        l
+    };
+    assert_eq!(lines(&full), lines(&merged));
+}
+
+#[test]
+fn merge_refuses_an_unfinished_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shard = tmp.path().join("shard");
+    std::fs::create_dir(&shard).unwrap();
+    std::fs::write(shard.join("checkpoint.json"), "{}").unwrap();
+    let out = bin()
+        .args(["merge", shard.to_str().unwrap(), "-o"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+}
+
+/// Starts a run that checkpoints after every batch of two documents, kills
+/// it once a checkpoint exists (with `signal`), then resumes it.
+fn interrupt_and_resume(signal: &str, with_store: bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    corpus(&input);
+    let full = tmp.path().join("full");
+    let full_db = tmp.path().join("full.db");
+    let cut_db = tmp.path().join("cut.db");
+    let with = |db: &Path| -> Vec<String> {
+        let mut s: Vec<String> = ["--docs-per-batch", "2", "--checkpoint-secs", "0"]
+            .map(str::to_string)
+            .to_vec();
+        if with_store {
+            s.extend(["--store".to_string(), db.to_str().unwrap().to_string()]);
+        }
+        s
+    };
+    let full_settings = with(&full_db);
+    let settings: Vec<&str> = full_settings.iter().map(String::as_str).collect();
+    extract(&input, &full, &settings);
+    let cut_settings = with(&cut_db);
+    let settings: Vec<&str> = cut_settings.iter().map(String::as_str).collect();
+
+    let cut = tmp.path().join("cut");
+    let mut child = bin()
+        .args([
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            cut.to_str().unwrap(),
+        ])
+        .args(&settings)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !cut.join("checkpoint.json").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its first checkpoint"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run was interrupted, not finished");
+    assert!(cut.join("checkpoint.json").exists());
+    assert!(!cut.join("graph.json").exists());
+
+    extract(&input, &cut, &[&settings[..], &["--resume"]].concat());
+    assert!(
+        !cut.join("checkpoint.json").exists(),
+        "a finished run leaves no checkpoint"
+    );
+    for name in [
+        "graph.json",
+        "mentions.jsonl",
+        "summary.json",
+        "problems.jsonl",
+    ] {
+        assert!(
+            file(&full, name) == file(&cut, name),
+            "{name} differs after --resume ({signal})"
+        );
+    }
+    if with_store {
+        let export = |db: &Path, dir: &Path| {
+            run_ok(
+                &[
+                    "export",
+                    "--store",
+                    db.to_str().unwrap(),
+                    "--format",
+                    "node-link",
+                    "-o",
+                    dir.to_str().unwrap(),
+                ],
+                None,
+            );
+            read_json(&dir.join("graph.json"))
+        };
+        let stored_full = export(&full_db, &tmp.path().join("x-full"));
+        let stored_cut = export(&cut_db, &tmp.path().join("x-cut"));
+        assert_eq!(stored_full, stored_cut, "the stores differ after --resume");
+        assert!(stored_full["nodes"].as_array().unwrap().len() > 10);
+    }
+}
+
+#[test]
+fn a_killed_run_resumes_to_the_same_outputs() {
+    interrupt_and_resume("-KILL", false);
+}
+
+#[test]
+fn an_interrupted_run_resumes_to_the_same_outputs() {
+    interrupt_and_resume("-INT", false);
+}
+
+#[test]
+fn a_killed_run_with_a_store_resumes_to_the_same_outputs_and_store() {
+    interrupt_and_resume("-KILL", true);
+}
+
+#[test]
+fn a_second_run_into_a_store_skips_what_it_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let docs = corpus(&input);
+    let db = tmp.path().join("graph.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    let first = tmp.path().join("first");
+    extract(&input, &first, &["--store", &db_arg]);
+    let first_summary = read_json(&first.join("summary.json"));
+    assert_eq!(first_summary["documents_read"], docs as u64);
+    let second = tmp.path().join("second");
+    extract(&input, &second, &["--store", &db_arg]);
+    let summary = read_json(&second.join("summary.json"));
+    assert_eq!(summary["documents_processed"], 0);
+    assert_eq!(summary["documents_skipped"], docs as u64);
+    let problems = String::from_utf8(file(&second, "problems.jsonl")).unwrap();
+    assert!(problems
+        .lines()
+        .all(|l| l.contains("already in the store as")));
+    // The store's graph is the first run's texts, each once: the corpus
+    // repeats every text three times under other ids.
+    let exported = tmp.path().join("exported");
+    run_ok(
+        &[
+            "export",
+            "--store",
+            &db_arg,
+            "--format",
+            "node-link,graphml",
+            "-o",
+            exported.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(exported.join("graph.graphml").exists());
+    let stored = read_json(&exported.join("graph.json"));
+    assert_eq!(stored["graph"]["documents"], docs as u64 / 3);
+}
+
+#[test]
+fn a_checkpoint_of_other_inputs_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(
+        out.join("checkpoint.json"),
+        r#"{"version":1,"fingerprint":"other","items_done":1,"mentions_bytes":0,
+            "problems_bytes":0,"summary":{},"graph":{}}"#,
+    )
+    .unwrap();
+    let input = repo().join("examples");
+    let result = bin()
+        .args([
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--resume",
+        ])
+        .output()
+        .unwrap();
+    assert!(!result.status.success());
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("belongs to another run"),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+#[test]
+fn extract_and_export_write_every_format_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = repo().join("tests/fixtures/relations");
+    extract(&input, &out, &["--format", "all"]);
+    let files = [
+        "graph.json",
+        "graph.graphml",
+        "graph.gexf",
+        "graph.cypher",
+        "graph.dot",
+        "graph.cyjs",
+        "neo4j/nodes.csv",
+        "neo4j/relationships.csv",
+        "neo4j/import.sh",
+        "report.html",
+    ];
+    for f in files {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let html = String::from_utf8(file(&out, "report.html")).unwrap();
+    assert!(
+        html.contains("sanctions-in"),
+        "the report shows the documents"
+    );
+    let exported = tmp.path().join("exported");
+    run_ok(
+        &[
+            "export",
+            "--graph",
+            out.join("graph.json").to_str().unwrap(),
+            "--format",
+            "all",
+            "-o",
+            exported.to_str().unwrap(),
+        ],
+        None,
+    );
+    for f in files.iter().filter(|f| **f != "report.html") {
+        assert!(
+            file(&out, f) == file(&exported, f),
+            "{f} from graph.json differs from extract's"
+        );
+    }
+    assert!(exported.join("report.html").is_file());
+}

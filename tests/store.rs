@@ -1,0 +1,274 @@
+//! The SQLite store through its public API: pipeline results in, the same graph out;
+//! reading while a batch writes; a crash in the middle of a batch.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use newsgraph::graph::{Evidence, Graph};
+use newsgraph::pipeline::{add_to_graph, ClaimRecord, DocResult, MentionRecord, RelationRecord};
+use newsgraph::resolve::{Entity, EntityType, Resolved};
+use newsgraph::store::{document_graph, Store, StoredDocument};
+use newsgraph::text::Span;
+
+/// A pipeline result and its document, as the CLI would have them.
+struct Doc {
+    text: String,
+    meta: BTreeMap<String, String>,
+    result: DocResult,
+    graph: Graph,
+}
+
+impl Doc {
+    fn stored(&self) -> StoredDocument<'_> {
+        StoredDocument {
+            id: &self.result.id,
+            text: &self.text,
+            meta: &self.meta,
+            mentions: &self.result.mentions,
+            graph: &self.graph,
+        }
+    }
+}
+
+fn entity(id: &str, name: &str, kind: EntityType, n: usize, country: Option<&str>) -> Entity {
+    Entity {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        aliases: BTreeSet::from([name.to_string()]),
+        mentions: vec![Span { start: 0, end: 1 }; n],
+        country: country.map(str::to_string),
+    }
+}
+
+/// Document `i`: Putin (under one of two names) meets Xi or sanctions a state, and every
+/// third document claims a figure. `padding` makes the text long.
+fn doc(i: usize, padding: usize) -> Doc {
+    let id = format!("news/{i:04}.txt");
+    let putin = ["Putin", "Vladimir Putin"][i % 2];
+    let text = format!(
+        "{putin} met Xi Jinping on day {i}. {}",
+        "More text. ".repeat(padding)
+    );
+    let date = (!i.is_multiple_of(4)).then(|| format!("2024-03-{:02}", 1 + i % 28));
+    let entities = vec![
+        entity(
+            "person:vladimir-putin",
+            putin,
+            EntityType::Person,
+            1 + i % 3,
+            Some("RU"),
+        ),
+        entity(
+            "person:xi-jinping",
+            "Xi Jinping",
+            EntityType::Person,
+            1,
+            Some("CN"),
+        ),
+        entity("state:UA", "Ukraine", EntityType::State, 1, Some("UA")),
+    ];
+    let evidence = |rule: &str| Evidence {
+        doc: id.clone(),
+        start: 0,
+        end: 20,
+        sentence: format!("{putin} met Xi Jinping on day {i}."),
+        rule: rule.into(),
+        date: date.clone(),
+    };
+    let mut relations = vec![RelationRecord {
+        relation: if i.is_multiple_of(2) {
+            "meets"
+        } else {
+            "sanctions"
+        }
+        .into(),
+        source: "person:vladimir-putin".into(),
+        target: if i.is_multiple_of(2) {
+            "person:xi-jinping"
+        } else {
+            "state:UA"
+        }
+        .into(),
+        modality: if i.is_multiple_of(5) {
+            "planned"
+        } else {
+            "asserted"
+        }
+        .into(),
+        evidence: vec![evidence("verb")],
+        claim: None,
+    }];
+    if i.is_multiple_of(3) {
+        relations.push(RelationRecord {
+            relation: "claims".into(),
+            source: "state:UA".into(),
+            target: format!("claim:{id}:31"),
+            modality: "asserted".into(),
+            evidence: vec![evidence("claims.figure")],
+            claim: Some(ClaimRecord {
+                label: format!("{i} drones"),
+                value: i as f64,
+                unit: Some("drones".into()),
+                qualifier: None,
+                about: Some("drones".into()),
+            }),
+        });
+    }
+    let mentions = entities
+        .iter()
+        .map(|e| MentionRecord {
+            start: 0,
+            end: e.name.chars().count(),
+            text: e.name.clone(),
+            label: "PER".into(),
+            score: 0.99,
+            entity: Some(e.id.clone()),
+        })
+        .collect();
+    let result = DocResult {
+        id,
+        mentions,
+        resolved: Resolved {
+            mention_entity: (0..entities.len()).map(Some).collect(),
+            entities,
+        },
+        relations,
+    };
+    Doc {
+        graph: document_graph(&result),
+        meta: date.map(|d| ("date".to_string(), d)).into_iter().collect(),
+        text,
+        result,
+    }
+}
+
+fn json(g: &Graph) -> String {
+    serde_json::to_string_pretty(&g.to_node_link(&BTreeMap::new())).unwrap()
+}
+
+/// The graph one run over all these results would write.
+fn one_run(docs: &[Doc]) -> String {
+    let results: Vec<DocResult> = docs.iter().map(|d| d.result.clone()).collect();
+    let mut graph = Graph::default();
+    add_to_graph(&mut graph, &results);
+    json(&graph)
+}
+
+fn add(store: &mut Store, docs: &[Doc]) {
+    let stored: Vec<StoredDocument> = docs.iter().map(Doc::stored).collect();
+    let outcome = store.add_batch(&stored).unwrap();
+    assert_eq!(outcome.added.len(), docs.len(), "{outcome:?}");
+}
+
+#[test]
+fn runs_into_a_store_export_what_one_run_would() {
+    let docs: Vec<Doc> = (0..30).map(|i| doc(i, 0)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.db");
+    for (run, chunk) in docs.chunks(8).enumerate() {
+        let mut store = Store::open(&path).unwrap();
+        add(&mut store, chunk);
+        // Every run's documents again: all skipped.
+        let seen = ((run + 1) * 8).min(docs.len());
+        let again: Vec<StoredDocument> = docs[..seen].iter().map(Doc::stored).collect();
+        let again = store.add_batch(&again).unwrap();
+        assert!(again.added.is_empty());
+        assert_eq!(again.skipped.len(), seen);
+    }
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(json(&store.graph().unwrap()), one_run(&docs));
+    let putin = &store.graph().unwrap().nodes["person:vladimir-putin"];
+    assert_eq!(putin.docs.len(), 30);
+    assert_eq!(
+        store.documents().unwrap()[7].mentions,
+        docs[7].result.mentions
+    );
+}
+
+#[test]
+fn readers_query_while_a_batch_writes() {
+    let docs: Vec<Doc> = (0..10).map(|i| doc(i, 0)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.db");
+    let mut writer = Store::open(&path).unwrap();
+    add(&mut writer, &docs[..4]);
+    let reader = Store::open_read_only(&path).unwrap();
+    let before = reader.stats().unwrap();
+    assert_eq!(before.documents, 4);
+
+    let mut batch = writer.begin().unwrap();
+    for d in &docs[4..] {
+        batch.add(&d.stored()).unwrap();
+    }
+    // The writer holds its transaction open: the reader neither waits nor sees the batch.
+    let started = Instant::now();
+    assert_eq!(reader.stats().unwrap(), before);
+    assert_eq!(json(&reader.graph().unwrap()), one_run(&docs[..4]));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the reader waited"
+    );
+    // Another reader can open meanwhile too.
+    let late = Store::open_read_only(&path).unwrap();
+    assert_eq!(late.stats().unwrap(), before);
+
+    batch.commit().unwrap();
+    assert_eq!(reader.stats().unwrap().documents, 10);
+    assert_eq!(json(&reader.graph().unwrap()), one_run(&docs));
+}
+
+const CRASH_ENV: &str = "NEWSGRAPH_STORE_CRASH_DB";
+
+/// Run by `a_crash_mid_batch_leaves_the_committed_batches`, in a child process: writes a
+/// large batch (more than SQLite's page cache, so pages reach the WAL) and aborts before
+/// committing. Without the variable it does nothing.
+#[test]
+fn crash_child() {
+    let Some(path) = std::env::var_os(CRASH_ENV) else {
+        return;
+    };
+    let docs: Vec<Doc> = (10..400).map(|i| doc(i, 1000)).collect();
+    let mut store = Store::open(Path::new(&path)).unwrap();
+    let mut batch = store.begin().unwrap();
+    for d in &docs {
+        batch.add(&d.stored()).unwrap();
+    }
+    std::process::abort();
+}
+
+#[test]
+fn a_crash_mid_batch_leaves_the_committed_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.db");
+    let committed: Vec<Doc> = (0..10).map(|i| doc(i, 1000)).collect();
+    add(&mut Store::open(&path).unwrap(), &committed);
+
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["crash_child", "--exact", "--test-threads=1", "--nocapture"])
+        .env(CRASH_ENV, &path)
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child aborted");
+    let wal = std::fs::metadata(dir.path().join("graph.db-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    assert!(
+        wal > 1 << 20,
+        "the aborted batch reached the WAL ({wal} bytes)"
+    );
+
+    let mut store = Store::open(&path).unwrap();
+    let stats = store.stats().unwrap();
+    assert_eq!((stats.documents, stats.batches), (10, 1));
+    assert_eq!(json(&store.graph().unwrap()), one_run(&committed));
+
+    // The lost batch can be added again.
+    let lost: Vec<Doc> = (10..400).map(|i| doc(i, 1000)).collect();
+    add(&mut store, &lost);
+    let all: Vec<Doc> = committed.into_iter().chain(lost).collect();
+    assert_eq!(store.stats().unwrap().documents, 400);
+    assert_eq!(json(&store.graph().unwrap()), one_run(&all));
+}
