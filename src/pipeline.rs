@@ -112,42 +112,75 @@ impl Pipeline {
     }
 
     /// Runs NER, resolution and relation rules over a batch of documents.
+    /// A document the later stages fail on (a bug) is an error here; see
+    /// [`Pipeline::process_each`] to keep going past it.
     pub fn process(&self, docs: &[Document]) -> Result<(Vec<DocResult>, NerStats), NerError> {
+        let (results, stats) = self.process_each(docs)?;
+        let results = results
+            .into_iter()
+            .map(|r| r.map_err(NerError::Document))
+            .collect::<Result<_, _>>()?;
+        Ok((results, stats))
+    }
+
+    /// Like [`Pipeline::process`], but a document whose resolution or relation
+    /// stage panics becomes an `Err` with the reason, and the others go on.
+    pub fn process_each(
+        &self,
+        docs: &[Document],
+    ) -> Result<(Vec<Result<DocResult, String>>, NerStats), NerError> {
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (mentions, stats) = self.ner.recognise(&texts)?;
         let results = docs
             .par_iter()
             .zip(mentions.into_par_iter())
             .map(|(doc, mentions)| {
-                let resolved = self.resolver.resolve(&doc.text, &mentions);
-                let mut offsets = CharOffsets::new(&doc.text);
-                let records = mentions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| MentionRecord {
-                        start: offsets.get(m.span.start),
-                        end: offsets.get(m.span.end),
-                        text: doc.text[m.span.start..m.span.end].to_string(),
-                        label: m.label.clone(),
-                        score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
-                        entity: resolved
-                            .mention_entity
-                            .get(i)
-                            .copied()
-                            .flatten()
-                            .map(|e| resolved.entities[e].id.clone()),
-                    })
-                    .collect();
-                let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
-                DocResult {
-                    id: doc.id.clone(),
-                    mentions: records,
-                    resolved,
-                    relations,
-                }
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.after_ner(doc, &mentions)
+                }))
+                .map_err(|panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".to_string());
+                    format!(
+                        "internal error after NER ({what}); please report it with this document"
+                    )
+                })
             })
             .collect();
         Ok((results, stats))
+    }
+
+    /// Resolution and relations for one document's mentions.
+    fn after_ner(&self, doc: &Document, mentions: &[crate::ner::Mention]) -> DocResult {
+        let resolved = self.resolver.resolve(&doc.text, mentions);
+        let mut offsets = CharOffsets::new(&doc.text);
+        let records = mentions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MentionRecord {
+                start: offsets.get(m.span.start),
+                end: offsets.get(m.span.end),
+                text: doc.text[m.span.start..m.span.end].to_string(),
+                label: m.label.clone(),
+                score: (f64::from(m.score) * 10_000.0).round() / 10_000.0,
+                entity: resolved
+                    .mention_entity
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(|e| resolved.entities[e].id.clone()),
+            })
+            .collect();
+        let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
+        DocResult {
+            id: doc.id.clone(),
+            mentions: records,
+            resolved,
+            relations,
+        }
     }
 
     /// Metadata for graph.json's `graph` object.

@@ -454,8 +454,30 @@ impl<'a> Run<'a> {
     fn flush(&mut self, pending: &mut Pending, sink: &mut dyn BatchSink) -> Result<()> {
         let docs = std::mem::take(&mut pending.docs);
         if !docs.is_empty() {
-            let (results, stats) = self.pipeline.process(&docs)?;
+            let (each, stats) = self.pipeline.process_each(&docs)?;
             self.summary.model_tokens += stats.tokens;
+            let mut kept_docs = Vec::with_capacity(docs.len());
+            let mut results = Vec::with_capacity(docs.len());
+            for (doc, r) in docs.into_iter().zip(each) {
+                match r {
+                    Ok(r) => {
+                        kept_docs.push(doc);
+                        results.push(r);
+                    }
+                    Err(reason) => {
+                        self.summary.documents_failed += 1;
+                        *self
+                            .summary
+                            .failure_reasons
+                            .entry(reason_kind(&reason))
+                            .or_default() += 1;
+                        let source = doc.meta.get("source").cloned().unwrap_or_default();
+                        pending.problems.push(json!({
+                            "status": "failed", "id": doc.id, "source": source, "reason": reason
+                        }));
+                    }
+                }
+            }
             for r in &results {
                 self.summary.documents_processed += 1;
                 self.summary.mentions += r.mentions.len();
@@ -473,7 +495,7 @@ impl<'a> Run<'a> {
                 self.mentions.write_all(b"\n")?;
             }
             pipeline::add_to_graph(&mut self.graph, &results);
-            sink.batch(&docs, &results)?;
+            sink.batch(&kept_docs, &results)?;
         }
         for p in pending.problems.drain(..) {
             serde_json::to_writer(&mut self.problems, &p)?;

@@ -254,3 +254,36 @@ fn reuters_company_markup_is_not_part_of_the_name() {
     assert!(texts.contains(&"General Motors Corp"), "{texts:?}");
     assert!(texts.iter().all(|t| !t.contains(['<', '>'])), "{texts:?}");
 }
+
+#[test]
+fn a_headline_name_and_the_next_paragraph_stay_apart() {
+    // Reuters-21578 NEWID 9256: "ZHAO\n\nChina" once came out as one mention
+    // running past its sentence, and the relation stage panicked on it.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("headline.txt");
+    std::fs::write(
+        &input,
+        "CHINA MUST CUT DEMAND, CONTINUE REFORMS: ZHAO\n\nChina must cut excess demand and \
+         capital\ninvestment in the face of budget and foreign exchange deficits\nbut will \
+         press ahead with wide-ranging economic reforms in\n1987, Premier Zhao Ziyang told \
+         parliament.",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &[
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["documents_processed"], 1);
+    assert_eq!(summary["documents_failed"], 0);
+    let docs = mentions_of(&out);
+    for m in docs[0]["mentions"].as_array().unwrap() {
+        assert!(!m["text"].as_str().unwrap().contains("\n\n"), "{m}");
+    }
+}

@@ -349,3 +349,64 @@ fn extract_and_export_write_every_format_alike() {
     }
     assert!(exported.join("report.html").is_file());
 }
+
+/// Every file under `dir` with its length, except those under `skip`.
+fn tree(dir: &Path, skip: &Path) -> Vec<(PathBuf, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if p.starts_with(skip) {
+                continue;
+            }
+            if meta.is_dir() {
+                stack.push(p.clone());
+            }
+            out.push((p, meta.len()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_torture_corpus_is_accounted_for_and_nothing_escapes_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = common::torture::build(tmp.path());
+    let out = tmp.path().join("out");
+    let before = tree(tmp.path(), &out);
+    extract(&expected.root, &out, &["--docs-per-batch", "3"]);
+    assert_eq!(
+        before,
+        tree(tmp.path(), &out),
+        "something outside out/ changed"
+    );
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["documents_processed"], expected.documents as u64);
+    assert_eq!(summary["documents_skipped"], expected.skipped as u64);
+    assert_eq!(summary["documents_failed"], expected.failed as u64);
+    assert_eq!(
+        summary["documents_read"],
+        (expected.documents + expected.skipped + expected.failed) as u64
+    );
+    let problems: Vec<serde_json::Value> = String::from_utf8(file(&out, "problems.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(problems.len(), expected.skipped + expected.failed);
+    for p in &problems {
+        assert!(!p["reason"].as_str().unwrap().is_empty(), "{p}");
+        assert!(!p["source"].as_str().unwrap().is_empty(), "{p}");
+    }
+    let mentions = String::from_utf8(file(&out, "mentions.jsonl")).unwrap();
+    assert_eq!(mentions.lines().count(), expected.documents);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["reason"].as_str().unwrap().contains("--max-doc-bytes")),
+        "the 20 MB document fails with the limit named"
+    );
+}

@@ -156,9 +156,12 @@ pub fn decode(
     };
     for (i, &(_, label, score)) in words.iter().enumerate() {
         let prefix = labels.prefixes[label];
-        let same_kind = current
-            .as_ref()
-            .is_some_and(|c| labels.kinds[c.3] == labels.kinds[label]);
+        // A blank line ends any entity: a headline's last word and the body's
+        // first are two names, not one ("ZHAO\n\nChina").
+        let same_kind = current.as_ref().is_some_and(|c| {
+            labels.kinds[c.3] == labels.kinds[label]
+                && !paragraph_break(&text[words[c.1].0.end..words[i].0.start])
+        });
         match prefix {
             Prefix::Outside => flush(&mut current, &mut out),
             Prefix::Begin | Prefix::Single => {
@@ -185,6 +188,15 @@ pub fn decode(
     }
     flush(&mut current, &mut out);
     out
+}
+
+/// Whether the text between two words holds a blank line.
+fn paragraph_break(between: &str) -> bool {
+    between
+        .split('\n')
+        .skip(1)
+        .take(between.matches('\n').count().saturating_sub(1))
+        .any(|line| line.trim().is_empty())
 }
 
 fn word_label(probs: &[f32], n: usize, aggregation: Aggregation) -> (usize, f32) {
@@ -406,6 +418,26 @@ mod tests {
             vec![
                 ("Lord 's".into(), "LOC".into()),
                 ("Proleter ( Z )".into(), "ORG".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blank_line_ends_an_entity() {
+        assert!(paragraph_break("\n\n"));
+        assert!(paragraph_break(" \r\n \r\n"));
+        assert!(!paragraph_break("\n"));
+        assert!(!paragraph_break(" "));
+        let text = "REFORMS: ZHAO\n\nChina must";
+        let toks = tokens(text, &["REFORMS", ":", "ZHAO", "China", "must"]);
+        let set = labels(&["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]);
+        let probs = one_hot(&[0, 0, 1, 2, 0], 5);
+        let found = texts(text, &decode(text, &toks, &probs, &set, Aggregation::First));
+        assert_eq!(
+            found,
+            vec![
+                ("ZHAO".to_string(), "PER".to_string()),
+                ("China".to_string(), "PER".to_string())
             ]
         );
     }

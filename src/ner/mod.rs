@@ -22,6 +22,9 @@ pub enum NerError {
     Tokenizer(String),
     #[error("ONNX Runtime: {0}")]
     Ort(#[from] ort::Error),
+    /// A stage after NER failed on one document.
+    #[error("{0}")]
+    Document(String),
 }
 
 /// An entity mention the model found: byte span into the document, type, confidence.

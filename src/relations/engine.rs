@@ -268,6 +268,10 @@ impl<'a> Ctx<'a> {
     fn options(&self, rule: &Rule, atom: &Atom, pos: usize) -> Vec<(usize, Option<Capture>)> {
         let end = self.sent.end;
         let tokens = &self.doc.tokens;
+        // A mention that runs past its sentence can carry a match out of it: no match there.
+        if pos > end || pos < self.sent.start {
+            return vec![];
+        }
         match atom {
             Atom::Start => {
                 if tokens[self.sent.start..pos].iter().all(|t| !t.word) {
