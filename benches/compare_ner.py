@@ -529,7 +529,7 @@ def main():
     ap.add_argument("--newsgraph", default=os.path.join(ROOT, "target", "release", "newsgraph"))
     ap.add_argument("--newsgraph-warmup-runs", type=int, default=3, help="1-document runs before the timed one (their median estimates start-up + model load)")
     ap.add_argument("--weights", choices=["auto", "pt", "onnx-fp32", "onnx-int8"], default="auto", help="where the PyTorch weights come from (auto: weights.pt, else fp32 ONNX, else dequantised int8 ONNX)")
-    ap.add_argument("--hf-batch-size", type=int, default=32, help="pipeline batch_size (newsgraph's default batch is 32 chunks)")
+    ap.add_argument("--hf-batch-size", type=int, default=32, help="pipeline batch_size (padded batches of windows)")
     ap.add_argument("--hf-stride", type=int, default=32, help="pipeline stride: overlap of the windows of a long text (newsgraph: 32 for an over-long sentence)")
     ap.add_argument("--hf-max-tokens", type=int, default=0, help="window (tokenizer model_max_length); default the model's, 128")
     ap.add_argument("--hf-aggregation", default="first", choices=["simple", "first", "average", "max"])
