@@ -35,7 +35,9 @@ use newsgraph::text::CharOffsets;
         Runs documents through a transformer NER model (ONNX Runtime), resolves the \
         mentions into entities, finds relations between them (sanctions, meets, claims; \
         rules in rules/relations.toml, replaceable with --rules) and writes the graph as \
-        NetworkX node-link JSON."
+        NetworkX node-link JSON, plus GraphML, GEXF, Neo4j CSV, Cypher, DOT, Cytoscape.js or \
+        an HTML report on request. Runs stream, resume after interruption, split into \
+        shards and accumulate in an SQLite store."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -44,7 +46,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Extract mentions and a graph from .txt files or directories of them.
+    /// Extract mentions and a graph from files, directories and archives, streamed in batches.
     Extract(ExtractArgs),
     /// Write a graph (graph.json or a store) in other tools' formats.
     Export(ExportArgs),
