@@ -1,4 +1,4 @@
-//! The `newsgraph` command line: extract, eval conll, eval fixtures.
+//! The `newsgraph` command line: extract, merge, export, eval conll, eval fixtures.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -428,23 +428,29 @@ fn extract(args: ExtractArgs) -> Result<()> {
         shard: args.shard,
         resume: args.resume,
         checkpoint_every: Duration::from_secs(args.checkpoint_secs),
-        fingerprint: fingerprint(&args, &pipeline),
+        fingerprint: fingerprint(&args, &pipeline)?,
         progress_bar: !args.no_progress && std::io::stderr().is_terminal(),
         ..RunOptions::default()
     };
-    let (total_tx, total_rx) = std::sync::mpsc::channel();
-    {
+    // The bar's length and ETA come from a second, counting read of the inputs:
+    // cheap next to the model, but not free, so only when a bar is drawn.
+    let total_rx = options.progress_bar.then(|| {
+        let (total_tx, total_rx) = std::sync::mpsc::channel();
         let inputs = args.inputs.clone();
         let read_options = read_options.clone();
-        // Counting the inputs is cheap next to the model; it gives the ETA.
         std::thread::spawn(move || total_tx.send(input::read(&inputs, &read_options).count()));
-    }
+        total_rx
+    });
     let mut sinks = Sinks {
         store: match &args.store {
             Some(path) => {
                 let store = Store::open(path)?;
                 let run_start = store.last_batch()?;
-                Some(StoreSink { store, run_start })
+                Some(StoreSink {
+                    store,
+                    run_start,
+                    taken: Default::default(),
+                })
             }
             None => None,
         },
@@ -457,13 +463,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let stop = interrupt_flag()?;
     let items = input::read(&args.inputs, &read_options);
     let outcome = runner::run(
-        &pipeline,
-        items,
-        Some(total_rx),
-        &args.out,
-        &options,
-        &mut sinks,
-        stop,
+        &pipeline, items, total_rx, &args.out, &options, &mut sinks, stop,
     )?;
     let (graph, summary) = match outcome {
         Outcome::Complete { graph, summary } => (graph, summary),
@@ -553,23 +553,34 @@ struct ReportSink {
 struct StoreSink {
     store: Store,
     run_start: u64,
+    /// Texts (by hash) this run has taken so far, and the id that took each: a
+    /// later copy is skipped wherever the batch boundaries fall.
+    taken: std::collections::HashMap<String, String>,
 }
 
 impl BatchSink for Sinks {
     fn skip(&mut self, doc: &Document) -> Result<Option<String>> {
-        let Some(s) = &self.store else {
+        let Some(s) = &mut self.store else {
             return Ok(None);
         };
-        Ok(match s.store.holder(&Store::content_hash(&doc.text))? {
-            None => None,
-            Some((id, batch)) if batch <= s.run_start => {
-                Some(format!("already in the store as {id}"))
-            }
-            Some((id, _)) if id != doc.id => {
-                Some(format!("same text as {id}, stored earlier in this run"))
-            }
-            Some(_) => None,
-        })
+        let hash = Store::content_hash(&doc.text);
+        if let Some(first) = s.taken.get(&hash) {
+            return Ok(
+                (*first != doc.id).then(|| format!("same text as {first}, earlier in this run"))
+            );
+        }
+        if let Some((id, _)) = s.store.holder(&hash)? {
+            // Stored by an earlier run (this run's documents are all in `taken`).
+            return Ok(Some(format!("already in the store as {id}")));
+        }
+        if s.store.hash_of_id(&doc.id)?.is_some() {
+            return Ok(Some(format!(
+                "the store already holds another text under the id {}",
+                doc.id
+            )));
+        }
+        s.taken.insert(hash, doc.id.clone());
+        Ok(None)
     }
 
     fn batch(&mut self, docs: &[Document], results: &[DocResult]) -> Result<()> {
@@ -618,6 +629,7 @@ impl BatchSink for Sinks {
             s.run_start = state["store_run_start"].as_u64().context(
                 "the checkpoint was made without --store; resume without it or start again",
             )?;
+            s.taken = s.store.stored_after(s.run_start)?.into_iter().collect();
         }
         if let Some(r) = &mut self.report {
             let saved = &state["report"];
@@ -685,23 +697,46 @@ fn export_graph(args: ExportArgs) -> Result<()> {
     Ok(())
 }
 
-/// What a checkpoint must match to be continued: inputs, reading, shard, model and rules.
-fn fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> String {
+/// What a checkpoint must match to be continued: inputs, reading, shard, and
+/// every setting that changes results (model, decoding, rules and gazetteer
+/// contents).
+fn fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String> {
     let inputs: Vec<String> = args
         .inputs
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    json!({
+    let file_hash = |path: &Path| -> Result<String> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Store::content_hash(&String::from_utf8_lossy(&bytes)))
+    };
+    let rules = args.rules.rules.as_deref().map(file_hash).transpose()?;
+    let gazetteer = match &args.model.gazetteer {
+        Some(dir) => Some(
+            ["countries.tsv", "organisations.tsv"]
+                .iter()
+                .map(|f| file_hash(&dir.join(f)))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    let m = &args.model;
+    Ok(json!({
         "inputs": inputs,
         "read": [&args.read.id_field, &args.read.text_field, &args.read.date_field,
                  &args.read.title_field, &args.read.max_doc_bytes.to_string()],
         "shard": args.shard.map(|s| s.to_string()),
         "model": pipeline.ner.model.onnx_path.display().to_string(),
-        "rules": args.rules.rules.as_ref().map(|p| p.display().to_string()),
+        "decoding": [format!("{:?}", m.aggregation), m.batch_size.to_string(),
+                     format!("{:?}", m.max_tokens)],
+        "rules": rules,
+        "gazetteer": gazetteer,
+        "store": args.store.as_ref().map(|p| p.display().to_string()),
+        "report": OutputFormat::wants_html(&args.format).then_some(args.report.report_docs),
         "newsgraph": env!("CARGO_PKG_VERSION"),
     })
-    .to_string()
+    .to_string())
 }
 
 /// Ctrl-C asks the run to stop after the current batch and checkpoint; a

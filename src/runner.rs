@@ -156,10 +156,6 @@ pub trait BatchSink {
     }
 }
 
-/// No store, no report.
-pub struct NoSink;
-impl BatchSink for NoSink {}
-
 /// How a run goes.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -279,7 +275,10 @@ where
     for item in rx.iter() {
         pending.items += 1;
         run.take(item, &mut pending, sink)?;
+        // Counting every item, not only documents, bounds the problems held and
+        // keeps checkpoints and Ctrl-C working on input that is all skips.
         if pending.docs.len() >= options.docs_per_batch.max(1)
+            || pending.items >= options.docs_per_batch.max(1)
             || pending.bytes >= options.batch_bytes
         {
             run.flush(&mut pending, sink)?;
@@ -353,6 +352,13 @@ impl<'a> Run<'a> {
                         .write(true)
                         .open(&path)
                         .with_context(|| format!("cannot reopen {}", path.display()))?;
+                    if f.metadata()?.len() < len {
+                        bail!(
+                            "{} is shorter than its checkpoint says ({len} bytes): it was changed \
+                             after the run stopped; start again without --resume",
+                            path.display()
+                        );
+                    }
                     // Lines written after the checkpoint are written again.
                     f.set_len(len)?;
                     f.seek(SeekFrom::End(0))?;
@@ -454,7 +460,29 @@ impl<'a> Run<'a> {
     fn flush(&mut self, pending: &mut Pending, sink: &mut dyn BatchSink) -> Result<()> {
         let docs = std::mem::take(&mut pending.docs);
         if !docs.is_empty() {
-            let (each, stats) = self.pipeline.process_each(&docs)?;
+            let (each, stats) = match self.pipeline.process_each(&docs) {
+                Ok(done) => done,
+                // The model failed on the batch: find the document it fails on,
+                // one at a time, so that only that document fails.
+                Err(_) if docs.len() > 1 => {
+                    let mut each = Vec::with_capacity(docs.len());
+                    let mut stats = crate::ner::NerStats::default();
+                    for doc in &docs {
+                        match self.pipeline.process_each(std::slice::from_ref(doc)) {
+                            Ok((mut one, s)) => {
+                                stats.tokens += s.tokens;
+                                each.push(one.pop().expect("one result per document"));
+                            }
+                            Err(e) => each.push(Err(format!("the model failed on it: {e}"))),
+                        }
+                    }
+                    (each, stats)
+                }
+                Err(e) => (
+                    vec![Err(format!("the model failed on it: {e}"))],
+                    Default::default(),
+                ),
+            };
             self.summary.model_tokens += stats.tokens;
             let mut kept_docs = Vec::with_capacity(docs.len());
             let mut results = Vec::with_capacity(docs.len());

@@ -243,6 +243,31 @@ fn a_second_run_into_a_store_skips_what_it_holds() {
     extract(&input, &first, &["--store", &db_arg]);
     let first_summary = read_json(&first.join("summary.json"));
     assert_eq!(first_summary["documents_read"], docs as u64);
+    // The corpus holds every text three times: the copies are skipped, wherever
+    // the batch boundaries fall.
+    assert_eq!(first_summary["documents_processed"], docs as u64 / 3);
+    let small_batches = tmp.path().join("small-batches");
+    extract(
+        &input,
+        &small_batches,
+        &[
+            "--store",
+            tmp.path().join("other.db").to_str().unwrap(),
+            "--docs-per-batch",
+            "2",
+        ],
+    );
+    for name in [
+        "graph.json",
+        "mentions.jsonl",
+        "summary.json",
+        "problems.jsonl",
+    ] {
+        assert!(
+            file(&first, name) == file(&small_batches, name),
+            "{name} depends on the batch size"
+        );
+    }
     let second = tmp.path().join("second");
     extract(&input, &second, &["--store", &db_arg]);
     let summary = read_json(&second.join("summary.json"));
@@ -408,5 +433,34 @@ fn the_torture_corpus_is_accounted_for_and_nothing_escapes_the_output_folder() {
             .iter()
             .any(|p| p["reason"].as_str().unwrap().contains("--max-doc-bytes")),
         "the 20 MB document fails with the limit named"
+    );
+}
+
+#[test]
+fn a_stored_id_with_another_text_is_skipped_with_its_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("graph.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    for (run, text) in [
+        ("one", "Joe Biden met Olaf Scholz in Berlin."),
+        ("two", "Emmanuel Macron met Xi Jinping in Paris."),
+    ] {
+        let input = tmp.path().join(run);
+        std::fs::create_dir(&input).unwrap();
+        std::fs::write(input.join("story.txt"), text).unwrap();
+        extract(
+            &input,
+            &tmp.path().join(format!("out-{run}")),
+            &["--store", &db_arg],
+        );
+    }
+    let out = tmp.path().join("out-two");
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["documents_processed"], 0);
+    assert_eq!(summary["documents_skipped"], 1);
+    let problems = String::from_utf8(file(&out, "problems.jsonl")).unwrap();
+    assert!(
+        problems.contains("another text under the id story"),
+        "{problems}"
     );
 }

@@ -5,8 +5,8 @@
 //! - node `label` attribute = the node's label; the node's attributes are `<attvalue>`s of
 //!   declared `<attribute>`s: counts `integer`, `value` `double`, text `string`, lists
 //!   `liststring`. A `liststring` value is written as a JSON array of strings
-//!   (`["Putin","Vladimir Putin"]`), the bracketed list form Gephi writes and reads;
-//!   NetworkX hands it over as that string.
+//!   (`["Putin","Vladimir Putin"]`), a bracketed list as Gephi writes lists (not checked
+//!   against Gephi here); NetworkX hands it over as that string.
 //! - edge ids `e0`, `e1`, ...; edge `label` = relation, `kind` = relation (GEXF 1.3's
 //!   way to tell parallel edges apart), `weight` = number of pieces of evidence (a double,
 //!   as GEXF 1.3 types it); the other edge data are attvalues.

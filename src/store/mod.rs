@@ -188,7 +188,8 @@ impl Store {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(store.invalid(format!("could not switch to WAL (journal mode {mode})")));
         }
-        conn.execute_batch("PRAGMA synchronous = NORMAL")
+        // FULL: a committed batch survives a power cut, as the run's checkpoint does.
+        conn.execute_batch("PRAGMA synchronous = FULL")
             .map_err(|e| store.err(e))?;
         Ok(store)
     }
@@ -337,6 +338,31 @@ impl Store {
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    /// The content hash and batch number of the stored document with this id.
+    pub fn hash_of_id(&self, id: &str) -> Result<Option<(String, u64)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT hash, batch FROM documents WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// (hash, id) of the documents stored in batches after `batch`.
+    pub fn stored_after(&self, batch: u64) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, id FROM documents WHERE batch > ?1 ORDER BY seq")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e));
+        rows
     }
 
     /// The number of the last committed batch (0 for a new store). Batch numbers
