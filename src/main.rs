@@ -786,7 +786,7 @@ fn merge(args: MergeArgs) -> Result<()> {
         match &meta {
             None => meta = Some(shard_meta),
             Some(m) if *m != shard_meta => bail!(
-                "{} was made with other settings than {} ({} vs {})",
+                "{} was made with another model than {} ({} vs {})",
                 graph_path.display(),
                 args.shards[0].display(),
                 Value::Object(shard_meta),

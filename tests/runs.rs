@@ -464,3 +464,33 @@ fn a_stored_id_with_another_text_is_skipped_with_its_reason() {
         "{problems}"
     );
 }
+
+#[test]
+fn a_document_date_rides_on_its_edges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("wire.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a1\",\"published\":\"2022-02-25\",\"text\":\"The European Union imposed sanctions on Russia on Friday.\"}\n\
+         {\"id\":\"a2\",\"text\":\"Joe Biden met Olaf Scholz in Berlin.\"}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    extract(&input, &out, &["--date-field", "published"]);
+    let graph = read_json(&out.join("graph.json"));
+    let evidence: Vec<(String, serde_json::Value)> = graph["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["evidence"].as_array().unwrap().clone())
+        .map(|e| (e["doc"].as_str().unwrap().to_string(), e["date"].clone()))
+        .collect();
+    assert!(
+        evidence.contains(&("a1".to_string(), "2022-02-25".into())),
+        "{evidence:?}"
+    );
+    assert!(
+        evidence.contains(&("a2".to_string(), serde_json::Value::Null)),
+        "{evidence:?}"
+    );
+}
