@@ -189,6 +189,7 @@ pub(crate) fn zip(p: &mut Producer, origin: &Origin, file: File) -> Flow {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_summary as summary;
     use super::super::{read, Item, ReadOptions};
     use super::*;
     use std::io::Write;
@@ -275,18 +276,6 @@ mod tests {
 
     fn run(path: &Path) -> Vec<Item> {
         read(&[path.to_path_buf()], &ReadOptions::default()).collect()
-    }
-
-    /// (kind, id or source, reason) of each item, for compact assertions.
-    fn summary(items: &[Item]) -> Vec<(char, String, String)> {
-        items
-            .iter()
-            .map(|i| match i {
-                Item::Document(d) => ('D', d.id.clone(), d.meta["source"].clone()),
-                Item::Skipped(f) => ('S', f.source.clone(), f.reason.clone()),
-                Item::Failed(f) => ('F', f.source.clone(), f.reason.clone()),
-            })
-            .collect()
     }
 
     #[test]

@@ -361,3 +361,16 @@ impl<'a> Producer<'a> {
         }
     }
 }
+
+/// (kind, id or source, reason) of each item, for compact test assertions.
+#[cfg(test)]
+pub(crate) fn test_summary(items: &[Item]) -> Vec<(char, String, String)> {
+    items
+        .iter()
+        .map(|i| match i {
+            Item::Document(d) => ('D', d.id.clone(), d.meta["source"].clone()),
+            Item::Skipped(f) => ('S', f.source.clone(), f.reason.clone()),
+            Item::Failed(f) => ('F', f.source.clone(), f.reason.clone()),
+        })
+        .collect()
+}

@@ -132,19 +132,9 @@ fn file(p: &mut Producer, path: &Path, origin: &Origin, format: Format, len: u64
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_summary as summary;
     use super::super::{read, Item, ReadOptions};
     use std::fs;
-
-    fn summary(items: &[Item]) -> Vec<(char, String, String)> {
-        items
-            .iter()
-            .map(|i| match i {
-                Item::Document(d) => ('D', d.id.clone(), d.meta["source"].clone()),
-                Item::Skipped(f) => ('S', f.source.clone(), f.reason.clone()),
-                Item::Failed(f) => ('F', f.source.clone(), f.reason.clone()),
-            })
-            .collect()
-    }
 
     #[test]
     fn directories_are_walked_in_order_without_following_links() {
