@@ -17,6 +17,7 @@
 //! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
 //! - [`report`]: the self-contained HTML report (graph, documents, evidence).
 
+pub mod analysis;
 pub mod eval;
 pub mod export;
 pub mod graph;

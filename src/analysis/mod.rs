@@ -1,0 +1,6 @@
+//! The analysis stage: text and NER mentions to one analysed [`Doc`] (sentences, UD
+//! tokens, lemmas, parts of speech, a dependency parse, mentions as token spans).
+
+mod doc;
+
+pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
