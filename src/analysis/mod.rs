@@ -2,5 +2,7 @@
 //! tokens, lemmas, parts of speech, a dependency parse, mentions as token spans).
 
 mod doc;
+mod parse;
 
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
+pub use parse::{ParseError, ParsedSentence, SentenceParser};
