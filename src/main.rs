@@ -70,6 +70,24 @@ enum EvalCommand {
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
     },
+    /// UPOS accuracy, UAS and LAS of the dependency parser on a CoNLL-U treebank, with its
+    /// gold words (CoNLL 2018 shared task conventions: every word counts, punctuation
+    /// included; LAS compares universal relations).
+    Ud {
+        /// A CoNLL-U file (e.g. ../shared/data/ud/en_ewt-ud-test.conllu).
+        file: PathBuf,
+        #[command(flatten)]
+        parser: ParserArgs,
+        /// Worker threads (default: RAYON_NUM_THREADS, else the number of cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Also write the parses as CoNLL-U to FILE (gold words, predicted tags and trees).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write the scores as JSON to FILE (or stdout when no FILE is given).
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+        json: Option<PathBuf>,
+    },
     /// Entity and relation precision, recall and F1 against fixtures (ANNOTATION.md format).
     Fixtures {
         /// A directory of fixture *.json files, each naming its text file.
@@ -121,6 +139,18 @@ struct ModelArgs {
     /// Directory with countries.tsv and organisations.tsv replacing the built-in gazetteer.
     #[arg(long, value_name = "DIR")]
     gazetteer: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct ParserArgs {
+    /// Dependency parser model directory (config.json, tokenizer.json, ONNX weights).
+    /// Default: the shipped parser in models/.
+    #[arg(long, value_name = "DIR")]
+    parser: Option<PathBuf>,
+    /// ONNX file inside the parser directory (default: config's choice, then
+    /// model.int8.onnx, then model.onnx).
+    #[arg(long, value_name = "FILE")]
+    parser_onnx: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -359,6 +389,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge(args),
         Command::Export(args) => export_graph(args),
         Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
+        Command::Eval(EvalCommand::Ud {
+            file,
+            parser,
+            threads,
+            output,
+            json,
+        }) => eval_ud(&file, &parser, threads, output, json),
         Command::Eval(EvalCommand::Fixtures {
             dir,
             model,
@@ -876,6 +913,70 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
             print!("{}", table.render("CoNLL entities"));
         }
         None => print!("{}", table.render("CoNLL entities")),
+    }
+    Ok(())
+}
+
+fn eval_ud(
+    file: &Path,
+    args: &ParserArgs,
+    threads: Option<usize>,
+    output: Option<PathBuf>,
+    json_out: Option<PathBuf>,
+) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let gold = newsgraph::analysis::conllu::read(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if gold.is_empty() {
+        bail!("{}: no sentences", file.display());
+    }
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .ok();
+    }
+    let dir = args
+        .parser
+        .clone()
+        .unwrap_or_else(newsgraph::pipeline::default_parser_dir);
+    let parser = newsgraph::analysis::ParserModel::load(
+        &dir,
+        args.parser_onnx.as_deref(),
+        rayon::current_num_threads(),
+    )?;
+    let (scores, parsed) = eval::ud::evaluate(&parser, &gold)?;
+    if let Some(path) = output {
+        let mut out = String::new();
+        for (g, p) in gold.iter().zip(&parsed) {
+            newsgraph::analysis::conllu::write_parsed(g, p, &mut out);
+        }
+        std::fs::write(&path, out).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let value = json!({
+        "file": file.display().to_string(),
+        "parser": parser.dir.display().to_string(),
+        "onnx": parser.onnx_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "scores": scores,
+    });
+    let table = format!(
+        "UD parse of {} ({} sentences, {} words, gold tokenisation)\n  UPOS {:.2}  UAS {:.2}  LAS {:.2}  (LAS with full labels {:.2})\n",
+        file.display(),
+        scores.sentences,
+        scores.words,
+        scores.upos,
+        scores.uas,
+        scores.las,
+        scores.las_full_labels
+    );
+    match json_out {
+        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
+        Some(target) => {
+            emit_json(&target, &value)?;
+            print!("{table}");
+        }
+        None => print!("{table}"),
     }
     Ok(())
 }

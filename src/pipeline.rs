@@ -36,6 +36,20 @@ pub fn default_model_dir() -> PathBuf {
         .unwrap_or(crate_dir)
 }
 
+/// The parser used without `--parser`: `$NEWSGRAPH_PARSER` if set, else the shipped
+/// parser beside the executable's checkout, else the crate's.
+pub fn default_parser_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("NEWSGRAPH_PARSER") {
+        return PathBuf::from(dir);
+    }
+    let name = crate::analysis::parser::DEFAULT_PARSER;
+    crate::ner::runtime::checkout_roots()
+        .iter()
+        .map(|root| root.join("models").join(name))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name))
+}
+
 /// A mention as written to mentions.jsonl: character offsets into the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MentionRecord {

@@ -3,6 +3,10 @@
 
 mod doc;
 mod parse;
+pub mod conllu;
+pub mod parser;
+pub mod tree;
 
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
 pub use parse::{ParseError, ParsedSentence, SentenceParser};
+pub use parser::ParserModel;

@@ -1,6 +1,7 @@
 //! Scoring: CoNLL files (conlleval semantics) and hand-labelled graph fixtures (ANNOTATION.md).
 
 pub mod conll;
+pub mod ud;
 pub mod fixtures;
 
 use std::collections::BTreeMap;

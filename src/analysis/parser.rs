@@ -1,0 +1,330 @@
+//! The dependency parser model: a directory with config.json, tokenizer.json and ONNX
+//! weights (MiniLM + biaffine heads, `training/train_parser.py`), run through `ort`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ndarray::Array2;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::TensorRef;
+use serde::Deserialize;
+use tokenizers::Tokenizer;
+
+use super::parse::{ParseError, ParsedSentence, SentenceParser};
+use super::tree::mst_heads;
+use super::UPOS;
+use crate::ner::case::case_class;
+use crate::ner::runtime;
+
+/// The name of the parser model shipped in `models/`.
+pub const DEFAULT_PARSER: &str = "newsgraph-parser-minilm";
+
+/// The ONNX files a parser directory may hold, in order of preference.
+pub const ONNX_FILES: [&str; 2] = ["model.int8.onnx", "model.onnx"];
+
+#[derive(Deserialize)]
+struct RawConfig {
+    newsgraph: ParserConfig,
+}
+
+#[derive(Deserialize)]
+struct ParserConfig {
+    upos: Vec<String>,
+    deprels: Vec<String>,
+    /// The longest input, in pieces with [CLS] and [SEP], the model was trained on.
+    max_pieces: usize,
+    default_onnx: Option<String>,
+}
+
+/// A loaded parser: tokenizer, label sets and one ONNX session per worker thread.
+pub struct ParserModel {
+    pub dir: PathBuf,
+    pub onnx_path: PathBuf,
+    pub deprels: Vec<String>,
+    pub max_pieces: usize,
+    tokenizer: Tokenizer,
+    upos: Vec<&'static str>,
+    root_rel: usize,
+    sessions: Vec<Mutex<Session>>,
+}
+
+fn model_error(dir: &Path, what: impl std::fmt::Display) -> ParseError {
+    ParseError::Model(format!("{}: {what}", dir.display()))
+}
+
+impl ParserModel {
+    /// Loads `dir` with `sessions` single-threaded ONNX sessions (one per worker; a
+    /// parse runs one sentence at a time, so results never depend on batch-mates).
+    pub fn load(dir: &Path, onnx_file: Option<&str>, sessions: usize) -> Result<Self, ParseError> {
+        if !dir.is_dir() {
+            return Err(model_error(dir, "parser model directory does not exist"));
+        }
+        let text = std::fs::read_to_string(dir.join("config.json"))
+            .map_err(|e| model_error(dir, format!("cannot read config.json: {e}")))?;
+        let config: RawConfig = serde_json::from_str(&text).map_err(|e| {
+            model_error(dir, format!("config.json is not a newsgraph parser config: {e}"))
+        })?;
+        let upos = config
+            .newsgraph
+            .upos
+            .iter()
+            .map(|t| {
+                UPOS.iter()
+                    .copied()
+                    .find(|u| u == t)
+                    .ok_or_else(|| model_error(dir, format!("unknown UPOS tag {t:?} in config.json")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let deprels = config.newsgraph.deprels;
+        let root_rel = deprels
+            .iter()
+            .position(|r| r == "root")
+            .ok_or_else(|| model_error(dir, "config.json deprels has no \"root\""))?;
+        let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
+            .map_err(|e| model_error(dir, format!("cannot read tokenizer.json: {e}")))?;
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| model_error(dir, format!("tokenizer: {e}")))?;
+        tokenizer.with_padding(None);
+        let onnx_name = onnx_file
+            .map(str::to_string)
+            .or(config.newsgraph.default_onnx)
+            .filter(|f| dir.join(f).is_file())
+            .or_else(|| ONNX_FILES.iter().find(|f| dir.join(f).is_file()).map(|f| f.to_string()))
+            .ok_or_else(|| model_error(dir, format!("no ONNX weights ({})", ONNX_FILES.join(" or "))))?;
+        let onnx_path = dir.join(onnx_name);
+        let env = runtime::environment().map_err(|e| ParseError::Model(e.to_string()))?;
+        let mut loaded = Vec::new();
+        for _ in 0..sessions.max(1) {
+            let cannot = |e: &dyn std::fmt::Display| model_error(&onnx_path, format!("cannot load: {e}"));
+            let session = Session::builder(env)
+                .map_err(|e| cannot(&e))?
+                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .map_err(|e| cannot(&e))?
+                .with_intra_threads(1)
+                .map_err(|e| cannot(&e))?
+                .commit_from_file(&onnx_path)
+                .map_err(|e| cannot(&e))?;
+            loaded.push(Mutex::new(session));
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            onnx_path,
+            deprels,
+            max_pieces: config.newsgraph.max_pieces,
+            tokenizer,
+            upos,
+            root_rel,
+            sessions: loaded,
+        })
+    }
+
+    /// Model pieces of `[CLS] words [SEP]`, their case classes, and the piece index of
+    /// each word's first piece, with index 0 the [CLS] (the root). A word the tokenizer
+    /// drops gets the [SEP]'s position (`training/ud.py::encode_words`).
+    fn encode(&self, words: &[&str]) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), ParseError> {
+        let encoding = self
+            .tokenizer
+            .encode(words, true)
+            .map_err(|e| ParseError::Model(format!("tokenizer: {e}")))?;
+        let ids: Vec<i64> = encoding.get_ids().iter().map(|&i| i64::from(i)).collect();
+        let mut case = Vec::with_capacity(ids.len());
+        let mut first = vec![None; words.len()];
+        for (pos, w) in encoding.get_word_ids().iter().enumerate() {
+            match w {
+                Some(w) => {
+                    let w = *w as usize;
+                    case.push(case_class(words[w]));
+                    if first[w].is_none() {
+                        first[w] = Some(pos as i64);
+                    }
+                }
+                None => case.push(0),
+            }
+        }
+        let sep = ids.len() as i64 - 1;
+        let starts = std::iter::once(0)
+            .chain(first.iter().map(|f| f.unwrap_or(sep)))
+            .collect();
+        Ok((ids, case, starts))
+    }
+
+    /// Parses one sentence that fits the model.
+    fn parse_one(&self, words: &[&str]) -> Result<ParsedSentence, ParseError> {
+        let encoded = self.encode(words)?;
+        self.parse_encoded(words, encoded)
+    }
+
+    fn parse_encoded(
+        &self,
+        words: &[&str],
+        (ids, case, starts): (Vec<i64>, Vec<i64>, Vec<i64>),
+    ) -> Result<ParsedSentence, ParseError> {
+        let t = ids.len();
+        let w = starts.len();
+        let ids = Array2::from_shape_vec((1, t), ids).expect("shape");
+        let case = Array2::from_shape_vec((1, t), case).expect("shape");
+        let starts = Array2::from_shape_vec((1, w), starts).expect("shape");
+        let mask = Array2::<i64>::ones((1, t));
+        let types = Array2::<i64>::zeros((1, t));
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
+        let mut session = self.sessions[slot]
+            .lock()
+            .map_err(|_| ParseError::Model("a parser thread panicked".into()))?;
+        let run = |e: ort::Error| ParseError::Model(format!("{}: {e}", self.onnx_path.display()));
+        let outputs = session
+            .run(ort::inputs![
+                "input_ids" => TensorRef::from_array_view(&ids).map_err(run)?,
+                "attention_mask" => TensorRef::from_array_view(&mask).map_err(run)?,
+                "token_type_ids" => TensorRef::from_array_view(&types).map_err(run)?,
+                "case_ids" => TensorRef::from_array_view(&case).map_err(run)?,
+                "word_starts" => TensorRef::from_array_view(&starts).map_err(run)?,
+            ])
+            .map_err(run)?;
+        let upos = outputs["upos_logits"].try_extract_array::<f32>().map_err(run)?;
+        let arcs = outputs["arc_scores"].try_extract_array::<f32>().map_err(run)?;
+        let rels = outputs["rel_logits"].try_extract_array::<f32>().map_err(run)?;
+        let n = words.len();
+        let r = self.deprels.len();
+        if upos.shape() != [1, w, self.upos.len()]
+            || arcs.shape() != [1, w, w]
+            || rels.shape() != [1, w, w, r]
+        {
+            return Err(ParseError::Model(format!(
+                "{}: unexpected output shapes {:?} {:?} {:?}",
+                self.onnx_path.display(),
+                upos.shape(),
+                arcs.shape(),
+                rels.shape()
+            )));
+        }
+        let tags = (1..=n)
+            .map(|d| {
+                let best = first_max((0..self.upos.len()).map(|u| f64::from(upos[[0, d, u]])));
+                self.upos[best]
+            })
+            .collect();
+        // Log-softmax over each dependent's candidate heads, in f64 as the Python decoder.
+        let mut scores = vec![0.0f64; (n + 1) * (n + 1)];
+        for d in 0..=n {
+            let row: Vec<f64> = (0..=n).map(|h| f64::from(arcs[[0, d, h]])).collect();
+            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let log_sum = row.iter().map(|x| (x - max).exp()).sum::<f64>().ln();
+            for (h, x) in row.iter().enumerate() {
+                scores[d * (n + 1) + h] = x - max - log_sum;
+            }
+        }
+        let heads = mst_heads(&scores, n);
+        let deprels = heads
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| {
+                if h == 0 {
+                    return "root".to_string();
+                }
+                let d = i + 1;
+                let best = first_max((0..r).map(|l| {
+                    if l == self.root_rel {
+                        f64::NEG_INFINITY
+                    } else {
+                        f64::from(rels[[0, d, h, l]])
+                    }
+                }));
+                self.deprels[best].clone()
+            })
+            .collect();
+        Ok(ParsedSentence {
+            upos: tags,
+            heads,
+            deprels,
+        })
+    }
+
+    /// Parses a sentence of any length: one too long for the model is cut into
+    /// consecutive pieces that fit, each parsed alone, and the root of every later
+    /// piece attached to the first piece's root as `parataxis`.
+    fn parse_long(&self, words: &[&str]) -> Result<ParsedSentence, ParseError> {
+        let encoded = self.encode(words)?;
+        if encoded.0.len() <= self.max_pieces {
+            return self.parse_encoded(words, encoded);
+        }
+        let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut end = start;
+            let mut used = 2;
+            while end < words.len() {
+                let cost = self
+                    .tokenizer
+                    .encode(words[end], false)
+                    .map(|e| e.get_ids().len().max(1))
+                    .unwrap_or(1);
+                if end > start && used + cost > self.max_pieces {
+                    break;
+                }
+                used += cost;
+                end += 1;
+            }
+            pieces.push(start..end);
+            start = end;
+        }
+        let mut out = ParsedSentence {
+            upos: Vec::new(),
+            heads: Vec::new(),
+            deprels: Vec::new(),
+        };
+        let mut first_root = 0;
+        for piece in pieces {
+            let offset = piece.start;
+            let parsed = self.parse_one(&words[piece])?;
+            for (i, (h, rel)) in parsed.heads.iter().zip(parsed.deprels).enumerate() {
+                if *h == 0 {
+                    if first_root == 0 {
+                        first_root = offset + i + 1;
+                        out.heads.push(0);
+                        out.deprels.push(rel);
+                    } else {
+                        out.heads.push(first_root);
+                        out.deprels.push("parataxis".into());
+                    }
+                } else {
+                    out.heads.push(h + offset);
+                    out.deprels.push(rel);
+                }
+            }
+            out.upos.extend(parsed.upos);
+        }
+        Ok(out)
+    }
+}
+
+/// Index of the first maximum.
+fn first_max(values: impl Iterator<Item = f64>) -> usize {
+    let mut best = (0, f64::NEG_INFINITY);
+    for (i, v) in values.enumerate() {
+        if v > best.1 {
+            best = (i, v);
+        }
+    }
+    best.0
+}
+
+impl SentenceParser for ParserModel {
+    fn parse(&self, sentences: &[Vec<&str>]) -> Result<Vec<ParsedSentence>, ParseError> {
+        sentences
+            .iter()
+            .map(|words| {
+                if words.is_empty() {
+                    Ok(ParsedSentence {
+                        upos: Vec::new(),
+                        heads: Vec::new(),
+                        deprels: Vec::new(),
+                    })
+                } else {
+                    self.parse_long(words)
+                }
+            })
+            .collect()
+    }
+}
