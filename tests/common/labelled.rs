@@ -1,0 +1,344 @@
+//! Rebuilds the texts of the labelled development set (`tests/fixtures/labelled/`) from the
+//! corpora in `../shared/data`. Only the fixtures (labels) are in git; their texts are rebuilt
+//! here, deterministically, by two documented rules:
+//!
+//! * `conll-detok-v1` (CoNLL-2003 `valid.txt` / `test.txt`): document N is the N-th
+//!   (0-based) `-DOCSTART-` block of the file. Each CoNLL sentence (blank-line separated)
+//!   becomes one line; the text is those lines, each ending in `\n`. Inside a sentence the
+//!   tokens are joined by single spaces, except:
+//!   - no space before `, . ; : ? ! % ) ] }` and before the clitics `'s 'S 'm 've 'll 'd 're
+//!     n't` and a lone `'` (closing single quote or plural possessive);
+//!   - no space after `( [ { $`;
+//!   - double quotes `"` are paired inside the sentence: the first, third, ... open (space
+//!     before, none after), the second, fourth, ... close (none before, space after); an
+//!     unpaired `"` that is the sentence's last token closes.
+//!
+//!   Nothing else changes: tokens keep their spelling and case (`--`, `-`, `/`, `...` stay
+//!   space-separated).
+//! * `reuters-title-body-v1` (Reuters-21578 `reut2-NNN.sgm`): the article whose `NEWID`
+//!   is N; its bytes are UTF-8 or, failing that, Latin-1. Character references (`&lt; &gt;
+//!   &amp; &quot; &apos;`, numeric) are decoded and control characters other than `\n` and
+//!   `\t` dropped; the text is the TITLE on one line (whitespace runs made single spaces), a
+//!   blank line, then the BODY with leading and trailing whitespace trimmed (the BODY alone
+//!   when the TITLE is missing or empty). This is the text `newsgraph extract` reads from a
+//!   `.sgm` file (`src/input/reuters.rs`).
+//!
+//! The split rule is here too ([`part_of`]). The tests (`tests/labelled.rs`) and
+//! `examples/labelled_texts.rs` both include this module.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub const CONLL_RULE: &str = "conll-detok-v1";
+pub const REUTERS_RULE: &str = "reuters-title-body-v1";
+
+/// The documents of a CoNLL file: per document, its sentences, each a list of tokens.
+pub fn conll_documents(file: &str) -> Vec<Vec<Vec<String>>> {
+    let mut docs: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut sentence: Vec<String> = Vec::new();
+    fn flush(docs: &mut [Vec<Vec<String>>], sentence: &mut Vec<String>) {
+        if !sentence.is_empty() {
+            if let Some(doc) = docs.last_mut() {
+                doc.push(std::mem::take(sentence));
+            } else {
+                sentence.clear();
+            }
+        }
+    }
+    for line in file.lines() {
+        let token = line.split_whitespace().next();
+        match token {
+            None => flush(&mut docs, &mut sentence),
+            Some("-DOCSTART-") => {
+                flush(&mut docs, &mut sentence);
+                docs.push(Vec::new());
+            }
+            Some(t) => sentence.push(t.to_string()),
+        }
+    }
+    flush(&mut docs, &mut sentence);
+    docs
+}
+
+fn attaches_left(t: &str) -> bool {
+    matches!(
+        t,
+        "," | "."
+            | ";"
+            | ":"
+            | "?"
+            | "!"
+            | "%"
+            | ")"
+            | "]"
+            | "}"
+            | "'"
+            | "'s"
+            | "'S"
+            | "'m"
+            | "'M"
+            | "'ve"
+            | "'ll"
+            | "'d"
+            | "'re"
+            | "n't"
+            | "N'T"
+    )
+}
+
+fn attaches_right(t: &str) -> bool {
+    matches!(t, "(" | "[" | "{" | "$")
+}
+
+/// One CoNLL sentence as text (rule `conll-detok-v1`).
+pub fn detok_sentence<S: AsRef<str>>(tokens: &[S]) -> String {
+    let quotes = tokens.iter().filter(|t| t.as_ref() == "\"").count();
+    let mut out = String::new();
+    let mut seen_quotes = 0;
+    // Whether the previous token forbids a space after it.
+    let mut glue_next = true;
+    for (i, t) in tokens.iter().enumerate() {
+        let t = t.as_ref();
+        let (space_before, glue_after) = if t == "\"" {
+            seen_quotes += 1;
+            let last = i + 1 == tokens.len();
+            let opening = seen_quotes % 2 == 1 && !(last && seen_quotes == quotes);
+            if opening {
+                (true, true)
+            } else {
+                (false, false)
+            }
+        } else {
+            (!attaches_left(t), attaches_right(t))
+        };
+        if !out.is_empty() && space_before && !glue_next {
+            out.push(' ');
+        }
+        out.push_str(t);
+        glue_next = glue_after;
+    }
+    out
+}
+
+/// Document `index` (0-based `-DOCSTART-` block) of a CoNLL file as text.
+pub fn conll_text(file: &str, index: usize) -> Option<String> {
+    let docs = conll_documents(file);
+    docs.get(index).map(|doc| doc_text(doc))
+}
+
+/// A CoNLL document's sentences as text, one line each.
+pub fn doc_text(doc: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    for s in doc {
+        text.push_str(&detok_sentence(s));
+        text.push('\n');
+    }
+    text
+}
+
+/// `&lt; &gt; &amp; &quot; &apos; &#N; &#xN;`; unknown references stay as they are.
+fn decode_refs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let n = if let Some(h) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(h, 16).ok()
+                    } else if let Some(d) = name.strip_prefix('#') {
+                        d.parse().ok()
+                    } else {
+                        None
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
+}
+
+fn element<'a>(s: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}");
+    let close = format!("</{name}>");
+    let mut from = 0;
+    while let Some(i) = s[from..].find(&open) {
+        let at = from + i + open.len();
+        let after = &s[at..];
+        if after.starts_with('>') || after.starts_with(|c: char| c.is_ascii_whitespace()) {
+            let start = at + after.find('>')? + 1;
+            let end = s[start..].find(&close).map_or(s.len(), |j| start + j);
+            return Some(&s[start..end]);
+        }
+        from = at;
+    }
+    None
+}
+
+/// The article with `NEWID="newid"` of a Reuters-21578 `.sgm` file as text
+/// (rule `reuters-title-body-v1`); None when it is absent or has no BODY.
+pub fn reuters_text(sgm: &[u8], newid: u32) -> Option<String> {
+    let marker = format!("NEWID=\"{newid}\"");
+    let m = marker.as_bytes();
+    let at = sgm.windows(m.len()).position(|w| w == m)?;
+    let start = sgm[..at].windows(8).rposition(|w| w == b"<REUTERS")?;
+    let close = b"</REUTERS>";
+    let end = at + sgm[at..].windows(close.len()).position(|w| w == close)? + close.len();
+    let bytes = &sgm[start..end];
+    let article = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    };
+    let body = decode_refs(element(&article, "BODY")?).trim().to_string();
+    let title = element(&article, "TITLE")
+        .map(|t| {
+            decode_refs(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty());
+    Some(match title {
+        Some(title) => format!("{title}\n\n{body}"),
+        None => body,
+    })
+}
+
+/// Where a fixture's text comes from: its `"source"` object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// Relative to `../shared/data`: `conll2003/valid.txt`, `reuters21578/reut2-003.sgm`.
+    pub file: String,
+    /// CoNLL: the 0-based `-DOCSTART-` index; Reuters-21578: the NEWID.
+    pub document: u32,
+    pub rebuild: String,
+}
+
+/// The `"source"` object of a fixture.
+pub fn source_of(fixture: &serde_json::Value) -> Result<Source, String> {
+    let s = &fixture["source"];
+    let field = |name: &str| {
+        s[name]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("source.{name} is missing"))
+    };
+    Ok(Source {
+        file: field("file")?,
+        document: s["document"]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or("source.document is missing")?,
+        rebuild: field("rebuild")?,
+    })
+}
+
+/// The text `source` names, rebuilt from `data` (the `../shared/data` folder).
+pub fn rebuild(data: &Path, source: &Source) -> Result<String, String> {
+    let path = data.join(&source.file);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match source.rebuild.as_str() {
+        CONLL_RULE => {
+            let file = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            conll_text(&file, source.document as usize)
+                .ok_or_else(|| format!("{}: no document {}", path.display(), source.document))
+        }
+        REUTERS_RULE => reuters_text(&bytes, source.document)
+            .ok_or_else(|| format!("{}: no article NEWID {}", path.display(), source.document)),
+        other => Err(format!("unknown rebuild rule {other:?}")),
+    }
+}
+
+/// The part a fixture id belongs to (the split rule): `unseen` when the 64-bit FNV-1a hash
+/// of the id's UTF-8 bytes is divisible by 3, else `dev`.
+pub fn part_of(id: &str) -> &'static str {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    if h.is_multiple_of(3) {
+        "unseen"
+    } else {
+        "dev"
+    }
+}
+
+/// One fixture of a part, parsed, with its rebuilt text.
+pub struct Rebuilt {
+    pub file_name: String,
+    pub json: serde_json::Value,
+    pub text: String,
+}
+
+/// The fixture `*.json` files of `fixtures`, sorted by name.
+pub fn fixture_paths(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures)
+        .map_err(|e| format!("{}: {e}", fixtures.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Rebuilds the text of every fixture in `fixtures` from `data` (`../shared/data`). When
+/// `out` is given, copies each fixture there and writes its text beside it under its
+/// `text_file`, ready for `newsgraph eval fixtures OUT`.
+pub fn rebuild_dir(
+    data: &Path,
+    fixtures: &Path,
+    out: Option<&Path>,
+) -> Result<Vec<Rebuilt>, String> {
+    if let Some(out) = out {
+        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    let mut rebuilt = Vec::new();
+    for path in fixture_paths(fixtures)? {
+        let raw = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", path.display()))?;
+        let source = source_of(&json).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = rebuild(data, &source).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file_name = path.file_name().unwrap().to_string_lossy().to_string();
+        if let Some(out) = out {
+            let text_file = json["text_file"]
+                .as_str()
+                .ok_or_else(|| format!("{}: no text_file", path.display()))?;
+            std::fs::write(out.join(&file_name), &raw).map_err(|e| format!("{file_name}: {e}"))?;
+            std::fs::write(out.join(text_file), &text).map_err(|e| format!("{text_file}: {e}"))?;
+        }
+        rebuilt.push(Rebuilt {
+            file_name,
+            json,
+            text,
+        });
+    }
+    Ok(rebuilt)
+}
