@@ -426,16 +426,18 @@ def bench_hf(args, texts: list[str]) -> dict:
 
 # ---------------------------------------------------------------------------- spaCy
 
-def bench_spacy(args, texts: list[str]) -> dict:
+def bench_spacy(args, texts: list[str], full: bool = False) -> dict:
+    """spaCy's NER alone, or (full) with the tagger and parser too: the configuration that
+    does what newsgraph's whole extract does (entities plus a dependency parse)."""
     import spacy
 
     started = time.perf_counter()
     nlp = spacy.load(SPACY_MODULE)
     # NER needs the ner component and any shared tok2vec it listens to (en_core_web_sm's
     # ner has its own embedded tok2vec, so normally ner alone); the tokenizer always runs.
-    needed = {"ner"}
+    needed = {"ner"} | ({"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} if full else set())
     for name, proc in nlp.pipeline:
-        if "ner" in getattr(proc, "listening_components", []):
+        if any(n in getattr(proc, "listening_components", []) for n in needed):
             needed.add(name)
     disabled = [name for name, _ in nlp.pipeline if name not in needed]
     nlp.select_pipes(disable=disabled)
@@ -536,7 +538,7 @@ def main():
     ap.add_argument("--spacy-batch-size", type=int, default=64)
     ap.add_argument("--warmup-docs", type=int, default=32, help="documents run through HF and spaCy before timing")
     ap.add_argument("--onnx-check-docs", type=int, default=64)
-    ap.add_argument("--systems", default="newsgraph,hf,spacy", help="comma-separated subset to run")
+    ap.add_argument("--systems", default="newsgraph,hf,spacy,spacy-full", help="comma-separated subset to run (newsgraph, hf, spacy, spacy-full)")
     ap.add_argument("--keep", help="write the documents and newsgraph's output here and keep them (default: a temporary folder, removed)")
     args = ap.parse_args()
     systems = set(args.systems.split(","))
@@ -577,6 +579,11 @@ def main():
             sp = bench_spacy(args, texts)
             results["spacy"] = sp
             rows.append(("spaCy en_core_web_sm (ner only)", sp["seconds"], sp["cpu_seconds"]))
+        if "spacy-full" in systems:
+            print("spaCy with tagger, parser and ner ...", flush=True)
+            spf = bench_spacy(args, texts, full=True)
+            results["spacy_full"] = spf
+            rows.append(("spaCy en_core_web_sm (tagger+parser+ner)", spf["seconds"], spf["cpu_seconds"]))
         if "newsgraph" in systems and "hf" in systems:
             results["agreement"] = agreement(ids, texts, ng["mentions"], hf["entities"])
 

@@ -45,7 +45,8 @@ class _Enc(dict):
 
 
 def system_conllu(gold_path: str, parses) -> str:
-    """The gold file with UPOS, HEAD and DEPREL replaced by the parses (other columns blanked)."""
+    """The gold file with UPOS, HEAD and DEPREL replaced by the parses (LEMMA, XPOS, FEATS
+    and DEPS blanked; MISC kept for SpaceAfter)."""
     out = []
     it = iter(parses)
     cur = None
@@ -66,7 +67,7 @@ def system_conllu(gold_path: str, parses) -> str:
                 cur = next(it)
                 k = 0
             upos, heads, rels = cur
-            cols[2], cols[4], cols[5], cols[8], cols[9] = "_", "_", "_", "_", "_"
+            cols[2], cols[4], cols[5], cols[8] = "_", "_", "_", "_"
             cols[3], cols[6], cols[7] = upos[k], str(heads[k]), rels[k]
             k += 1
             out.append("\t".join(cols))
@@ -116,8 +117,8 @@ def main():
 
         from udtools import udeval
 
-        g = udeval.load_conllu(open(args.conllu, encoding="utf-8"))
-        p = udeval.load_conllu(io.StringIO(system))
+        g = udeval.load_conllu_file(args.conllu)
+        p = udeval.load_conllu(io.StringIO(system), "system", {})
         res = udeval.evaluate(g, p)
         official = {k: round(100 * res[k].f1, 2) for k in ("UPOS", "UAS", "LAS")}
     except Exception as e:  # noqa: BLE001 (report, do not hide)
