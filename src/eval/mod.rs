@@ -1,7 +1,9 @@
 //! Scoring: CoNLL files (conlleval semantics) and hand-labelled graph fixtures (ANNOTATION.md).
 
 pub mod conll;
+pub mod conllu;
 pub mod fixtures;
+pub mod sentences;
 
 use std::collections::BTreeMap;
 
