@@ -47,7 +47,11 @@ pub fn default_parser_dir() -> PathBuf {
         .iter()
         .map(|root| root.join("models").join(name))
         .find(|p| p.is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(name))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("models")
+                .join(name)
+        })
 }
 
 /// A mention as written to mentions.jsonl: character offsets into the document.

@@ -114,6 +114,7 @@ def main():
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="train on the first N sentences (smoke test)")
+    ap.add_argument("--init", help="start from these weights (a weights.pt of an earlier run with the same relations)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -135,6 +136,9 @@ def main():
     print(f"{len(train)} sentences ({skipped} over {MAX_PIECES} pieces left out), {len(deprels)} relations", flush=True)
 
     model = BiaffineParser.from_encoder(base, len(deprels), len(UPOS))
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu"))
+        print(f"starting from {args.init}", flush=True)
     enc_params = [p for n, p in model.named_parameters() if n.startswith("encoder.")]
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     no_decay = ("bias", "LayerNorm.weight")

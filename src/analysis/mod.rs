@@ -1,12 +1,18 @@
 //! The analysis stage: text and NER mentions to one analysed [`Doc`] (sentences, UD
 //! tokens, lemmas, parts of speech, a dependency parse, mentions as token spans).
 
-mod doc;
-mod parse;
+mod build;
 pub mod conllu;
+mod doc;
+pub mod lemma;
+mod parse;
 pub mod parser;
+pub mod tokenize;
 pub mod tree;
 
+pub use build::analyse;
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
+pub use lemma::lemma;
 pub use parse::{ParseError, ParsedSentence, SentenceParser};
 pub use parser::ParserModel;
+pub use tokenize::tokenize;

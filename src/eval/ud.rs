@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::conllu::GoldSentence;
 use crate::analysis::{ParseError, ParsedSentence, SentenceParser};
+use crate::eval::conllu::UdSentence;
 
 /// Scores in percent, with the counts behind them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -28,13 +28,15 @@ fn universal(rel: &str) -> &str {
 }
 
 /// Scores parsed sentences against gold ones (same words, same order).
-pub fn score(gold: &[GoldSentence], parsed: &[ParsedSentence]) -> UdScores {
+pub fn score(gold: &[UdSentence], parsed: &[ParsedSentence]) -> UdScores {
     let (mut words, mut upos, mut uas, mut las, mut full) = (0usize, 0, 0, 0, 0);
     let mut per_relation: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (g, p) in gold.iter().zip(parsed) {
         for (i, w) in g.words.iter().enumerate() {
             words += 1;
-            let entry = per_relation.entry(universal(&w.deprel).to_string()).or_default();
+            let entry = per_relation
+                .entry(universal(&w.deprel).to_string())
+                .or_default();
             entry.1 += 1;
             if p.upos.get(i).is_some_and(|&u| u == w.upos) {
                 upos += 1;
@@ -73,7 +75,7 @@ pub fn score(gold: &[GoldSentence], parsed: &[ParsedSentence]) -> UdScores {
 /// Parses every gold sentence's words (in parallel, each sentence alone) and scores them.
 pub fn evaluate(
     parser: &dyn SentenceParser,
-    gold: &[GoldSentence],
+    gold: &[UdSentence],
 ) -> Result<(UdScores, Vec<ParsedSentence>), ParseError> {
     use rayon::prelude::*;
     let parsed: Vec<ParsedSentence> = gold
@@ -91,16 +93,17 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::conllu::GoldWord;
+    use crate::eval::conllu::UdWord;
 
-    fn gold() -> Vec<GoldSentence> {
-        let w = |form: &str, upos: &str, head, deprel: &str| GoldWord {
+    fn gold() -> Vec<UdSentence> {
+        let w = |form: &str, upos: &str, head, deprel: &str| UdWord {
             form: form.into(),
             upos: upos.into(),
             head,
             deprel: deprel.into(),
+            ..Default::default()
         };
-        vec![GoldSentence {
+        vec![UdSentence {
             sent_id: "s".into(),
             text: "Her dog barks .".into(),
             words: vec![
@@ -109,6 +112,7 @@ mod tests {
                 w("barks", "VERB", 0, "root"),
                 w(".", "PUNCT", 3, "punct"),
             ],
+            ..Default::default()
         }]
     }
 
