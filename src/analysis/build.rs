@@ -28,6 +28,26 @@ pub fn analyse(
     mentions: &[Mention],
     parser: Option<&dyn SentenceParser>,
 ) -> Result<Doc, ParseError> {
+    analyse_with(text, mentions, parser, ParseScope::All)
+}
+
+/// Which sentences the parser reads.
+#[derive(Clone, Copy)]
+pub enum ParseScope<'a> {
+    /// Every sentence.
+    All,
+    /// Only the sentences the function accepts (given the document with its tokens and
+    /// mentions, before any parse); the others keep `parsed: false`.
+    Only(&'a (dyn Fn(&Doc, &Sentence) -> bool + Sync)),
+}
+
+/// [`analyse`], parsing only the sentences `scope` selects.
+pub fn analyse_with(
+    text: &str,
+    mentions: &[Mention],
+    parser: Option<&dyn SentenceParser>,
+    scope: ParseScope,
+) -> Result<Doc, ParseError> {
     for (index, m) in mentions.iter().enumerate() {
         check_mention(text, index, m.span)?;
     }
@@ -89,7 +109,11 @@ pub fn analyse(
     }
 
     if let Some(parser) = parser {
-        parse_into(&mut doc, parser)?;
+        let selected: Vec<bool> = match scope {
+            ParseScope::All => vec![true; doc.sentences.len()],
+            ParseScope::Only(accept) => doc.sentences.iter().map(|s| accept(&doc, s)).collect(),
+        };
+        parse_into(&mut doc, parser, &selected)?;
     }
     Ok(doc)
 }
@@ -156,12 +180,18 @@ fn token(text: &str, span: Span, sentence: usize) -> Token {
     }
 }
 
-/// Parses every sentence in one call and writes the trees into the tokens.
-fn parse_into(doc: &mut Doc, parser: &dyn SentenceParser) -> Result<(), ParseError> {
+/// Parses the selected sentences in one call and writes the trees into the tokens.
+fn parse_into(
+    doc: &mut Doc,
+    parser: &dyn SentenceParser,
+    selected: &[bool],
+) -> Result<(), ParseError> {
     let words: Vec<Vec<&str>> = doc
         .sentences
         .iter()
-        .map(|s| {
+        .zip(selected)
+        .filter(|(_, &take)| take)
+        .map(|(s, _)| {
             doc.tokens[s.tokens.clone()]
                 .iter()
                 .map(|t| t.text.as_str())
@@ -177,7 +207,13 @@ fn parse_into(doc: &mut Doc, parser: &dyn SentenceParser) -> Result<(), ParseErr
         )));
     }
     let mut tokens = std::mem::take(&mut doc.tokens);
-    for (sentence, parse) in doc.sentences.iter_mut().zip(parses) {
+    let chosen = doc
+        .sentences
+        .iter_mut()
+        .zip(selected)
+        .filter(|(_, &take)| take)
+        .map(|(s, _)| s);
+    for (sentence, parse) in chosen.zip(parses) {
         let n = sentence.tokens.len();
         if parse.upos.len() != n || parse.heads.len() != n || parse.deprels.len() != n {
             return Err(ParseError::Model(format!(
@@ -394,6 +430,27 @@ mod tests {
                 })
                 .collect())
         }
+    }
+
+    #[test]
+    fn a_parse_scope_parses_only_the_sentences_it_selects() {
+        let text = "Scholz met Biden.\n\nTroops met sanctions today.";
+        let only_second = |_: &Doc, s: &Sentence| s.span.start > 0;
+        let doc = analyse_with(
+            text,
+            &[],
+            Some(&ChainParser),
+            ParseScope::Only(&only_second),
+        )
+        .unwrap();
+        assert!(!doc.sentences[0].parsed);
+        assert!(doc.sentences[1].parsed);
+        assert!(doc.tokens[..4]
+            .iter()
+            .all(|t| t.head.is_none() && t.deprel.is_empty()));
+        let second = doc.sentences[1].tokens.clone();
+        assert_eq!(doc.tokens[second.start + 1].head, Some(second.start));
+        assert_eq!(doc.tokens[second.start + 1].upos, "VERB");
     }
 
     #[test]

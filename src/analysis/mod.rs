@@ -10,7 +10,7 @@ pub mod parser;
 pub mod tokenize;
 pub mod tree;
 
-pub use build::analyse;
+pub use build::{analyse, analyse_with, ParseScope};
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
 pub use lemma::lemma;
 pub use parse::{ParseError, ParsedSentence, SentenceParser};
