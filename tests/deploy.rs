@@ -174,7 +174,7 @@ fn run_spark(python: &Path, newsgraph: &Path, archive: &Path, results: &Path) ->
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("SPARK_LOCAL_IP", "127.0.0.1")
-        .env("HOME", results);
+        .env("HOME", results.with_extension("home"));
     if let Some(java_home) = std::env::var_os("JAVA_HOME") {
         cmd.env("JAVA_HOME", java_home);
     }
