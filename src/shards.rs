@@ -18,6 +18,11 @@ pub enum ShardSetError {
          (its graph.json is already the whole graph)"
     )]
     WholeRun { dir: PathBuf },
+    #[error(
+        "{dir} holds a partial merge (without {missing}): merge the shard folders themselves, \
+         so that what is missing stays on record"
+    )]
+    PartialMerge { dir: PathBuf, missing: String },
     #[error("{dir}: summary.json names shard {shard:?}, which is not K/N")]
     BadShard { dir: PathBuf, shard: String },
     #[error(
@@ -94,6 +99,12 @@ pub fn check(
     for (dir, s) in shards {
         if s.input_fingerprint.is_empty() || s.options_fingerprint.is_empty() {
             return Err(ShardSetError::NoFingerprint { dir: dir.clone() });
+        }
+        if !s.missing_shards.is_empty() {
+            return Err(ShardSetError::PartialMerge {
+                dir: dir.clone(),
+                missing: s.missing_shards.join(", "),
+            });
         }
         let shard: Shard = match &s.shard {
             None if shards.len() == 1 => Shard { index: 1, count: 1 },
@@ -219,6 +230,11 @@ mod tests {
         assert_eq!(check(std::slice::from_ref(&whole), false).unwrap().count, 1);
         let err = check(&[whole.clone(), shard(1, 2)], true).unwrap_err();
         assert!(matches!(err, ShardSetError::WholeRun { .. }), "{err}");
+        // A partial merge's result cannot pass for a whole run.
+        let mut partial = whole.clone();
+        partial.1.missing_shards = vec!["2/2".into()];
+        let err = check(&[partial], true).unwrap_err();
+        assert!(matches!(err, ShardSetError::PartialMerge { .. }), "{err}");
         let mut old = shard(1, 1);
         old.1.input_fingerprint.clear();
         let err = check(&[old], false).unwrap_err();
