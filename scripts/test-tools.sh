@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Installs the programs that tests/export.rs reads the export formats back with; safe to
-# run again, and quiet when everything is already there.
+# Installs the programs the tests read outputs back and run recipes with; safe to run
+# again, and quiet when everything is already there.
 # - NetworkX and python-igraph (pinned) in a virtual environment at .pytools/venv
-#   (git-ignored); tests/tools/read_graph.py runs with its Python.
-# - Graphviz's `dot` (Debian package graphviz) when it is not on PATH.
+#   (git-ignored); tests/tools/read_graph.py runs with its Python (tests/export.rs).
+# - In the same environment: PySpark (tests/deploy.rs runs the Spark recipe in local[2]
+#   mode) and kubernetes-validate (it checks the Kubernetes Jobs against the API schema).
+# - NetworkX 2.8 (Debian 12's) in .pytools/networkx-2.8, for the README's reading code
+#   (tests/readme.rs runs it with both NetworkX versions).
+# - Graphviz's `dot` (Debian package graphviz) and a Java runtime for Spark (Debian
+#   package default-jre-headless) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NETWORKX_VERSION=3.6.1
 IGRAPH_VERSION=1.0.0
+PYSPARK_VERSION=3.5.7
+KUBERNETES_VALIDATE_VERSION=1.37.0
+NETWORKX_OLD_VERSION=2.8.8
+NETWORKX_OLD=.pytools/networkx-2.8
 VENV=.pytools/venv
 PY="$VENV/bin/python"
 
@@ -37,4 +46,30 @@ if ! command -v dot >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends graphviz >/dev/null
+fi
+
+if ! "$PY" -c "import pyspark, kubernetes_validate, sys
+from importlib.metadata import version
+sys.exit(version('pyspark') != '$PYSPARK_VERSION' or version('kubernetes-validate') != '$KUBERNETES_VALIDATE_VERSION')" \
+  >/dev/null 2>&1; then
+  echo "test-tools: installing pyspark $PYSPARK_VERSION and kubernetes-validate $KUBERNETES_VALIDATE_VERSION into $VENV" >&2
+  "$PY" -m pip install --quiet --disable-pip-version-check \
+    "pyspark==$PYSPARK_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+fi
+
+if ! PYTHONPATH="$NETWORKX_OLD" "$PY" -c "import networkx, sys
+sys.exit(networkx.__version__ != '$NETWORKX_OLD_VERSION')" >/dev/null 2>&1; then
+  echo "test-tools: installing networkx $NETWORKX_OLD_VERSION into $NETWORKX_OLD" >&2
+  rm -rf "$NETWORKX_OLD"
+  "$PY" -m pip install --quiet --disable-pip-version-check --no-deps \
+    --target "$NETWORKX_OLD" "networkx==$NETWORKX_OLD_VERSION"
+fi
+
+if ! java -version >/dev/null 2>&1; then
+  echo "test-tools: installing default-jre-headless (Debian package, Java for Spark)" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends default-jre-headless >/dev/null
 fi

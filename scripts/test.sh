@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The programs the export tests read each format back with (NetworkX, igraph, Graphviz),
+# The programs the export tests read each format back with (NetworkX 3.6 and 2.8, igraph,
+# Graphviz), PySpark with a Java runtime and kubernetes-validate for the deploy recipes,
 # and headless Chromium for the HTML report test.
 bash scripts/test-tools.sh
 bash scripts/report-tools.sh

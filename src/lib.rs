@@ -16,17 +16,23 @@
 //! - [`eval`]: CoNLL scoring and fixture scoring.
 //! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
 //! - [`report`]: the self-contained HTML report (graph, documents, evidence).
+//! - [`shards`]: checks that shard outputs make one whole before they merge.
+//! - [`locate`]: where the models and ONNX Runtime are (an installed tree or the checkout);
+//!   [`doctor`] reports it.
 
 pub mod analysis;
+pub mod doctor;
 pub mod eval;
 pub mod export;
 pub mod graph;
 pub mod input;
+pub mod locate;
 pub mod ner;
 pub mod pipeline;
 pub mod relations;
 pub mod report;
 pub mod resolve;
 pub mod runner;
+pub mod shards;
 pub mod store;
 pub mod text;

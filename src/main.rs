@@ -1,4 +1,4 @@
-//! The `newsgraph` command line: extract, merge, export, eval conll, eval sentences, eval fixtures.
+//! The `newsgraph` command line: extract, merge, export, doctor, eval conll, eval ud, eval sentences, eval fixtures.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -56,6 +56,9 @@ enum Command {
     /// Measure accuracy: on a CoNLL file or on hand-labelled fixtures.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Show where the model, rules, gazetteer and ONNX Runtime were found (loading the
+    /// model and the library), and the command that fixes whatever is missing.
+    Doctor,
 }
 
 #[derive(Subcommand)]
@@ -355,6 +358,10 @@ struct MergeArgs {
     /// Output directory for the merged graph.json, summary.json, mentions.jsonl, problems.jsonl.
     #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
+    /// Merge even when shards are missing (or a folder holds no finished shard): the
+    /// result lists them in summary.json's missing_shards, and merge exits with status 3.
+    #[arg(long)]
+    allow_partial: bool,
 }
 
 #[derive(Args, Clone)]
@@ -388,29 +395,52 @@ impl ReadArgs {
     }
 }
 
+/// Exit statuses (README, "Exit status"): 0 done; 1 an error, the outputs are not
+/// complete; 2 a bad command line (clap's); 3 done, but documents were lost (failed
+/// inputs, or shards missing from a merge), listed in problems.jsonl / summary.json;
+/// 130 interrupted, the checkpoint holds (`--resume`).
+const EXIT_ERROR: i32 = 1;
+const EXIT_LOST_DOCUMENTS: i32 = 3;
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// How a command that finished ended.
+enum Finished {
+    Done,
+    /// Outputs written, but without some documents (exit status 3).
+    LostDocuments,
+}
+
 fn main() {
     let cli = Cli::parse();
-    if let Err(e) = run(cli) {
-        eprintln!("error: {e:#}");
-        std::process::exit(1);
+    match run(cli) {
+        Ok(Finished::Done) => {}
+        Ok(Finished::LostDocuments) => std::process::exit(EXIT_LOST_DOCUMENTS),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(EXIT_ERROR);
+        }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<Finished> {
+    let done = |r: Result<()>| r.map(|()| Finished::Done);
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Merge(args) => merge(args),
-        Command::Export(args) => export_graph(args),
-        Command::Eval(EvalCommand::Conll { file, model, json }) => eval_conll(&file, &model, json),
+        Command::Export(args) => done(export_graph(args)),
+        Command::Doctor => doctor(),
+        Command::Eval(EvalCommand::Conll { file, model, json }) => {
+            done(eval_conll(&file, &model, json))
+        }
         Command::Eval(EvalCommand::Ud {
             file,
             parser,
             threads,
             output,
             json,
-        }) => eval_ud(&file, &parser, threads, output, json),
+        }) => done(eval_ud(&file, &parser, threads, output, json)),
         Command::Eval(EvalCommand::Sentences { file, wrap, json }) => {
-            eval_sentences(&file, wrap, json)
+            done(eval_sentences(&file, wrap, json))
         }
         Command::Eval(EvalCommand::Fixtures {
             dir,
@@ -419,7 +449,7 @@ fn run(cli: Cli) -> Result<()> {
             gold_entities,
             graphs,
             json,
-        }) => eval_fixtures(
+        }) => done(eval_fixtures(
             &dir,
             &model,
             &rules,
@@ -428,8 +458,17 @@ fn run(cli: Cli) -> Result<()> {
                 graphs,
             },
             json,
-        ),
+        )),
     }
+}
+
+fn doctor() -> Result<Finished> {
+    let report = newsgraph::doctor::run();
+    print!("{}", report.render());
+    if !report.ok() {
+        std::process::exit(EXIT_ERROR);
+    }
+    Ok(Finished::Done)
 }
 
 /// The pipeline with the rules of `rules` (read first, so that a bad file fails fast).
@@ -468,11 +507,16 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
         max_tokens: args.max_tokens,
         ..NerOptions::default()
     };
-    Pipeline::load(&dir, &load, options, gazetteer)
-        .with_context(|| format!("cannot load the model from {}", dir.display()))
+    Pipeline::load(&dir, &load, options, gazetteer).with_context(|| {
+        format!(
+            "cannot load the model from {} (`newsgraph doctor` shows where newsgraph looks \
+             and what to do)",
+            dir.display()
+        )
+    })
 }
 
-fn extract(args: ExtractArgs) -> Result<()> {
+fn extract(args: ExtractArgs) -> Result<Finished> {
     let started = Instant::now();
     let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     let read_options = args.read.options();
@@ -482,6 +526,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         resume: args.resume,
         checkpoint_every: Duration::from_secs(args.checkpoint_secs),
         fingerprint: fingerprint(&args, &pipeline)?,
+        options_fingerprint: options_fingerprint(&args, &pipeline)?,
         progress_bar: !args.no_progress && std::io::stderr().is_terminal(),
         ..RunOptions::default()
     };
@@ -518,15 +563,19 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let outcome = runner::run(
         &pipeline, items, total_rx, &args.out, &options, &mut sinks, stop,
     )?;
-    let (graph, summary) = match outcome {
-        Outcome::Complete { graph, summary } => (graph, summary),
+    let (graph, summary, resumed) = match outcome {
+        Outcome::Complete {
+            graph,
+            summary,
+            resumed,
+        } => (graph, summary, resumed),
         Outcome::Interrupted { items_done } => {
             eprintln!(
                 "interrupted after {items_done} inputs; the checkpoint is in {}. \
                  Run the same command with --resume to continue.",
                 args.out.display()
             );
-            std::process::exit(130);
+            std::process::exit(EXIT_INTERRUPTED);
         }
     };
     let graph_path = args.out.join("graph.json");
@@ -561,7 +610,7 @@ fn extract(args: ExtractArgs) -> Result<()> {
         "documents_per_second": summary.documents_processed as f64 / seconds,
         "model_tokens_per_second": summary.model_tokens as f64 / seconds,
         "peak_rss_bytes": runner::peak_rss_bytes(),
-        "resumed": args.resume,
+        "resumed": resumed,
         "newsgraph": env!("CARGO_PKG_VERSION"),
     });
     write_json(&args.out.join("run.json"), &run_info)?;
@@ -583,7 +632,16 @@ fn extract(args: ExtractArgs) -> Result<()> {
         "mentions written to {}",
         args.out.join(runner::MENTIONS_FILE).display()
     );
-    Ok(())
+    Ok(if summary.lost_documents() {
+        eprintln!(
+            "{} documents failed and are not in the graph (reasons in {}): exit status {EXIT_LOST_DOCUMENTS}",
+            summary.documents_failed,
+            args.out.join(runner::PROBLEMS_FILE).display()
+        );
+        Finished::LostDocuments
+    } else {
+        Finished::Done
+    })
 }
 
 /// Where batches go besides the output folder.
@@ -792,6 +850,49 @@ fn fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String> {
     .to_string())
 }
 
+/// What shards must share to be merged (summary.json's `options_fingerprint`):
+/// every setting that changes results, by content, not by where files are, so
+/// that machines with the model in other places agree.
+fn options_fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String> {
+    let file_hash = |path: &Path| -> Result<String> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(runner::sha256_hex(&bytes))
+    };
+    let model = &pipeline.ner.model;
+    let model_files = [
+        model.onnx_path.clone(),
+        model.dir.join("config.json"),
+        model.dir.join("tokenizer.json"),
+    ]
+    .iter()
+    .map(|p| file_hash(p))
+    .collect::<Result<Vec<_>>>()?;
+    let rules = match args.rules.rules.as_deref() {
+        Some(path) => file_hash(path)?,
+        None => runner::sha256_hex(newsgraph::relations::rules::BUILTIN.as_bytes()),
+    };
+    let gazetteer = match &args.model.gazetteer {
+        Some(dir) => ["countries.tsv", "organisations.tsv"]
+            .iter()
+            .map(|f| file_hash(&dir.join(f)))
+            .collect::<Result<Vec<_>>>()?,
+        None => vec!["built-in".to_string()],
+    };
+    let m = &args.model;
+    let r = &args.read;
+    let text = json!({
+        "read": [&r.id_field, &r.text_field, &r.date_field, &r.title_field, r.max_doc_bytes.to_string()],
+        "model": model_files,
+        "decoding": [format!("{:?}", m.aggregation), m.batch_size.to_string(), format!("{:?}", m.max_tokens)],
+        "rules": rules,
+        "gazetteer": gazetteer,
+        "newsgraph": env!("CARGO_PKG_VERSION"),
+    })
+    .to_string();
+    Ok(runner::sha256_hex(text.as_bytes()))
+}
+
 /// Ctrl-C asks the run to stop after the current batch and checkpoint; a
 /// second Ctrl-C stops at once (the last checkpoint still holds).
 fn interrupt_flag() -> Result<&'static AtomicBool> {
@@ -806,15 +907,12 @@ fn interrupt_flag() -> Result<&'static AtomicBool> {
     Ok(&STOP)
 }
 
-fn merge(args: MergeArgs) -> Result<()> {
+fn merge(args: MergeArgs) -> Result<Finished> {
     let out_canonical = std::fs::create_dir_all(&args.out)
         .and_then(|_| args.out.canonicalize())
         .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let mut graph = Graph::default();
-    let mut summary = runner::Summary::default();
-    let mut meta: Option<serde_json::Map<String, Value>> = None;
-    let mut mentions = BufWriter::new(File::create(args.out.join(runner::MENTIONS_FILE))?);
-    let mut problems = BufWriter::new(File::create(args.out.join(runner::PROBLEMS_FILE))?);
+    // Every folder's summary first: the set is checked before anything is written.
+    let mut shards: Vec<(PathBuf, runner::Summary)> = Vec::new();
     for dir in &args.shards {
         if dir.canonicalize().ok().as_ref() == Some(&out_canonical) {
             bail!(
@@ -822,13 +920,43 @@ fn merge(args: MergeArgs) -> Result<()> {
                 dir.display()
             );
         }
-        if dir.join(runner::CHECKPOINT_FILE).exists() {
-            bail!(
+        let [_, summary_path, _, _] = runner::shard_files(dir);
+        let problem = if dir.join(runner::CHECKPOINT_FILE).exists() {
+            Some(format!(
                 "{} holds an unfinished run (checkpoint.json): finish it with --resume first",
                 dir.display()
-            );
+            ))
+        } else {
+            match read_json_file(&summary_path).and_then(|v| {
+                serde_json::from_value::<runner::Summary>(v)
+                    .with_context(|| format!("{}: not a newsgraph summary", summary_path.display()))
+            }) {
+                Ok(summary) => {
+                    shards.push((dir.clone(), summary));
+                    None
+                }
+                Err(e) => Some(format!(
+                    "{} holds no finished shard ({e:#}); run it again",
+                    dir.display()
+                )),
+            }
+        };
+        if let Some(problem) = problem {
+            if args.allow_partial {
+                eprintln!("warning: left out: {problem}");
+            } else {
+                bail!("{problem} (or merge without it: --allow-partial)");
+            }
         }
-        let [graph_path, summary_path, mentions_path, problems_path] = runner::shard_files(dir);
+    }
+    let set = newsgraph::shards::check(&shards, args.allow_partial)?;
+    let mut graph = Graph::default();
+    let mut summary = runner::Summary::default();
+    let mut meta: Option<serde_json::Map<String, Value>> = None;
+    let mut mentions = BufWriter::new(File::create(args.out.join(runner::MENTIONS_FILE))?);
+    let mut problems = BufWriter::new(File::create(args.out.join(runner::PROBLEMS_FILE))?);
+    for (dir, shard_summary) in &shards {
+        let [graph_path, _, mentions_path, problems_path] = runner::shard_files(dir);
         let value = read_json_file(&graph_path)?;
         let mut shard_meta = value
             .get("graph")
@@ -841,7 +969,7 @@ fn merge(args: MergeArgs) -> Result<()> {
             Some(m) if *m != shard_meta => bail!(
                 "{} was made with another model than {} ({} vs {})",
                 graph_path.display(),
-                args.shards[0].display(),
+                shards[0].0.display(),
                 Value::Object(shard_meta),
                 Value::Object(m.clone())
             ),
@@ -851,9 +979,7 @@ fn merge(args: MergeArgs) -> Result<()> {
             Graph::from_node_link(&value)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", graph_path.display()))?,
         );
-        let shard_summary: runner::Summary = serde_json::from_value(read_json_file(&summary_path)?)
-            .with_context(|| format!("{}: not a newsgraph summary", summary_path.display()))?;
-        summary.add(&shard_summary);
+        summary.add(shard_summary);
         for (from, to) in [
             (&mentions_path, &mut mentions),
             (&problems_path, &mut problems),
@@ -865,14 +991,18 @@ fn merge(args: MergeArgs) -> Result<()> {
     }
     mentions.flush()?;
     problems.flush()?;
+    summary.input_fingerprint = set.input_fingerprint;
+    summary.options_fingerprint = set.options_fingerprint;
+    summary.missing_shards = set.missing;
     let mut meta: BTreeMap<String, Value> = meta.unwrap_or_default().into_iter().collect();
     meta.remove("name");
     let graph_path = args.out.join("graph.json");
     write_json(&graph_path, &graph.to_node_link(&meta))?;
     write_json(&args.out.join("summary.json"), &summary.to_json(&graph))?;
     eprintln!(
-        "{} shards: {} documents processed, {} skipped, {} failed; {} nodes, {} links",
-        args.shards.len(),
+        "{} of {} shards: {} documents processed, {} skipped, {} failed; {} nodes, {} links",
+        shards.len(),
+        set.count,
         summary.documents_processed,
         summary.documents_skipped,
         summary.documents_failed,
@@ -880,7 +1010,24 @@ fn merge(args: MergeArgs) -> Result<()> {
         graph.edges.len()
     );
     println!("graph written to {}", graph_path.display());
-    Ok(())
+    if !summary.missing_shards.is_empty() {
+        eprintln!(
+            "shards missing, their documents are not in the graph: {} (exit status {EXIT_LOST_DOCUMENTS})",
+            summary.missing_shards.join(", ")
+        );
+    }
+    if summary.documents_failed > 0 {
+        eprintln!(
+            "{} documents failed in the shards (reasons in {}): exit status {EXIT_LOST_DOCUMENTS}",
+            summary.documents_failed,
+            args.out.join(runner::PROBLEMS_FILE).display()
+        );
+    }
+    Ok(if summary.lost_documents() {
+        Finished::LostDocuments
+    } else {
+        Finished::Done
+    })
 }
 
 fn read_json_file(path: &Path) -> Result<Value> {

@@ -17,23 +17,16 @@ use crate::text::CharOffsets;
 /// The name of the model shipped in `models/`.
 pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
 
+/// The environment variable naming the model directory used without `--model`.
+pub const MODEL_ENV: &str = "NEWSGRAPH_MODEL";
+
 /// The model used without `--model`: `$NEWSGRAPH_MODEL` if set, else the
-/// shipped model beside the executable's checkout, else the crate's.
+/// shipped model of the installed tree or the checkout ([`crate::locate`]).
 pub fn default_model_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NEWSGRAPH_MODEL") {
+    if let Some(dir) = std::env::var_os(MODEL_ENV) {
         return PathBuf::from(dir);
     }
-    let candidates: Vec<PathBuf> = crate::ner::runtime::checkout_roots()
-        .iter()
-        .map(|root| root.join("models").join(DEFAULT_MODEL))
-        .collect();
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models")
-        .join(DEFAULT_MODEL);
-    candidates
-        .into_iter()
-        .find(|p| p.is_dir())
-        .unwrap_or(crate_dir)
+    crate::locate::layout().model_dir(DEFAULT_MODEL)
 }
 
 /// The parser used without `--parser`: `$NEWSGRAPH_PARSER` if set, else the shipped

@@ -13,6 +13,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::graph::Graph;
 use crate::input::{Document, Failure, Item};
@@ -86,10 +87,22 @@ pub struct Summary {
     pub relations: BTreeMap<String, usize>,
     /// Tokens fed to the model, special tokens included.
     pub model_tokens: usize,
+    /// The slice this run took (`K/N`); absent for a whole run and a merge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Names the whole input, every shard's part of it ([`InputFingerprint`]):
+    /// shards of one input carry the same one.
+    pub input_fingerprint: String,
+    /// Names every setting that changes results (model files, decoding, rules,
+    /// gazetteer, reading options, version), not where files are.
+    pub options_fingerprint: String,
+    /// The shards a `merge --allow-partial` went without (`K/N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_shards: Vec<String>,
 }
 
 impl Summary {
-    /// Adds a shard's summary.
+    /// Adds a shard's counts (the fingerprints and shard fields are the merge's to set).
     pub fn add(&mut self, other: &Summary) {
         self.documents_read += other.documents_read;
         self.documents_processed += other.documents_processed;
@@ -108,6 +121,13 @@ impl Summary {
         self.model_tokens += other.model_tokens;
     }
 
+    /// Documents this run or merge lost: inputs that failed (skipped ones are
+    /// not lost: empty files, links and the like hold no document), and the
+    /// documents of missing shards, which are unknown but not none.
+    pub fn lost_documents(&self) -> bool {
+        self.documents_failed > 0 || !self.missing_shards.is_empty()
+    }
+
     /// summary.json: these counts plus the graph's size.
     pub fn to_json(&self, graph: &Graph) -> Value {
         let mut v = serde_json::to_value(self).expect("summary serialises");
@@ -115,6 +135,73 @@ impl Summary {
         v["links"] = json!(graph.edges.len());
         v
     }
+}
+
+/// The input fingerprint: a SHA-256 chain over every input item in input
+/// order, whichever shard owns it: a document's id, metadata (except its
+/// `source` path) and text; a skipped or failed input's status and reason.
+/// So it names the input's contents, not where they were mounted, and every
+/// shard of one input computes the same one. The chain state is 32 bytes,
+/// kept in checkpoints.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputFingerprint([u8; 32]);
+
+impl InputFingerprint {
+    /// Adds one item.
+    pub fn add(&mut self, item: &Item) {
+        let mut h = Sha256::new();
+        match item {
+            Item::Document(d) => {
+                h.update(b"D\0");
+                h.update(d.id.as_bytes());
+                for (k, v) in d.meta.iter().filter(|(k, _)| k.as_str() != "source") {
+                    h.update(b"\0");
+                    h.update(k.as_bytes());
+                    h.update(b"=");
+                    h.update(v.as_bytes());
+                }
+                h.update(b"\0\0");
+                h.update(d.text.as_bytes());
+            }
+            Item::Skipped(f) => {
+                h.update(b"S\0");
+                h.update(f.reason.as_bytes());
+            }
+            Item::Failed(f) => {
+                h.update(b"F\0");
+                h.update(f.reason.as_bytes());
+            }
+        }
+        let item = h.finalize();
+        let mut chain = Sha256::new();
+        chain.update(self.0);
+        chain.update(item);
+        self.0 = chain.finalize().into();
+    }
+
+    pub fn hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Option<Self> {
+        if s.len() != 64 || !s.is_ascii() {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Self(out))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of some bytes, in hex (for the options fingerprint).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// "line 12: bad JSON at column 3" -> "line N: bad JSON at column N".
@@ -170,6 +257,8 @@ pub struct RunOptions {
     pub checkpoint_every: Duration,
     /// Names the inputs and settings; a checkpoint of another run is refused.
     pub fingerprint: String,
+    /// Goes into the summary as `options_fingerprint` (see [`Summary`]).
+    pub options_fingerprint: String,
     /// A progress bar (terminal) instead of log lines.
     pub progress_bar: bool,
     /// Seconds between progress log lines when there is no bar.
@@ -185,6 +274,7 @@ impl Default for RunOptions {
             resume: false,
             checkpoint_every: Duration::from_secs(30),
             fingerprint: String::new(),
+            options_fingerprint: String::new(),
             progress_bar: false,
             log_every: Duration::from_secs(10),
         }
@@ -195,12 +285,12 @@ impl Default for RunOptions {
 pub enum Outcome {
     Complete {
         graph: Graph,
-        summary: Summary,
+        summary: Box<Summary>,
+        /// Whether it continued from a checkpoint (`--resume` with one there).
+        resumed: bool,
     },
     /// Stopped on request after a checkpoint; `--resume` continues.
-    Interrupted {
-        items_done: usize,
-    },
+    Interrupted { items_done: usize },
 }
 
 /// Everything needed to continue an interrupted run, written atomically.
@@ -217,9 +307,12 @@ struct Checkpoint {
     /// The sink's state ([`BatchSink::state`]).
     #[serde(default)]
     sink: Value,
+    /// The input fingerprint's chain state after `items_done` items.
+    #[serde(default)]
+    input_fingerprint: String,
 }
 
-const CHECKPOINT_VERSION: u32 = 1;
+const CHECKPOINT_VERSION: u32 = 2;
 
 /// Items consumed but not yet written: documents to process and problems,
 /// kept in input order so that outputs only ever hold whole batches.
@@ -242,6 +335,8 @@ struct Run<'a> {
     summary: Summary,
     items_done: usize,
     last_checkpoint: Instant,
+    input: InputFingerprint,
+    resumed: bool,
 }
 
 /// Streams `items` through the pipeline into `out` (mentions.jsonl,
@@ -370,7 +465,8 @@ impl<'a> Run<'a> {
             file.flush()?;
             Ok(BufWriter::new(file))
         };
-        let (mentions, problems, graph, summary, items_done) = match checkpoint {
+        let resumed = checkpoint.is_some();
+        let (mentions, problems, graph, summary, items_done, input) = match checkpoint {
             Some(c) => (
                 open(MENTIONS_FILE, Some(c.mentions_bytes))?,
                 open(PROBLEMS_FILE, Some(c.problems_bytes))?,
@@ -378,6 +474,12 @@ impl<'a> Run<'a> {
                     .map_err(|e| anyhow::anyhow!("checkpoint graph: {e}"))?,
                 c.summary,
                 c.items_done,
+                InputFingerprint::from_hex(&c.input_fingerprint).with_context(|| {
+                    format!(
+                        "{} is damaged; delete it to start again",
+                        checkpoint_path.display()
+                    )
+                })?,
             ),
             None => (
                 open(MENTIONS_FILE, None)?,
@@ -385,6 +487,7 @@ impl<'a> Run<'a> {
                 Graph::default(),
                 Summary::default(),
                 0,
+                InputFingerprint::default(),
             ),
         };
         Ok(Run {
@@ -397,6 +500,8 @@ impl<'a> Run<'a> {
             summary,
             items_done,
             last_checkpoint: Instant::now(),
+            input,
+            resumed,
         })
     }
 
@@ -407,6 +512,7 @@ impl<'a> Run<'a> {
     /// Takes one input item into the pending batch.
     fn take(&mut self, item: Item, pending: &mut Pending, sink: &mut dyn BatchSink) -> Result<()> {
         let problem = |status: &str, f: &Failure| json!({"status": status, "source": f.source, "reason": f.reason});
+        self.input.add(&item);
         match item {
             Item::Document(doc) => {
                 if !self.owns(&doc.id) {
@@ -556,6 +662,7 @@ impl<'a> Run<'a> {
             summary: self.summary.clone(),
             graph: self.graph.to_node_link(&BTreeMap::new()),
             sink: sink.state(),
+            input_fingerprint: self.input.hex(),
         };
         let path = self.out.join(CHECKPOINT_FILE);
         let tmp = self.out.join(format!("{CHECKPOINT_FILE}.tmp"));
@@ -580,9 +687,14 @@ impl<'a> Run<'a> {
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove {}", path.display()))?;
         }
+        let mut summary = self.summary;
+        summary.shard = self.options.shard.map(|s| s.to_string());
+        summary.input_fingerprint = self.input.hex();
+        summary.options_fingerprint = self.options.options_fingerprint.clone();
         Ok(Outcome::Complete {
             graph: self.graph,
-            summary: self.summary,
+            summary: Box::new(summary),
+            resumed: self.resumed,
         })
     }
 }

@@ -21,7 +21,8 @@ fn node(id: &str, label: &str, kind: &str, mentions: usize, docs: &[&str]) -> No
         id: id.into(),
         label: label.into(),
         kind: kind.into(),
-        aliases: BTreeSet::from([label.to_string(), format!("{label}; alias")]),
+        // `;` and `,` inside list elements (names such as "Smith; Jones LLP", and ids).
+        aliases: BTreeSet::from([label.to_string(), format!("{label}; alias, too")]),
         mentions,
         docs: docs.iter().map(|d| d.to_string()).collect(),
         country: (kind == "person").then(|| "UA".to_string()),
@@ -68,7 +69,13 @@ fn tricky_graph() -> Graph {
         7,
         &["doc-1", "doc-2"],
     ));
-    g.add_node(node("state:ua", "Ukraine", "state", 4, &["doc-1"]));
+    g.add_node(node(
+        "state:ua",
+        "Ukraine",
+        "state",
+        4,
+        &["doc-1", "wire;7,b"],
+    ));
     g.add_node(node("state:gb", "United Kingdom", "state", 2, &["doc-2"]));
     g.add_node(node(
         "organisation:at&t \"x\" <y>",
@@ -271,7 +278,7 @@ fn neo4j_import_script_has_the_documented_flags() {
     for flag in [
         "--nodes=nodes.csv",
         "--relationships=relationships.csv",
-        "--array-delimiter=';'",
+        "--array-delimiter=U+001F",
         "--multiline-fields=true",
         "--id-type=string",
         "--quote='\"'",
@@ -377,6 +384,7 @@ fn every_format_reads_back_with_its_consumer() {
         ("graphml_igraph", true),
         ("gexf_networkx", true),
         ("cytoscape", false),
+        ("cytoscape_networkx", false),
         ("neo4j_csv", false),
         ("cypher", false),
     ];
@@ -395,15 +403,8 @@ fn every_format_reads_back_with_its_consumer() {
                 s
             }
         };
-        // Neo4j arrays cannot hold ';' inside an element: the export writes ','.
-        // Lists survive whole even in XML: they are JSON arrays there, control characters escaped.
-        let list_item = |s: &str| {
-            if name == "neo4j_csv" {
-                s.replace(';', ",")
-            } else {
-                s.to_string()
-            }
-        };
+        // Lists survive whole in every format, `;` and `,` inside elements included (Neo4j
+        // arrays are U+001F-separated); even in XML, where they are JSON arrays.
         let nodes = r["nodes"].as_object().unwrap();
         assert_eq!(nodes.len(), g.nodes.len(), "{name}: node count");
         for n in g.nodes.values() {
@@ -423,10 +424,9 @@ fn every_format_reads_back_with_its_consumer() {
                 "{name}: mentions"
             );
             assert_eq!(got["value"].as_f64(), n.value, "{name}: value of {}", n.id);
-            let aliases: Vec<String> = n.aliases.iter().map(|a| list_item(a)).collect();
             assert_eq!(
                 got["aliases"],
-                json!(aliases),
+                json!(n.aliases),
                 "{name}: aliases of {}",
                 n.id
             );
@@ -466,6 +466,22 @@ fn every_format_reads_back_with_its_consumer() {
     assert_eq!(declared["mentions"], "integer");
     assert_eq!(declared["value"], "double");
     assert_eq!(declared["aliases"], "liststring");
+    // The Cypher script sets exactly the properties the CSV import stores: an empty
+    // list (edges without dates here) is no property in either.
+    let csv_keys = &report["neo4j_csv"]["keys"];
+    assert_eq!(
+        csv_keys, &report["cypher"]["keys"],
+        "neo4j CSV vs Cypher properties"
+    );
+    let dated = "state:gb -SANCTIONS/planned-> person:zelenskyy";
+    assert!(
+        !csv_keys[dated]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dates")),
+        "an edge without dates has no dates property: {}",
+        csv_keys[dated]
+    );
     // Neo4j labels, and the import command.
     let labels = &report["neo4j_csv"]["labels"];
     assert_eq!(labels["person:zelenskyy"], json!(["Entity", "Person"]));

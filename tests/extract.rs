@@ -161,14 +161,21 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
     std::fs::write(inputs.join("broken.txt"), b"Putin \xff\xfe said").unwrap();
     std::fs::write(inputs.join("empty.txt"), "").unwrap();
     let out = dir.path().join("out");
-    run_ok(
-        &[
-            "extract",
-            inputs.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        None,
+    let run = |out: &std::path::Path| {
+        common::bin()
+            .args(["extract", inputs.to_str().unwrap(), "-o"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    // The batch goes on, every output is written, and the lost document makes the
+    // exit status 3.
+    let result = run(&out);
+    assert_eq!(
+        result.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
     );
     let summary = read_json(&out.join("summary.json"));
     // empty.txt is read and skipped ("empty document"): not processed, not a failure.
@@ -189,6 +196,15 @@ fn bad_documents_are_reported_and_the_batch_goes_on() {
         .unwrap()
         .ends_with("broken.txt"));
     assert_eq!(mentions_of(&out).len(), 1);
+    // A skip loses nothing: without the broken file the run exits 0.
+    std::fs::remove_file(inputs.join("broken.txt")).unwrap();
+    let result = run(&dir.path().join("out-2"));
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
 }
 
 #[test]

@@ -66,14 +66,20 @@ fn shards_merge_into_the_single_run_graph() {
     let docs = corpus(&input);
     let full = tmp.path().join("full");
     extract(&input, &full, &[]);
+    let whole = read_json(&full.join("summary.json"));
+    assert!(whole.get("shard").is_none(), "a whole run is no shard");
     let mut shard_dirs = Vec::new();
     let mut processed = 0;
     for k in 1..=3 {
         let dir = tmp.path().join(format!("shard-{k}"));
         extract(&input, &dir, &["--shard", &format!("{k}/3")]);
-        let n = read_json(&dir.join("summary.json"))["documents_processed"]
-            .as_u64()
-            .unwrap();
+        let summary = read_json(&dir.join("summary.json"));
+        assert_eq!(summary["shard"], format!("{k}/3"));
+        for key in ["input_fingerprint", "options_fingerprint"] {
+            assert_eq!(summary[key], whole[key], "{key} of shard {k}");
+            assert_eq!(summary[key].as_str().map(str::len), Some(64), "{key}");
+        }
+        let n = summary["documents_processed"].as_u64().unwrap();
         assert!(n > 0 && (n as usize) < docs, "shard {k} has {n} of {docs}");
         processed += n as usize;
         shard_dirs.push(dir);
@@ -182,6 +188,8 @@ fn interrupt_and_resume(signal: &str, with_store: bool) {
         !cut.join("checkpoint.json").exists(),
         "a finished run leaves no checkpoint"
     );
+    assert_eq!(read_json(&cut.join("run.json"))["resumed"], true);
+    assert_eq!(read_json(&full.join("run.json"))["resumed"], false);
     for name in [
         "graph.json",
         "mentions.jsonl",
@@ -402,7 +410,18 @@ fn the_torture_corpus_is_accounted_for_and_nothing_escapes_the_output_folder() {
     let expected = common::torture::build(tmp.path());
     let out = tmp.path().join("out");
     let before = tree(tmp.path(), &out);
-    extract(&expected.root, &out, &["--docs-per-batch", "3"]);
+    // The corpus holds documents that fail: the run finishes, writes everything, and
+    // exits with status 3 ("documents were lost"), so that a script notices.
+    let (code, stderr) = status_of(&[
+        "extract",
+        expected.root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--docs-per-batch",
+        "3",
+    ]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("documents failed"), "{stderr}");
     assert_eq!(
         before,
         tree(tmp.path(), &out),
@@ -493,4 +512,125 @@ fn a_document_date_rides_on_its_edges() {
         evidence.contains(&("a2".to_string(), serde_json::Value::Null)),
         "{evidence:?}"
     );
+}
+
+/// Runs `newsgraph ARGS` (2 threads); its exit code and stderr.
+fn status_of(args: &[&str]) -> (Option<i32>, String) {
+    let out = bin()
+        .args(args)
+        .current_dir(repo())
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("the newsgraph binary runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The relation fixture texts, one document each: a small input.
+fn small_corpus(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for e in std::fs::read_dir(repo().join("tests/fixtures/relations")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn merge_status(dirs: &[&Path], out: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["merge"];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    args.extend(["-o", out.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    status_of(&args)
+}
+
+#[test]
+fn merge_refuses_missing_repeated_and_foreign_shards_and_names_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let shard = |name: &str, k: usize, input: &Path, extra: &[&str]| {
+        let dir = tmp.path().join(name);
+        let spec = format!("{k}/3");
+        extract(input, &dir, &[&["--shard", spec.as_str()], extra].concat());
+        dir
+    };
+    let (s1, s2, s3) = (
+        shard("shard-1", 1, &input, &[]),
+        shard("shard-2", 2, &input, &[]),
+        shard("shard-3", 3, &input, &[]),
+    );
+
+    let out = tmp.path().join("m-missing");
+    let (code, err) = merge_status(&[&s1, &s2], &out, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("3/3") && err.contains("--allow-partial"),
+        "{err}"
+    );
+    assert!(!out.join("graph.json").exists(), "nothing merged");
+
+    let out = tmp.path().join("m-partial");
+    let (code, err) = merge_status(&[&s1, &s2], &out, &["--allow-partial"]);
+    assert_eq!(code, Some(3), "a partial merge loses documents: {err}");
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["missing_shards"], serde_json::json!(["3/3"]));
+    assert!(out.join("graph.json").exists());
+
+    let (code, err) = merge_status(&[&s1, &s2, &s1, &s3], &tmp.path().join("m-repeat"), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("given twice"), "{err}");
+
+    // Shard 3 of another input: one document more.
+    let other_input = tmp.path().join("in-other");
+    small_corpus(&other_input);
+    std::fs::write(other_input.join("extra.txt"), "Ukraine met Poland in Kyiv.").unwrap();
+    let foreign = shard("foreign-3", 3, &other_input, &[]);
+    let (code, err) = merge_status(&[&s1, &s2, &foreign], &tmp.path().join("m-input"), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("read other input"), "{err}");
+
+    // Shard 3 with other settings.
+    let odd = shard("odd-3", 3, &input, &["--aggregation", "max"]);
+    let (code, err) = merge_status(&[&s1, &s2, &odd], &tmp.path().join("m-options"), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("other settings"), "{err}");
+
+    // Another split.
+    let other_split = tmp.path().join("split-2");
+    extract(&input, &other_split, &["--shard", "2/2"]);
+    let (code, err) = merge_status(&[&s1, &other_split], &tmp.path().join("m-split"), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("different numbers of parts"), "{err}");
+
+    // An unfinished shard is left out only with --allow-partial, and counted missing.
+    let crashed = tmp.path().join("crashed");
+    std::fs::create_dir(&crashed).unwrap();
+    let out = tmp.path().join("m-crashed");
+    let (code, err) = merge_status(&[&s1, &s2, &crashed], &out, &["--allow-partial"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("left out"), "{err}");
+    assert_eq!(
+        read_json(&out.join("summary.json"))["missing_shards"],
+        serde_json::json!(["3/3"])
+    );
+
+    let out = tmp.path().join("m-complete");
+    let (code, err) = merge_status(&[&s3, &s1, &s2], &out, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let summary = read_json(&out.join("summary.json"));
+    assert!(summary.get("missing_shards").is_none() && summary.get("shard").is_none());
+}
+
+#[test]
+fn a_resume_without_a_checkpoint_is_no_resume() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let out = tmp.path().join("out");
+    extract(&input, &out, &["--resume"]);
+    assert_eq!(read_json(&out.join("run.json"))["resumed"], false);
 }

@@ -16,6 +16,8 @@
 //! Values are Cypher literals: strings double-quoted with `\\`, `\"`, `\n`, `\r`, `\t` and
 //! `\uXXXX` (other control characters) escaped, other text as UTF-8; counts integers,
 //! `value` a float (`137.0`; non-finite values are left out); lists of strings as lists.
+//! An empty list is left out, as the CSV import leaves it out (neo4j-admin stores no
+//! property for an empty array field), so both imports give the same properties.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -54,6 +56,7 @@ fn literal(v: &Val) -> Option<String> {
         Val::Int(i) => i.to_string(),
         Val::Float(x) if x.is_finite() => float_text(*x),
         Val::Float(_) => return None,
+        Val::List(items) if items.is_empty() => return None,
         Val::List(items) => {
             let items: Vec<String> = items.iter().map(|s| string(s)).collect();
             format!("[{}]", items.join(", "))
@@ -163,6 +166,15 @@ MERGE (a)-[r:{ty} {{modality: row.modality}}]->(b) SET r += row.props;"
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_lists_are_left_out_like_the_csv_import() {
+        assert_eq!(literal(&Val::List(Vec::new())), None);
+        assert_eq!(
+            literal(&Val::List(vec!["a".into()])).as_deref(),
+            Some("[\"a\"]")
+        );
+    }
 
     #[test]
     fn strings_are_escaped() {

@@ -4,19 +4,23 @@
 //! format" (`<name>:<field_type>`; `:ID`, `:LABEL` in node files; `:START_ID`, `:END_ID`,
 //! `:TYPE` in relationship files; property types `int`, `long`, `float`, `double`,
 //! `boolean`, `string`, ...; an array type is the type followed by `[]`, its elements
-//! separated by `;` or `--array-delimiter`). Quoting is RFC 4180 (`--quote`, quotes
+//! separated by `;` or `--array-delimiter`, which also separates the labels of a
+//! `:LABEL` field). Quoting is RFC 4180 (`--quote`, quotes
 //! doubled; a backslash is not an escape unless `--legacy-style-quoting`), and fields with
 //! newlines need `--multiline-fields=true` ("Full import" options).
 //!
 //! - nodes.csv: `id:ID,:LABEL,label:string,type:string,aliases:string[],mentions:int,
 //!   documents:int,docs:string[],country:string,value:double,unit:string,qualifier:string,
-//!   about:string`. Labels: `Entity;Person`, `Entity;State`, `Entity;Organisation`, `Claim`.
+//!   about:string`. Labels: `Entity` and `Person`, `State` or `Organisation`; `Claim`.
 //! - relationships.csv: `:START_ID,:END_ID,:TYPE,modality:string,weight:int,
 //!   sentence:string,docs:string[],rules:string[],dates:string[]`; types `SANCTIONS`,
 //!   `MEETS`, `CLAIMS` (the relation upper-cased).
 //! - every string field is quoted (so an empty string stays a value); a missing value is an
 //!   empty unquoted field (no property). The importer does not store empty arrays.
-//! - `;` cannot be escaped inside an array, so a `;` inside a list element is written `,`.
+//! - An array element cannot be quoted or escaped, so the array delimiter is a character
+//!   that cannot occur in one: U+001F, the ASCII unit separator (`--array-delimiter=U+001F`,
+//!   the importer's notation). It is dropped from list elements, as XML drops it; `;`,
+//!   `,` and every other character stay as they are (`Smith; Jones LLP`).
 
 use std::fmt::Write;
 
@@ -24,8 +28,9 @@ use super::{edge_values, float_text, neo4j_base_label, neo4j_label, neo4j_type, 
 use super::{Kind, Val, EDGE_ATTRS, NODE_ATTRS};
 use crate::graph::Graph;
 
-/// The array delimiter of the CSV files (`--array-delimiter`).
-pub const ARRAY_DELIMITER: char = ';';
+/// The array (and label) delimiter of the CSV files (`--array-delimiter=U+001F`): the
+/// unit separator, a control character no list element keeps.
+pub const ARRAY_DELIMITER: char = '\u{1f}';
 
 /// The three files of the Neo4j export.
 pub struct Files {
@@ -37,7 +42,7 @@ pub struct Files {
 /// The import command that import.sh runs, with the database name last.
 pub const IMPORT_COMMAND: &str = "neo4j-admin database import full \
 --nodes=nodes.csv --relationships=relationships.csv \
---delimiter=',' --array-delimiter=';' --quote='\"' --id-type=string --multiline-fields=true";
+--delimiter=',' --array-delimiter=U+001F --quote='\"' --id-type=string --multiline-fields=true";
 
 fn type_name(kind: Kind) -> &'static str {
     match kind {
@@ -64,7 +69,7 @@ fn field(v: Option<Val>) -> String {
         Some(Val::List(items)) => {
             let items: Vec<String> = items
                 .iter()
-                .map(|s| s.replace(ARRAY_DELIMITER, ","))
+                .map(|s| s.replace(ARRAY_DELIMITER, ""))
                 .collect();
             quoted(&items.join(&ARRAY_DELIMITER.to_string()))
         }
@@ -92,14 +97,14 @@ pub fn relationships_header() -> String {
     header(&[":START_ID", ":END_ID", ":TYPE"], &attrs)
 }
 
-/// The Neo4j labels of a node, `;`-separated.
+/// The Neo4j labels of a node, separated by the array delimiter.
 pub fn labels(kind: &str) -> String {
     let base = neo4j_base_label(kind);
     let own = neo4j_label(kind);
     if own == base {
         base.to_string()
     } else {
-        format!("{base};{own}")
+        format!("{base}{ARRAY_DELIMITER}{own}")
     }
 }
 
@@ -136,8 +141,9 @@ pub fn render(graph: &Graph) -> Files {
 # (or set NEO4J_ADMIN to its path). Usage: sh import.sh [DATABASE]   (default: neo4j)\n\
 # Then start Neo4j; a database other than the default one must also be created\n\
 # (CREATE DATABASE <name>, Enterprise Edition).\n\
-# Fields are RFC 4180 quoted, arrays are ';'-separated, and sentences may span lines,\n\
-# hence --multiline-fields=true.\n\
+# Fields are RFC 4180 quoted; array elements and labels are separated by U+001F (the\n\
+# unit separator, which no element holds, so ';' and ',' inside names and ids stay);\n\
+# sentences may span lines, hence --multiline-fields=true.\n\
 set -eu\n\
 cd \"$(dirname \"$0\")\"\n\
 \"${{NEO4J_ADMIN:-neo4j-admin}}\"{} \"${{1:-neo4j}}\"\n",
@@ -177,11 +183,14 @@ docs:string[],rules:string[],dates:string[]"
         assert_eq!(field(Some(Val::Str(String::new()))), "\"\"");
         assert_eq!(field(None), "");
         assert_eq!(
-            field(Some(Val::List(vec!["x;y".into(), "z".into()]))),
-            "\"x,y;z\""
+            field(Some(Val::List(vec![
+                "Smith; Jones LLP".into(),
+                "z\u{1f}".into()
+            ]))),
+            "\"Smith; Jones LLP\u{1f}z\""
         );
         assert_eq!(field(Some(Val::Float(137.0))), "137.0");
-        assert_eq!(labels("person"), "Entity;Person");
+        assert_eq!(labels("person"), "Entity\u{1f}Person");
         assert_eq!(labels("claim"), "Claim");
     }
 }

@@ -1,6 +1,6 @@
 //! Finding and loading the ONNX Runtime shared library (`ort` load-dynamic).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use ort::environment::Environment;
@@ -10,7 +10,8 @@ use crate::ner::NerError;
 /// What to run when the library is missing; the setup script installs the
 /// `onnxruntime` PyPI wheel into `.ort/` beside the crate.
 pub const SETUP_HINT: &str = "run `bash scripts/setup.sh` in the newsgraph checkout \
-(it installs the onnxruntime wheel from PyPI into .ort/), or set ORT_DYLIB_PATH to a libonnxruntime.so";
+(it installs the onnxruntime wheel from PyPI into .ort/), or `bash scripts/install.sh PREFIX` \
+to install newsgraph with its library; or set ORT_DYLIB_PATH to a libonnxruntime.so";
 
 static ENVIRONMENT: OnceLock<Result<Environment, String>> = OnceLock::new();
 
@@ -39,60 +40,25 @@ pub fn environment() -> Result<&'static Environment, NerError> {
         .map_err(|e| NerError::Runtime(e.clone()))
 }
 
-/// Where a checkout's files may be: the ancestors of the executable
-/// (`target/{release,debug}/newsgraph`, or `target/*/deps/<test binary>`),
-/// then the crate's own directory. The library and the shipped model are
-/// looked up under these roots.
+/// Where `models/` may be: the installed share directory, or the checkout
+/// roots (see [`crate::locate`]). Other models (a parser beside the NER model)
+/// are looked up as `<root>/models/<name>` alike.
 pub fn checkout_roots() -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = std::env::current_exe()
-        .map(|exe| {
-            exe.ancestors()
-                .skip(1)
-                .take(4)
-                .map(Path::to_path_buf)
-                .collect()
-        })
-        .unwrap_or_default();
-    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    if !roots.contains(&crate_dir) {
-        roots.push(crate_dir);
-    }
-    roots
+    crate::locate::layout().roots()
 }
 
 /// Directories searched for `libonnxruntime.so*`, in order.
 pub fn search_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = checkout_roots()
-        .iter()
-        .map(|root| root.join(".ort/site/onnxruntime/capi"))
-        .collect();
-    // A library copied beside the executable.
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        dirs.push(dir);
-    }
-    dirs
+    crate::locate::layout().library_dirs()
 }
 
-fn find_library() -> Option<PathBuf> {
+/// Where the library comes from: `ORT_DYLIB_PATH`, else the first search
+/// directory holding one.
+pub fn find_library() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("ORT_DYLIB_PATH") {
         return Some(PathBuf::from(path));
     }
-    search_dirs().into_iter().find_map(|dir| library_in(&dir))
-}
-
-fn library_in(dir: &Path) -> Option<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("libonnxruntime.so"))
-        })
-        .collect();
-    found.sort();
-    found.pop()
+    search_dirs()
+        .into_iter()
+        .find_map(|dir| crate::locate::library_in(&dir))
 }

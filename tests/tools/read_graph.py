@@ -104,6 +104,27 @@ def gexf_networkx(path):
     return out
 
 
+def cytoscape_networkx(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    g = nx.cytoscape_graph(data)
+    assert g.is_directed() and g.is_multigraph()
+    types = new_types()
+    nodes = {}
+    for n, d in g.nodes(data=True):
+        types["mentions"].add(tname(d["mentions"]))
+        if "claim_value" in d:
+            types["value"].add(tname(d["claim_value"]))
+        nodes[n] = node_row(d["label"], d["type"], d["mentions"], d.get("claim_value"),
+                            d["aliases"], d["docs"])
+    edges = []
+    for s, t, d in g.edges(data=True):
+        types["weight"].add(tname(d["weight"]))
+        edges.append([s, t, d["relation"], d["modality"], d["weight"], d.get("sentence"),
+                      d["docs"], d["rules"], d["dates"]])
+    return result(nodes, edges, types)
+
+
 def node_link(path):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
@@ -137,10 +158,12 @@ def cytoscape(path):
     for n in els["nodes"]:
         d = n["data"]
         assert isinstance(d["id"], str) and d["name"] == d["label"]
+        # NetworkX's cytoscape reader takes `value` as the node; the claim figure is claim_value.
+        assert d["value"] == d["id"], d
         types["mentions"].add(tname(d["mentions"]))
-        if "value" in d:
-            types["value"].add(tname(d["value"]))
-        nodes[d["id"]] = node_row(d["label"], d["type"], d["mentions"], d.get("value"),
+        if "claim_value" in d:
+            types["value"].add(tname(d["claim_value"]))
+        nodes[d["id"]] = node_row(d["label"], d["type"], d["mentions"], d.get("claim_value"),
                                   d["aliases"], d["docs"])
     ids = set()
     edges = []
@@ -179,11 +202,15 @@ def parse_header(header, special):
     return fields
 
 
+# The array (and label) delimiter newsgraph's import.sh passes: --array-delimiter=U+001F.
+ARRAY_DELIMITER = "\x1f"
+
+
 def neo4j_value(text, ty, array):
     if text == "":
         return None
     if array:
-        return text.split(";")
+        return text.split(ARRAY_DELIMITER)
     if ty in ("int", "long"):
         return int(text)
     if ty in ("float", "double"):
@@ -199,6 +226,7 @@ def neo4j(dirpath):
     types = new_types()
     nodes = {}
     labels = {}
+    keys = {}
     for row in rows[1:]:
         assert len(row) == len(fields), row
         rec = {}
@@ -206,9 +234,11 @@ def neo4j(dirpath):
             if ty == "ID":
                 rec["_id"] = text
             elif ty == "LABEL":
-                rec["_labels"] = text.split(";")
+                rec["_labels"] = text.split(ARRAY_DELIMITER)
             else:
                 rec[name] = neo4j_value(text, ty or "string", array)
+        # The properties neo4j-admin stores: an empty field stores none.
+        keys[rec["_id"]] = sorted(k for k, v in rec.items() if not k.startswith("_") and v is not None)
         types["mentions"].add(tname(rec["mentions"]))
         if rec.get("value") is not None:
             types["value"].add(tname(rec["value"]))
@@ -228,12 +258,15 @@ def neo4j(dirpath):
             else:
                 rec[name] = neo4j_value(text, ty or "string", array)
         assert rec["START_ID"] in nodes and rec["END_ID"] in nodes
+        keys["%s -%s/%s-> %s" % (rec["START_ID"], rec["TYPE"], rec["modality"], rec["END_ID"])] = sorted(
+            k for k, v in rec.items() if k not in ("START_ID", "END_ID", "TYPE") and v is not None)
         types["weight"].add(tname(rec["weight"]))
         edges.append([rec["START_ID"], rec["END_ID"], rec["TYPE"].lower(), rec["modality"],
                       rec["weight"], rec["sentence"], rec["docs"] or [], rec["rules"] or [],
                       rec["dates"] or []])
     out = result(nodes, edges, types)
     out["labels"] = labels
+    out["keys"] = keys
     with open(os.path.join(dirpath, "import.sh"), encoding="utf-8") as f:
         out["import_sh"] = f.read()
     return out
@@ -357,7 +390,7 @@ def cypher(path):
     assert constraints and max(constraints) < first_unwind, "constraints first"
     assert all(balanced(l) for l in lines), "unbalanced brackets"
     types = new_types()
-    nodes, labels, edges = {}, {}, []
+    nodes, labels, edges, keys = {}, {}, [], {}
     rows = None
     batches = []
     for line in lines:
@@ -376,8 +409,9 @@ def cypher(path):
                 if "value" in p:
                     types["value"].add(tname(p["value"]))
                 labels[r["id"]] = [x for x in m.groups() if x]
+                keys[r["id"]] = sorted(p)
                 nodes[r["id"]] = node_row(p["label"], p["type"], p["mentions"], p.get("value"),
-                                          p["aliases"], p["docs"])
+                                          p.get("aliases", []), p.get("docs", []))
             rows = None
             continue
         m = REL_STMT.match(line)
@@ -389,14 +423,18 @@ def cypher(path):
                 assert r["source"] in nodes and labels[r["source"]][0] == m.group(1)
                 assert r["target"] in nodes and labels[r["target"]][0] == m.group(2)
                 types["weight"].add(tname(p["weight"]))
+                keys["%s -%s/%s-> %s" % (r["source"], m.group(3), r["modality"], r["target"])] = sorted(
+                    list(p) + ["modality"])
                 edges.append([r["source"], r["target"], m.group(3).lower(), r["modality"],
-                              p["weight"], p.get("sentence"), p["docs"], p["rules"], p["dates"]])
+                              p["weight"], p.get("sentence"), p.get("docs", []), p.get("rules", []),
+                              p.get("dates", [])])
             rows = None
             continue
         raise AssertionError(f"unexpected line: {line[:80]!r}")
     out = result(nodes, edges, types)
     out["labels"] = labels
     out["batches"] = batches
+    out["keys"] = keys
     return out
 
 
@@ -426,6 +464,7 @@ def main():
         "graphml_igraph": lambda: graphml_igraph(os.path.join(d, "graph.graphml")),
         "gexf_networkx": lambda: gexf_networkx(os.path.join(d, "graph.gexf")),
         "cytoscape": lambda: cytoscape(os.path.join(d, "graph.cyjs")),
+        "cytoscape_networkx": lambda: cytoscape_networkx(os.path.join(d, "graph.cyjs")),
         "neo4j_csv": lambda: neo4j(os.path.join(d, "neo4j")),
         "cypher": lambda: cypher(os.path.join(d, "graph.cypher")),
         "dot_svg": lambda: dot(os.path.join(d, "graph.dot")),
