@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::parser::DEFAULT_PARSER;
+use crate::analysis::ParserModel;
 use crate::locate::{self, Layout};
 use crate::ner::{runtime, LoadOptions, Model, SessionLayout};
 use crate::pipeline::{self, DEFAULT_MODEL, MODEL_ENV};
@@ -199,8 +201,62 @@ pub fn run() -> Report {
             fix: None,
         });
     }
+    // The dependency parser: found, then loaded when the runtime is there.
+    let parser_dir = pipeline::default_parser_dir();
+    let parser_fix = |layout: &Layout| match layout {
+        Layout::Installed { .. } => reinstall_hint(layout),
+        Layout::Checkout { .. } => format!(
+            "restore models/{DEFAULT_PARSER} from the repository (`git checkout -- models`), \
+             or give --parser DIR"
+        ),
+    };
+    let parser_check = if !parser_dir.is_dir() {
+        Check {
+            what: "parser model",
+            ok: false,
+            found: format!("{} does not exist", parser_dir.display()),
+            fix: Some(parser_fix(&layout)),
+        }
+    } else if runtime_ok {
+        match ParserModel::load(&parser_dir, None, 1) {
+            Ok(p) => Check {
+                what: "parser model",
+                ok: true,
+                found: format!(
+                    "{}, loads: {}, {} relations",
+                    parser_dir.display(),
+                    p.onnx_path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    p.deprels.len()
+                ),
+                fix: None,
+            },
+            Err(e) => Check {
+                what: "parser model",
+                ok: false,
+                found: format!("{} does not load: {e}", parser_dir.display()),
+                fix: Some(parser_fix(&layout)),
+            },
+        }
+    } else {
+        Check {
+            what: "parser model",
+            ok: true,
+            found: format!(
+                "{}; not loaded, since ONNX Runtime is missing",
+                parser_dir.display()
+            ),
+            fix: None,
+        }
+    };
+    checks.push(parser_check);
     for other in layout.model_dirs() {
-        if other.file_name().is_some_and(|n| n != DEFAULT_MODEL) {
+        if other
+            .file_name()
+            .is_some_and(|n| n != DEFAULT_MODEL && n != DEFAULT_PARSER)
+        {
             checks.push(Check {
                 what: "other model",
                 ok: true,
@@ -238,7 +294,7 @@ pub fn run() -> Report {
     checks.push(Check {
         what: "word lists",
         ok: true,
-        found: "built into the binary (data/resolve/, data/abbreviations.txt at build time)".into(),
+        found: "built into the binary (data/resolve/, data/analysis/, data/sentences/, data/abbreviations.txt at build time)".into(),
         fix: None,
     });
 
