@@ -1,4 +1,4 @@
-//! The `newsgraph` command line: extract, merge, export, eval conll, eval fixtures.
+//! The `newsgraph` command line: extract, merge, export, eval conll, eval sentences, eval fixtures.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -84,6 +84,19 @@ enum EvalCommand {
         /// Also write the parses as CoNLL-U to FILE (gold words, predicted tags and trees).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Write the scores as JSON to FILE (or stdout when no FILE is given).
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+        json: Option<PathBuf>,
+    },
+    /// Sentence-boundary precision, recall and F1 on a CoNLL-U file: each document's text is
+    /// rebuilt from its `# text` lines (a space between sentences, a blank line between
+    /// paragraphs) and split by the sentence splitter. No model is loaded.
+    Sentences {
+        /// A CoNLL-U file with `# text`, `# newdoc` and `# newpar` comments (UD EWT, GUM).
+        file: PathBuf,
+        /// Re-wrap every paragraph at N columns first, as plain-text archives are.
+        #[arg(long, value_name = "N")]
+        wrap: Option<usize>,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -396,6 +409,9 @@ fn run(cli: Cli) -> Result<()> {
             output,
             json,
         }) => eval_ud(&file, &parser, threads, output, json),
+        Command::Eval(EvalCommand::Sentences { file, wrap, json }) => {
+            eval_sentences(&file, wrap, json)
+        }
         Command::Eval(EvalCommand::Fixtures {
             dir,
             model,
@@ -977,6 +993,34 @@ fn eval_ud(
             print!("{table}");
         }
         None => print!("{table}"),
+    }
+    Ok(())
+}
+
+fn eval_sentences(file: &Path, wrap: Option<usize>, json_out: Option<PathBuf>) -> Result<()> {
+    if wrap == Some(0) {
+        bail!("--wrap needs at least one column");
+    }
+    let gold = eval::conllu::read(file)?;
+    if gold.is_empty() {
+        bail!("{}: no sentences", file.display());
+    }
+    let scores = eval::sentences::evaluate(&gold, wrap);
+    let title = match wrap {
+        Some(n) => format!("sentences, wrap {n}"),
+        None => "sentences".to_string(),
+    };
+    let value = json!({
+        "file": file.display().to_string(),
+        "scores": scores,
+    });
+    match json_out {
+        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
+        Some(target) => {
+            emit_json(&target, &value)?;
+            print!("{}", scores.table().render(&title));
+        }
+        None => print!("{}", scores.table().render(&title)),
     }
     Ok(())
 }

@@ -34,35 +34,226 @@ impl Span {
     }
 }
 
-fn abbreviations() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| {
-        include_str!("../data/abbreviations.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+/// The entries of a word-list data file: trimmed lines, without blanks and `#` comments.
+pub(crate) fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
-/// Sentence spans of `text`, whitespace trimmed. Line breaks (LF, CRLF, CR)
-/// always end a sentence; inside a line a sentence ends at `.`, `!` or `?`
-/// (and closing quotes) before whitespace and a capital, digit or opening
-/// quote, unless the period ends an abbreviation or an initial.
+pub(crate) fn abbreviations() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| word_list(include_str!("../data/abbreviations.txt")))
+}
+
+fn bullets() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| word_list(include_str!("../data/sentences/bullets.txt")))
+}
+
+fn lowercase_words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| word_list(include_str!("../data/sentences/lowercase_words.txt")))
+}
+
+/// How much shorter than the block's widest line a line must be, in characters, before
+/// its break counts as intended: wrappers leave ragged right edges (Reuters-21578 bodies
+/// leave up to 3 columns unused where the next word would have fitted).
+const RAGGED_MARGIN: usize = 4;
+
+/// Sentence spans of `text`, whitespace trimmed. A sentence may span line breaks.
+///
+/// A line break ends a sentence only when the text says so (see [`break_ends_sentence`]):
+/// a blank line, a list item or a more indented line after it, a headline or dateline
+/// before it, a line much shorter than its neighbours (a break the writer made, not the
+/// wrapper). Any other break is wrapping and reads as a space. Then, within the lines so
+/// joined, a sentence ends at `.`, `!`, `?` or `…` (and closing quotes) before whitespace
+/// and a capital, digit or opening quote, unless the period ends an abbreviation or an
+/// initial. LF, CRLF and CR line ends all work.
 pub fn sentences(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for (i, c) in text.char_indices() {
-        if c == '\n' || c == '\r' {
-            split_line(text, line_start, i, &mut out);
-            line_start = i + 1;
+    let all = lines(text);
+    for block in all.split(|l| l.blank) {
+        let Some(last) = block.last() else { continue };
+        // The wrap width, as far as the lines show it: the last line of a paragraph is
+        // short whatever the width, so it does not count.
+        let width = block[..block.len() - 1]
+            .iter()
+            .map(|l| l.width)
+            .max()
+            .unwrap_or(0);
+        let mut run_start = block[0].span.start;
+        let mut starts_sentence = true;
+        for pair in block.windows(2) {
+            let (line, next) = (&pair[0], &pair[1]);
+            if break_ends_sentence(text, line, next, width, starts_sentence) {
+                split_run(text, run_start, line.span.end, &mut out);
+                run_start = next.span.start;
+                starts_sentence = true;
+            } else {
+                starts_sentence = ends_with_final_punctuation(line.content(text));
+            }
         }
+        split_run(text, run_start, last.span.end, &mut out);
     }
-    split_line(text, line_start, text.len(), &mut out);
     out
 }
 
-fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+/// One line of a text, without its line end.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    span: Span,
+    /// Leading whitespace, in characters.
+    indent: usize,
+    /// Characters up to the last non-whitespace one, indentation included.
+    width: usize,
+    blank: bool,
+}
+
+impl Line {
+    fn content<'a>(&self, text: &'a str) -> &'a str {
+        text[self.span.start..self.span.end].trim()
+    }
+}
+
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let at_end = i == bytes.len();
+        if at_end || bytes[i] == b'\n' || bytes[i] == b'\r' {
+            let raw = &text[start..i];
+            let trimmed_end = raw.trim_end();
+            out.push(Line {
+                span: Span::new(start, i),
+                indent: raw.chars().take_while(|c| c.is_whitespace()).count(),
+                width: trimmed_end.chars().count(),
+                blank: trimmed_end.trim_start().is_empty(),
+            });
+            if at_end {
+                break;
+            }
+            // CRLF is one line end.
+            i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether the break between two non-blank lines of a block ends a sentence.
+/// `width` is the block's wrap width; `line_starts_sentence` whether `line` begins one.
+fn break_ends_sentence(
+    text: &str,
+    line: &Line,
+    next: &Line,
+    width: usize,
+    line_starts_sentence: bool,
+) -> bool {
+    let (content, next_content) = (line.content(text), next.content(text));
+    if is_list_item(next_content) || next.indent > line.indent {
+        return true; // a list item, or an indented paragraph start (Reuters indents them)
+    }
+    let Some(next_first) = next_content.chars().next() else {
+        return false;
+    };
+    if !can_start_sentence(next_first) {
+        return false;
+    }
+    if ends_with_final_punctuation(content) {
+        return true;
+    }
+    let last_word = content.rsplit(char::is_whitespace).next().unwrap_or("");
+    if content.ends_with([',', ';', '(', '&', '/'])
+        || lowercase_words().contains(last_word.to_lowercase().as_str())
+    {
+        return false; // the sentence goes on
+    }
+    if line_starts_sentence && is_heading(content) {
+        return true;
+    }
+    // A line the next word would have fitted on was broken on purpose. Table rows
+    // (lines indented alike) break exactly; prose gets the ragged-edge margin.
+    let margin = if line.indent > 0 && next.indent == line.indent {
+        0
+    } else {
+        RAGGED_MARGIN
+    };
+    let next_word = next_content.split_whitespace().next().unwrap_or("");
+    line.width + 1 + next_word.chars().count() + margin <= width
+}
+
+fn can_start_sentence(c: char) -> bool {
+    c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[')
+}
+
+/// Whether a line ends a sentence: `.`, `!`, `?` or `…`, perhaps inside closing quotes
+/// or brackets, and not the period of an abbreviation or initial.
+fn ends_with_final_punctuation(content: &str) -> bool {
+    let core = content.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+    match core.chars().last() {
+        Some('!' | '?' | '…') => true,
+        Some('.') => !ends_abbreviation(&core[..core.len() - 1]),
+        _ => false,
+    }
+}
+
+/// A bullet ("- ", "• ") or a numbered item ("1. ", "2) ", "(a) ", "b) ").
+fn is_list_item(content: &str) -> bool {
+    let Some(marker) = content.split_whitespace().next() else {
+        return false;
+    };
+    if marker.len() == content.len() {
+        return false; // nothing follows the mark
+    }
+    if bullets().contains(marker) {
+        return true;
+    }
+    let inner = marker
+        .strip_prefix('(')
+        .and_then(|m| m.strip_suffix(')'))
+        .or_else(|| marker.strip_suffix(['.', ')']));
+    inner.is_some_and(|m| {
+        (1..=2).contains(&m.len()) && m.chars().all(|c| c.is_ascii_digit())
+            || (m.len() == 1 && m.chars().all(|c| c.is_ascii_lowercase()))
+    })
+}
+
+/// A headline or dateline: all capitals ("BRAZIL COCOA REVIEW", "MOSCOW, Feb 25" counts
+/// by its words), or two or more words each capitalised, a number, or a short function word.
+fn is_heading(content: &str) -> bool {
+    let words: Vec<&str> = content
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let letters = || content.chars().filter(|c| c.is_alphabetic());
+    if letters().count() >= 2 && letters().all(char::is_uppercase) {
+        return true;
+    }
+    words.len() >= 2
+        && first.starts_with(char::is_uppercase)
+        && words.iter().all(|w| {
+            w.starts_with(char::is_uppercase)
+                || w.starts_with(char::is_numeric)
+                || lowercase_words().contains(w)
+        })
+}
+
+/// Splits a run of lines (joined by wrapping) at sentence-final punctuation.
+fn split_run(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let line = &text[start..end];
     let mut sentence_start = 0;
     let chars: Vec<(usize, char)> = line.char_indices().collect();
@@ -82,10 +273,10 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
                 .map(|&(_, ch)| ch)
                 .next();
             let spaced = chars.get(j).is_some_and(|&(_, ch)| ch.is_whitespace());
-            let starts_sentence = next_word.is_some_and(|ch| {
-                ch.is_uppercase() || ch.is_numeric() || matches!(ch, '"' | '“' | '‘' | '\'' | '(')
-            });
-            if spaced && starts_sentence && !(c == '.' && ends_abbreviation(&line[..pos])) {
+            if spaced
+                && next_word.is_some_and(can_start_sentence)
+                && !(c == '.' && ends_abbreviation(&line[..pos]))
+            {
                 push_trimmed(text, start + sentence_start, start + boundary, out);
                 sentence_start = boundary;
             }
@@ -93,7 +284,6 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
             continue;
         }
         i += 1;
-        let _ = pos;
     }
     push_trimmed(text, start + sentence_start, end, out);
 }
@@ -267,6 +457,77 @@ mod tests {
             ]
         );
         assert_eq!(spans[0].start, 2);
+    }
+
+    #[test]
+    fn wrapped_lines_join_into_one_sentence() {
+        let text = "Joe Biden met\nOlaf Scholz in Berlin on Monday.\n";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            vec!["Joe Biden met\nOlaf Scholz in Berlin on Monday."]
+        );
+        let crlf = "Joe Biden met\r\nOlaf Scholz in\r\nBerlin. He left\r\non Tuesday.\r\n";
+        assert_eq!(
+            texts(crlf, &sentences(crlf)),
+            vec![
+                "Joe Biden met\r\nOlaf Scholz in\r\nBerlin.",
+                "He left\r\non Tuesday."
+            ]
+        );
+    }
+
+    #[test]
+    fn reuters_paragraphs_and_tables_break_where_the_text_says() {
+        let text = "    The dry period means the temporao will be late this year.\n    \
+                    Arrivals for the week ended February 22 were 155,221 bags\n\
+                    of 60 kilos making a cumulative total for the season of 5.93\n\
+                    mln against 5.81 at the same stage last year. Again it seems\n\
+                    that cocoa was included in the\n\
+                    arrivals figures.\n    \
+                    Destinations were the U.S., Covertible currency areas,\n\
+                    Uruguay and open ports\n    \
+                    Shr 30 cts vs 25 cts\n    \
+                    Net 1,000 vs 800\n";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            vec![
+                "The dry period means the temporao will be late this year.",
+                "Arrivals for the week ended February 22 were 155,221 bags\nof 60 kilos making \
+                 a cumulative total for the season of 5.93\nmln against 5.81 at the same stage \
+                 last year.",
+                "Again it seems\nthat cocoa was included in the\narrivals figures.",
+                "Destinations were the U.S., Covertible currency areas,\nUruguay and open ports",
+                "Shr 30 cts vs 25 cts",
+                "Net 1,000 vs 800",
+            ]
+        );
+    }
+
+    #[test]
+    fn headlines_datelines_bullets_and_paragraphs_end_sentences() {
+        let text = "Putin Meets Scholz in Berlin\nMOSCOW, Feb 25\nThe two leaders met on Monday\n\
+                    and agreed on three points:\n- gas supplies\n2. troops\n(a) talks\n\n\
+                    A new paragraph without a stop\n\nThe end";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            vec![
+                "Putin Meets Scholz in Berlin",
+                "MOSCOW, Feb 25",
+                "The two leaders met on Monday\nand agreed on three points:",
+                "- gas supplies",
+                "2. troops",
+                "(a) talks",
+                "A new paragraph without a stop",
+                "The end",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_case_line_inside_a_sentence_does_not_end_it() {
+        let text = "Talks between President Joe Biden and Chancellor Olaf Scholz of Germany\n\
+                    ended on Monday in Washington, officials said after the meeting there.";
+        assert_eq!(sentences(text).len(), 1);
     }
 
     #[test]

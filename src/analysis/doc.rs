@@ -67,4 +67,7 @@ pub struct Doc {
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
     pub mentions: Vec<MentionSpan>,
+    /// Byte offsets where the sentence splitter put a boundary that an NER mention
+    /// crossed; the sentences on both sides were joined into one.
+    pub joined_boundaries: Vec<usize>,
 }

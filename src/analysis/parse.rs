@@ -22,9 +22,13 @@ pub trait SentenceParser: Send + Sync {
     fn parse(&self, sentences: &[Vec<&str>]) -> Result<Vec<ParsedSentence>, ParseError>;
 }
 
-/// A parser failure (the model could not run).
+/// An analysis failure: the parser could not run or gave a parse that does not fit the
+/// words, or an NER mention cannot be placed on the text.
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {
     #[error("parser model: {0}")]
     Model(String),
+    /// `index` is the mention's position in the NER output given to `analysis::analyse`.
+    #[error("mention {index}: {reason}")]
+    Mention { index: usize, reason: String },
 }

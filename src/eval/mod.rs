@@ -2,7 +2,9 @@
 
 pub mod conll;
 pub mod ud;
+pub mod conllu;
 pub mod fixtures;
+pub mod sentences;
 
 use std::collections::BTreeMap;
 
