@@ -2,13 +2,14 @@
 //! tokens, lemmas, parts of speech, a dependency parse, mentions as token spans).
 
 mod build;
+pub mod conllu;
 mod doc;
 pub mod lemma;
 mod parse;
-pub mod conllu;
 pub mod parser;
-pub mod tree;
+mod query;
 pub mod tokenize;
+pub mod tree;
 
 pub use build::analyse;
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};

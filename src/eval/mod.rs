@@ -1,10 +1,10 @@
 //! Scoring: CoNLL files (conlleval semantics) and hand-labelled graph fixtures (ANNOTATION.md).
 
 pub mod conll;
-pub mod ud;
 pub mod conllu;
 pub mod fixtures;
 pub mod sentences;
+pub mod ud;
 
 use std::collections::BTreeMap;
 
