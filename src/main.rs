@@ -1203,13 +1203,28 @@ fn eval_fixtures(
             (Some(p), _) => p.process(std::slice::from_ref(&doc))?.0,
             (None, Some(rules)) => {
                 let resolved = fixtures::gold_resolved(&f.fixture, &doc.text);
+                // The gold mentions stand in for NER's in the analysis.
+                let gold: Vec<newsgraph::ner::Mention> = resolved
+                    .entities
+                    .iter()
+                    .flat_map(|e| e.mentions.iter())
+                    .map(|&span| newsgraph::ner::Mention {
+                        span,
+                        label: "GOLD".into(),
+                        score: 1.0,
+                    })
+                    .collect();
+                let analysis = newsgraph::analysis::analyse(&doc.text, &gold, None)
+                    .with_context(|| format!("fixture {}", f.fixture.id))?;
                 let mut offsets = CharOffsets::new(&doc.text);
-                let relations = pipeline::relation_records(rules, &doc, &resolved, &mut offsets);
+                let relations =
+                    pipeline::relation_records(rules, &doc, &analysis, &resolved, &mut offsets);
                 vec![pipeline::DocResult {
                     id: doc.id.clone(),
                     mentions: Vec::new(),
                     resolved,
                     relations,
+                    analysis,
                 }]
             }
             (None, None) => unreachable!("one of the two is loaded"),

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::analysis::{self, Doc, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node};
 use crate::input::Document;
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
@@ -92,6 +93,8 @@ pub struct DocResult {
     pub resolved: Resolved,
     /// Sorted by relation, source and target.
     pub relations: Vec<RelationRecord>,
+    /// The analysed document (sentences, tokens, parse) that resolution and relations read.
+    pub analysis: Doc,
 }
 
 /// The loaded stages.
@@ -99,6 +102,8 @@ pub struct Pipeline {
     pub ner: Ner,
     pub resolver: Resolver,
     pub rules: RuleSet,
+    /// The dependency parser of the analysis stage; without one, tokens carry no parse.
+    pub parser: Option<ParserModel>,
 }
 
 impl Pipeline {
@@ -113,12 +118,19 @@ impl Pipeline {
             ner: Ner::new(model, options),
             resolver: Resolver::new(gazetteer),
             rules: RuleSet::builtin(),
+            parser: None,
         })
     }
 
     /// Replaces the built-in relation rules.
     pub fn with_rules(mut self, rules: RuleSet) -> Self {
         self.rules = rules;
+        self
+    }
+
+    /// Parses every document's sentences with `parser` in the analysis stage.
+    pub fn with_parser(mut self, parser: ParserModel) -> Self {
+        self.parser = Some(parser);
         self
     }
 
@@ -134,8 +146,9 @@ impl Pipeline {
         Ok((results, stats))
     }
 
-    /// Like [`Pipeline::process`], but a document whose resolution or relation
-    /// stage panics becomes an `Err` with the reason, and the others go on.
+    /// Like [`Pipeline::process`], but a document whose analysis fails (the parser could
+    /// not run) or whose resolution or relation stage panics becomes an `Err` with the
+    /// reason, and the others go on.
     pub fn process_each(
         &self,
         docs: &[Document],
@@ -149,24 +162,32 @@ impl Pipeline {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     self.after_ner(doc, &mentions)
                 }))
-                .map_err(|panic| {
+                .unwrap_or_else(|panic| {
                     let what = panic
                         .downcast_ref::<&str>()
                         .map(|s| s.to_string())
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "unknown panic".to_string());
-                    format!(
+                    Err(format!(
                         "internal error after NER ({what}); please report it with this document"
-                    )
+                    ))
                 })
             })
             .collect();
         Ok((results, stats))
     }
 
-    /// Resolution and relations for one document's mentions.
-    fn after_ner(&self, doc: &Document, mentions: &[crate::ner::Mention]) -> DocResult {
-        let resolved = self.resolver.resolve(&doc.text, mentions);
+    /// Analysis, resolution and relations for one document's mentions. The document is
+    /// analysed once; resolution and relations read that analysis.
+    fn after_ner(
+        &self,
+        doc: &Document,
+        mentions: &[crate::ner::Mention],
+    ) -> Result<DocResult, String> {
+        let parser = self.parser.as_ref().map(|p| p as &dyn SentenceParser);
+        let analysis = analysis::analyse(&doc.text, mentions, parser)
+            .map_err(|e| format!("analysis failed: {e}"))?;
+        let resolved = self.resolver.resolve(&doc.text, &analysis, mentions);
         let mut offsets = CharOffsets::new(&doc.text);
         let records = mentions
             .iter()
@@ -185,13 +206,14 @@ impl Pipeline {
                     .map(|e| resolved.entities[e].id.clone()),
             })
             .collect();
-        let relations = relation_records(&self.rules, doc, &resolved, &mut offsets);
-        DocResult {
+        let relations = relation_records(&self.rules, doc, &analysis, &resolved, &mut offsets);
+        Ok(DocResult {
             id: doc.id.clone(),
             mentions: records,
             resolved,
             relations,
-        }
+            analysis,
+        })
     }
 
     /// Metadata for graph.json's `graph` object.
@@ -216,10 +238,11 @@ impl Pipeline {
 pub fn relation_records(
     rules: &RuleSet,
     doc: &Document,
+    analysis: &Doc,
     resolved: &Resolved,
     offsets: &mut CharOffsets,
 ) -> Vec<RelationRecord> {
-    relations::extract(rules, &doc.text, resolved)
+    relations::extract(rules, &doc.text, analysis, resolved)
         .into_iter()
         .map(|r| {
             let (target, claim) = match &r.target {

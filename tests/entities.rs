@@ -250,7 +250,8 @@ fn nodes_merge_across_documents_by_canonical_name() {
             ],
         ),
     ] {
-        let resolved = resolver.resolve(text, &mentions);
+        let analysis = newsgraph::analysis::analyse(text, &mentions, None).unwrap();
+        let resolved = resolver.resolve(text, &analysis, &mentions);
         graph.add_entities(doc, &resolved);
     }
     let ids: Vec<&str> = graph.nodes.keys().map(String::as_str).collect();

@@ -136,6 +136,7 @@ fn doc(i: usize, padding: usize) -> Doc {
             entities,
         },
         relations,
+        analysis: Default::default(),
     };
     Doc {
         graph: document_graph(&result),

@@ -7,6 +7,7 @@ mod doc;
 pub mod lemma;
 mod parse;
 pub mod parser;
+mod query;
 pub mod tokenize;
 pub mod tree;
 

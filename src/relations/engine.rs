@@ -6,12 +6,12 @@ use std::ops::Range;
 use crate::resolve::{EntityType, Resolved};
 use crate::text::Span;
 
+use super::mentions::EntityTokens;
 use super::numbers::{self, Reading, Vocabulary};
 use super::pattern::{Alt, Atom, Element, Quant, Role, Slot};
 use super::rules::{Effect, Lexicon, Rule, RuleSet};
-use super::tokens::Doc;
-use super::tokens::Token;
 use super::{Figure, Modality};
+use crate::analysis::Token;
 
 /// Backtracking steps allowed per rule and start position; patterns in practice need far fewer.
 const STEP_BUDGET: usize = 20_000;
@@ -65,14 +65,14 @@ struct Attribution<'r> {
 
 struct Ctx<'a> {
     rules: &'a RuleSet,
-    doc: &'a Doc<'a>,
+    doc: &'a EntityTokens<'a>,
     resolved: &'a Resolved,
     sent: Range<usize>,
     steps: Cell<usize>,
 }
 
 /// Runs every rule over every sentence of `doc`.
-pub(super) fn run(rules: &RuleSet, doc: &Doc, resolved: &Resolved) -> Vec<Found> {
+pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> Vec<Found> {
     let mut out = Vec::new();
     // Persons that pronouns may stand for: (sentence index, entity), most recent last.
     let mut antecedents: Vec<(usize, usize)> = Vec::new();
@@ -180,7 +180,7 @@ impl<'a> Ctx<'a> {
     /// Length of the longest entry of lexicon `index` at `pos`, within the sentence.
     fn lex_len(&self, index: Option<usize>, pos: usize) -> Option<usize> {
         self.lexicon(index)?
-            .longest_at(&self.doc.tokens, pos, self.sent.end)
+            .longest_at(self.doc.tokens, pos, self.sent.end)
     }
 
     fn lower(&self, pos: usize) -> &str {
@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
         let not_after = self.lexicon(self.rules.settings.subject_not_after);
         for start in self.sent.clone() {
             if starts_with_slot
-                && not_after.is_some_and(|l| l.ends_at(&self.doc.tokens, self.sent.start, start))
+                && not_after.is_some_and(|l| l.ends_at(self.doc.tokens, self.sent.start, start))
             {
                 continue;
             }
@@ -274,14 +274,14 @@ impl<'a> Ctx<'a> {
         }
         match atom {
             Atom::Start => {
-                if tokens[self.sent.start..pos].iter().all(|t| !t.word) {
+                if tokens[self.sent.start..pos].iter().all(|t| !t.is_word()) {
                     vec![(pos, None)]
                 } else {
                     vec![]
                 }
             }
             Atom::End => {
-                if tokens[pos..end].iter().all(|t| !t.word) {
+                if tokens[pos..end].iter().all(|t| !t.is_word()) {
                     vec![(pos, None)]
                 } else {
                     vec![]
@@ -292,7 +292,7 @@ impl<'a> Ctx<'a> {
                 let mut p = pos;
                 while p < end && p - pos < *n {
                     let t = &tokens[p];
-                    if !t.word
+                    if !t.is_word()
                         || self.in_mention(p)
                         || self.lex_len(self.rules.settings.gap_stops, p).is_some()
                     {
@@ -404,7 +404,7 @@ impl<'a> Ctx<'a> {
                 .or_else(|| self.lex_len(self.rules.settings.titles, p))
             {
                 p += n;
-            } else if self.doc.tokens[p].capitalised && self.doc.tokens[p].word {
+            } else if self.doc.tokens[p].is_capitalised() && self.doc.tokens[p].is_word() {
                 p += 1;
             } else {
                 break;
@@ -475,7 +475,7 @@ impl<'a> Ctx<'a> {
         let mut bare_comma = false;
         let at_start = self.doc.tokens[self.sent.start..pos]
             .iter()
-            .all(|t| !t.word);
+            .all(|t| !t.is_word());
         loop {
             let mut r = end;
             let comma = self.lower(r) == ",";
@@ -622,14 +622,22 @@ impl<'a> Ctx<'a> {
         }
         // A capitalised number word inside a sentence is part of a name ("Fourteen Days"), and
         // so is a number right after a capitalised word ("Series 50", "Boeing 747").
-        let sentence_initial = tokens[self.sent.start..r.start].iter().all(|t| !t.word);
-        if first.capitalised && !sentence_initial {
+        let sentence_initial = tokens[self.sent.start..r.start]
+            .iter()
+            .all(|t| !t.is_word());
+        if first.is_capitalised() && !sentence_initial {
             return None;
         }
         if r.start == r.number_start && r.start > self.sent.start {
             let before = &tokens[r.start - 1];
-            let initial = tokens[self.sent.start..r.start - 1].iter().all(|t| !t.word);
-            if before.word && before.capitalised && !initial && !self.in_mention(r.start - 1) {
+            let initial = tokens[self.sent.start..r.start - 1]
+                .iter()
+                .all(|t| !t.is_word());
+            if before.is_word()
+                && before.is_capitalised()
+                && !initial
+                && !self.in_mention(r.start - 1)
+            {
                 return None;
             }
         }
@@ -693,8 +701,8 @@ impl<'a> Ctx<'a> {
                 return (self.resolved.entities[e].kind == EntityType::Person).then_some(e);
             }
             let t = &tokens[p];
-            let skippable = !t.word
-                || t.capitalised
+            let skippable = !t.is_word()
+                || t.is_capitalised()
                 || self.lex_len(self.rules.settings.determiners, p).is_some();
             if !skippable {
                 return None;
@@ -771,7 +779,7 @@ impl Vocabulary for Ctx<'_> {
             let longest = lexicon
                 .lengths_at(tokens, p, end)
                 .into_iter()
-                .find(|&n| !before_number || !tokens[p + n - 1].word);
+                .find(|&n| !before_number || !tokens[p + n - 1].is_word());
             if let Some(n) = longest.filter(|&n| best.as_ref().is_none_or(|b| n > b.1)) {
                 best = Some((name.clone(), n));
             }

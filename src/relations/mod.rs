@@ -2,20 +2,21 @@
 //!
 //! - [`rules`]: the rules file (`rules/relations.toml`, or `--rules FILE`) read and checked.
 //! - [`pattern`]: the pattern language of a rule.
-//! - [`tokens`]: a document's words with the entity each belongs to.
+//! - [`mentions`]: the analysed document's tokens with the entity mention each belongs to.
 //! - [`numbers`]: number phrases normalised to value, unit and qualifier.
 //! - `engine`: rules tried over sentences; cues, pronouns and figures.
 
 mod engine;
+pub mod mentions;
 pub mod numbers;
 pub mod pattern;
 pub mod rules;
-pub mod tokens;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::analysis::Doc;
 use crate::resolve::Resolved;
 use crate::text::Span;
 pub use rules::{RuleSet, RulesError};
@@ -87,8 +88,11 @@ pub struct Relation {
 /// Finds the relations of one document. Each (relation, source, target) appears once,
 /// undirected relations with their ends ordered by entity id; the result is sorted by
 /// relation, then source and target id, then position.
-pub fn extract(rules: &RuleSet, text: &str, resolved: &Resolved) -> Vec<Relation> {
-    let doc = tokens::Doc::new(text, resolved);
+///
+/// `doc` is the document analysed after NER (`analysis::analyse`); rules match its tokens
+/// within its sentences, and `resolved` says which entity each mention became.
+pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> Vec<Relation> {
+    let doc = mentions::EntityTokens::new(text, doc, resolved);
     let id = |e: usize| resolved.entities[e].id.as_str();
     let mut by_key: BTreeMap<(String, String, String, usize), Relation> = BTreeMap::new();
     for f in engine::run(rules, &doc, resolved) {

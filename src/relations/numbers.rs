@@ -1,6 +1,6 @@
 //! Number normalisation: "more than 160", "50,000", "seven", "one billion", "$600m", "70 percent".
 
-use super::tokens::Token;
+use crate::analysis::Token;
 
 /// A number phrase read from tokens: where it is and what it says.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +60,16 @@ fn unit_word(w: &str) -> Option<f64> {
     let t = TENS.iter().position(|&x| x == tens)?;
     let u = UNITS[1..10].iter().position(|&x| x == unit)?;
     Some(20.0 + 10.0 * t as f64 + (u + 1) as f64)
+}
+
+/// "twenty" "-" "five", as the tokenizer splits "twenty-five": its value and width in tokens.
+fn hyphenated_unit(tokens: &[Token], p: usize, end: usize) -> Option<(f64, usize)> {
+    let touching = |a: usize| tokens[a].span.end == tokens[a + 1].span.start;
+    if p + 2 >= end || tokens[p + 1].lower != "-" || !touching(p) || !touching(p + 1) {
+        return None;
+    }
+    let word = format!("{}-{}", tokens[p].lower, tokens[p + 2].lower);
+    unit_word(&word).map(|u| (u, 3))
 }
 
 fn scale_word(w: &str) -> Option<f64> {
@@ -142,13 +152,14 @@ fn words_value(tokens: &[Token], pos: usize, end: usize) -> Option<(f64, usize)>
     let mut last_good = None;
     while p < end {
         let w = tokens[p].lower.as_str();
-        if let Some(u) = unit_word(w) {
+        if let Some((u, width)) = hyphenated_unit(tokens, p, end).or(unit_word(w).map(|u| (u, 1))) {
             let after_tens = current % 10.0 == 0.0 && (1.0..10.0).contains(&u);
             if seen_unit && current % 100.0 != 0.0 && !after_tens {
                 break; // "two three"
             }
             current += u;
             seen_unit = true;
+            p += width - 1;
         } else if let Some(s) = scale_word(w) {
             if !seen_unit {
                 break;
@@ -263,7 +274,7 @@ const AUX: [&str; 11] = [
 fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
     let usable = |t: &Token| {
-        t.word
+        t.is_word()
             && !ABOUT_STOP.contains(&t.lower.as_str())
             && digits_value(&t.lower).is_none()
             && unit_word(&t.lower).is_none()
@@ -418,8 +429,8 @@ pub fn read(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tokens::tokenize;
     use super::*;
+    use crate::analysis::analyse;
 
     struct Words;
 
@@ -473,7 +484,7 @@ mod tests {
     type Parts = (f64, Option<String>, Option<String>, Option<String>);
 
     fn reading(text: &str) -> Option<Parts> {
-        let toks = tokenize(text);
+        let toks = analyse(text, &[], None).unwrap().tokens;
         read(&toks, 0, toks.len(), &Words).map(|r| (r.value, r.unit, r.qualifier, r.about))
     }
 

@@ -2,7 +2,7 @@
 
 use crate::resolve::EntityType;
 
-use super::tokens::words_of;
+use super::rules::words_of;
 
 /// What an entity slot contributes to the relation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

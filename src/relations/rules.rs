@@ -7,7 +7,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{Pattern, Role};
-use super::tokens::{words_of, Token};
+use crate::analysis::{lemma, tokenize, Token};
+use crate::text::Span;
 
 /// The default rules, built into the binary.
 pub const BUILTIN: &str = include_str!("../../rules/relations.toml");
@@ -36,6 +37,16 @@ impl RulesError {
             RulesError::Read { .. } => None,
         }
     }
+}
+
+/// The token forms (`Token::lower`) of a lexicon entry or pattern literal, split by the
+/// analysis tokenizer that splits documents, so a rule word always matches the token it
+/// names ("u.s." is one token, "russia's" two, "pro-western" two or three as the text's).
+pub fn words_of(phrase: &str) -> Vec<String> {
+    tokenize(phrase, Span::new(0, phrase.len()))
+        .into_iter()
+        .map(|t| lemma::lower(&phrase[t.start..t.end]))
+        .collect()
 }
 
 /// A named list of words and phrases.
@@ -762,7 +773,9 @@ mod tests {
 
     #[test]
     fn lexicons_match_phrases_longest_first() {
-        let toks = super::super::tokens::tokenize("They called on the EU");
+        let toks = crate::analysis::analyse("They called on the EU", &[], None)
+            .unwrap()
+            .tokens;
         let lex = Lexicon::new(
             "demand",
             [words_of("called"), words_of("called on"), words_of("urged")],

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::analysis::analyse;
 use crate::resolve::{Entity, EntityType};
 
 use EntityType::{Organisation as O, Person as P, State as S};
@@ -68,7 +69,7 @@ fn cast() -> Vec<(&'static str, EntityType, &'static [&'static str])> {
 /// "relation source target modality" lines (claims: "claims source value unit qualifier").
 fn run_with(rules: &RuleSet, text: &str) -> BTreeSet<String> {
     let resolved = resolve(text, &cast());
-    extract(rules, text, &resolved)
+    extract(rules, text, &analyse(text, &[], None).unwrap(), &resolved)
         .into_iter()
         .map(|r| {
             let source = &resolved.entities[r.source].id;
@@ -353,7 +354,12 @@ fn claims_out_cases() {
 fn every_edge_says_rule_modality_and_evidence() {
     let text = "Markarova arrived. The EU will sanction Putin.";
     let resolved = resolve(text, &cast());
-    let relations = extract(&RuleSet::builtin(), text, &resolved);
+    let relations = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
     assert_eq!(relations.len(), 1);
     let r = &relations[0];
     assert_eq!(r.modality, Modality::Planned);
@@ -373,7 +379,12 @@ fn every_edge_says_rule_modality_and_evidence() {
 fn asserted_wins_over_planned_for_the_same_pair() {
     let text = "The US will sanction Putin. The US sanctioned Putin on Friday.";
     let resolved = resolve(text, &cast());
-    let relations = extract(&RuleSet::builtin(), text, &resolved);
+    let relations = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
     assert_eq!(relations.len(), 1);
     assert_eq!(relations[0].modality, Modality::Asserted);
     assert_eq!(relations[0].found.len(), 2);
@@ -383,7 +394,12 @@ fn asserted_wins_over_planned_for_the_same_pair() {
 fn claim_figures_carry_about_and_offsets() {
     let text = "Zelenskyy said that at least 137 people had been killed.";
     let resolved = resolve(text, &cast());
-    let relations = extract(&RuleSet::builtin(), text, &resolved);
+    let relations = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
     let Target::Figure(f) = &relations[0].target else {
         panic!("not a figure")
     };
@@ -432,8 +448,18 @@ fn output_is_sorted_and_repeatable() {
     let text =
         "The US and the EU sanction Putin and Lavrov. Zelenskyy said 5 died. Biden met Macron.";
     let resolved = resolve(text, &cast());
-    let a = extract(&RuleSet::builtin(), text, &resolved);
-    let b = extract(&RuleSet::builtin(), text, &resolved);
+    let a = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
+    let b = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
     assert_eq!(a, b);
     let keys: Vec<(String, String)> = a
         .iter()

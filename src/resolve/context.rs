@@ -2,85 +2,94 @@
 //! ("Moscow denied", "sanctions against Moscow"), an actor ("Eurovision banned"), a
 //! descriptor that makes a name an organisation ("the airline Aeroflot").
 
+use std::ops::Range;
+
 use super::lexicon::{fold_word, Lexicon};
-use super::words::{next_token, prev_token, words_before};
-use crate::text::Span;
+use super::words::words_before;
+use crate::analysis::Doc;
 
 /// At most this many auxiliaries and adverbs between a subject and its verb.
 const MAX_AUXILIARIES: usize = 4;
 
-fn word_at(text: &str, span: Span) -> &str {
-    &text[span.start..span.end]
-}
-
-/// Whether the name at `span` is the subject of a verb of saying, deciding or acting:
+/// Whether the name on `tokens` is the subject of a verb of saying, deciding or acting:
 /// "Moscow denied", "Washington will also impose", "Kyiv has been urging".
-pub fn acts(text: &str, span: Span, lex: &Lexicon) -> bool {
-    let mut at = span.end;
+pub fn acts(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+    let mut at = tokens.end - 1;
     for _ in 0..=MAX_AUXILIARIES {
-        let Some(token) = next_token(text, at) else {
+        let Some(next) = doc.next_in_sentence(at) else {
             return false;
         };
-        let word = word_at(text, token);
-        let folded = fold_word(word);
+        let token = &doc.tokens[next];
+        let folded = fold_word(&token.text);
         if lex.auxiliaries.contains(&folded) {
-            at = token.end;
+            at = next;
             continue;
         }
-        return word.starts_with(char::is_lowercase) && lex.government_verbs.contains(&folded);
+        return token.text.starts_with(char::is_lowercase)
+            && lex.government_verbs.contains(&folded);
     }
     false
 }
 
-/// Whether a capital at `span` stands for its government: it acts ([`acts`]), it owns a
+/// Whether a capital on `tokens` stands for its government: it acts ([`acts`]), it owns a
 /// government noun ("Moscow's decision"), or a preceding phrase makes it the government
 /// ("sanctions against Moscow"). As a place ("blasts in Kyiv", "in Moscow") it does not.
-pub fn capital_governs(text: &str, span: Span, lex: &Lexicon) -> bool {
-    let rest = &text[span.end..];
-    for possessive in ["'s", "’s"] {
-        if let Some(after) = rest.strip_prefix(possessive) {
-            if after.starts_with(char::is_alphanumeric) {
-                return false;
-            }
-            return next_token(text, span.end + possessive.len())
-                .is_some_and(|t| lex.government_nouns.contains(&fold_word(word_at(text, t))));
+pub fn capital_governs(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+    let last = tokens.end - 1;
+    if let Some(clitic) = doc.next_in_sentence(last).filter(|_| doc.touching(last)) {
+        if doc.tokens[clitic].lower == "'s" {
+            return doc.next_in_sentence(clitic).is_some_and(|t| {
+                lex.government_nouns
+                    .contains(&fold_word(&doc.tokens[t].text))
+            });
         }
     }
-    if acts(text, span, lex) {
+    if acts(doc, tokens.clone(), lex) {
         return true;
     }
-    let before: Vec<&str> = words_before(text, span.start, 3)
+    let before: Vec<String> = words_before(doc, tokens.start, 3)
         .into_iter()
-        .map(|s| word_at(text, s))
+        .map(|w| w.text)
         .collect();
     !before.is_empty() && lex.government_preceders.longest_suffix(&before).is_some()
 }
 
-/// Whether `span` is on a headline: a line without closing punctuation, where common
-/// words are capitalised ("Allies weigh new measures").
-pub fn in_headline(text: &str, span: Span) -> bool {
-    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.end..]
-        .find('\n')
-        .map_or(text.len(), |i| span.end + i);
-    !text[start..end]
-        .trim_end()
+/// Whether `tokens` are on a headline: a sentence without closing punctuation, where
+/// common words are capitalised ("Allies weigh new measures").
+pub fn in_headline(doc: &Doc, tokens: Range<usize>) -> bool {
+    let sentence = &doc.sentences[doc.tokens[tokens.start].sentence];
+    let last = &doc.tokens[sentence.tokens.end - 1];
+    !last
+        .text
         .ends_with(['.', '!', '?', '"', '”', '\'', '’', ':', ';', ')'])
 }
 
-/// Whether the word right before `span` is an organisation descriptor ("club", "airline").
-pub fn described_as_organisation(text: &str, span: Span, lex: &Lexicon) -> bool {
-    prev_token(text, span.start)
-        .is_some_and(|t| lex.organisation_descriptors.contains(word_at(text, t)))
+/// Whether the word right before `tokens` is an organisation descriptor ("club", "airline").
+pub fn described_as_organisation(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+    doc.prev_in_sentence(tokens.start)
+        .is_some_and(|t| lex.organisation_descriptors.contains(&doc.tokens[t].text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyse;
 
-    fn at(text: &str, needle: &str) -> Span {
-        let start = text.find(needle).unwrap();
-        Span::new(start, start + needle.len())
+    fn at(doc: &Doc, word: &str) -> Range<usize> {
+        let i = doc.tokens.iter().position(|t| t.text == word).unwrap();
+        i..i + 1
+    }
+
+    fn nth(doc: &Doc, word: &str, n: usize) -> Range<usize> {
+        let i = doc
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.text == word)
+            .nth(n)
+            .unwrap()
+            .0;
+        i..i + 1
     }
 
     #[test]
@@ -95,8 +104,10 @@ mod tests {
             ("Moscow's decision came late.", "Moscow"),
             ("The EU imposed sanctions against Moscow over it.", "Moscow"),
             ("Biden held talks with Kyiv.", "Kyiv"),
+            ("Kyiv\nhas been urging talks.", "Kyiv"),
         ] {
-            assert!(capital_governs(text, at(text, capital), &lex), "{text}");
+            let doc = analyse(text, &[], None).unwrap();
+            assert!(capital_governs(&doc, at(&doc, capital), &lex), "{text}");
         }
     }
 
@@ -113,21 +124,27 @@ mod tests {
             ("the Moscow-born star", "Moscow"),
             ("WASHINGTON — The Biden administration said", "WASHINGTON"),
         ] {
-            assert!(!capital_governs(text, at(text, capital), &lex), "{text}");
+            let doc = analyse(text, &[], None).unwrap();
+            assert!(!capital_governs(&doc, at(&doc, capital), &lex), "{text}");
         }
     }
 
     #[test]
     fn descriptors_make_organisations() {
         let lex = Lexicon::builtin();
-        let text = "the German soccer club Schalke and Club Brugge";
-        assert!(described_as_organisation(text, at(text, "Schalke"), &lex));
-        assert!(!described_as_organisation(text, at(text, "Brugge"), &lex));
-        let text = "Eurovision banned Russia. Eurovision fans cheered.";
-        assert!(acts(text, Span::new(0, 10), &lex));
-        assert!(!acts(text, Span::new(26, 36), &lex));
-        let text = "Allies weigh new measures\nAllies agreed.";
-        assert!(in_headline(text, Span::new(0, 6)));
-        assert!(!in_headline(text, Span::new(26, 32)));
+        let doc = analyse("the German soccer club Schalke and Club Brugge", &[], None).unwrap();
+        assert!(described_as_organisation(&doc, at(&doc, "Schalke"), &lex));
+        assert!(!described_as_organisation(&doc, at(&doc, "Brugge"), &lex));
+        let doc = analyse(
+            "Eurovision banned Russia. Eurovision fans cheered.",
+            &[],
+            None,
+        )
+        .unwrap();
+        assert!(acts(&doc, nth(&doc, "Eurovision", 0), &lex));
+        assert!(!acts(&doc, nth(&doc, "Eurovision", 1), &lex));
+        let doc = analyse("Allies weigh new measures\n\nAllies agreed.", &[], None).unwrap();
+        assert!(in_headline(&doc, nth(&doc, "Allies", 0)));
+        assert!(!in_headline(&doc, nth(&doc, "Allies", 1)));
     }
 }

@@ -4,6 +4,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// The words of a list entry as the analysis tokenizer splits text ("vice-president" is
+/// "vice" "-" "president", "prosecutor's office" "prosecutor" "'s" "office"), so an entry
+/// matches the tokens of the text it names.
+pub fn phrase_tokens(phrase: &str) -> Vec<String> {
+    let span = crate::text::Span::new(0, phrase.len());
+    crate::analysis::tokenize(phrase, span)
+        .into_iter()
+        .map(|t| phrase[t.start..t.end].to_string())
+        .collect()
+}
+
 /// Phrases of one or more words, matched case-insensitively word by word.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
@@ -15,7 +26,7 @@ impl PhraseSet {
     fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
         let mut set: BTreeSet<Vec<String>> = BTreeSet::new();
         for line in lines {
-            let words: Vec<String> = line.split_whitespace().map(fold_word).collect();
+            let words: Vec<String> = phrase_tokens(line).iter().map(|w| fold_word(w)).collect();
             if !words.is_empty() {
                 set.insert(words);
             }
@@ -73,6 +84,8 @@ pub fn fold_word(word: &str) -> String {
 pub struct OrgNoun {
     /// Lower case, as written in text.
     pub phrase: String,
+    /// The phrase's tokens ([`phrase_tokens`]), as `Token::lower` writes them.
+    pub words: Vec<String>,
     /// Lower case; spelling variants share one.
     pub canonical: String,
 }
@@ -189,7 +202,14 @@ impl Lexicon {
         }
         let mut organisation_nouns: Vec<OrgNoun> = organisation_nouns
             .into_iter()
-            .map(|(phrase, canonical)| OrgNoun { phrase, canonical })
+            .map(|(phrase, canonical)| OrgNoun {
+                words: phrase_tokens(&phrase)
+                    .iter()
+                    .map(|w| crate::analysis::lemma::lower(w))
+                    .collect(),
+                phrase,
+                canonical,
+            })
             .collect();
         // Longest first, so that "foreign intelligence service" wins over "intelligence service".
         organisation_nouns.sort_by(|a, b| {
@@ -268,6 +288,12 @@ mod tests {
             .find(|n| n.phrase == "defense ministry")
             .unwrap();
         assert_eq!(defense.canonical, "defence ministry");
+        assert_eq!(defense.words, ["defense", "ministry"]);
+        assert_eq!(
+            lex.titles
+                .longest_prefix(&["Vice", "-", "President", "Harris"]),
+            Some(3)
+        );
         assert_eq!(
             lex.government_preceders
                 .longest_suffix(&["new", "sanctions", "against"]),

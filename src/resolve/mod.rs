@@ -15,6 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use std::ops::Range;
+
+use crate::analysis::{Doc, Token};
 use crate::ner::Mention;
 use crate::text::Span;
 use gazetteer::Country;
@@ -201,12 +204,47 @@ impl Candidate {
     }
 }
 
-/// A gazetteer organisation name looked for in text.
+/// A gazetteer organisation name looked for in the document's tokens.
 #[derive(Clone, Debug)]
 struct ScanPattern {
-    text: String,
+    /// The name's tokens ([`lexicon::phrase_tokens`]), apostrophes straightened.
+    words: Vec<String>,
     organisation: usize,
     acronym: bool,
+}
+
+/// Curly apostrophes as straight ones, case kept: "Moody’s" finds "Moody's".
+fn straight(s: &str) -> String {
+    s.replace('’', "'")
+}
+
+/// Where `words` match from token `i` on, each word one token or several touching ones
+/// (a mention boundary can split a token: "U.N" "."); `form` gives a token's form.
+fn match_words(
+    doc: &Doc,
+    i: usize,
+    words: &[String],
+    form: impl Fn(&Token) -> String,
+) -> Option<usize> {
+    let mut p = i;
+    for word in words {
+        let mut joined = String::new();
+        loop {
+            let token = doc.tokens.get(p)?;
+            if !joined.is_empty() && !doc.touching(p - 1) {
+                return None;
+            }
+            joined.push_str(&form(token));
+            p += 1;
+            if joined == *word {
+                break;
+            }
+            if !word.starts_with(joined.as_str()) {
+                return None;
+            }
+        }
+    }
+    Some(p)
 }
 
 /// Model mentions scoring below this are too uncertain to make a node: with nine labels a
@@ -242,6 +280,8 @@ pub struct Resolver {
     /// Model mentions scoring below this are ignored ([`DEFAULT_MIN_SCORE`]).
     pub min_score: f32,
     patterns: Vec<ScanPattern>,
+    /// First word of a pattern -> the patterns starting with it.
+    scan_index: BTreeMap<String, Vec<usize>>,
     organisation_index: BTreeMap<String, usize>,
 }
 
@@ -261,18 +301,20 @@ impl Resolver {
                 {
                     continue;
                 }
-                let acronym = words::is_acronym(name);
-                let mut variants = vec![name.clone()];
-                if name.contains('\'') {
-                    variants.push(name.replace('\'', "’"));
-                }
-                for text in variants {
-                    patterns.push(ScanPattern {
-                        text,
-                        organisation: i,
-                        acronym,
-                    });
-                }
+                patterns.push(ScanPattern {
+                    words: lexicon::phrase_tokens(name)
+                        .iter()
+                        .map(|w| straight(w))
+                        .collect(),
+                    organisation: i,
+                    acronym: words::is_acronym(name),
+                });
+            }
+        }
+        let mut scan_index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            if let Some(first) = p.words.first() {
+                scan_index.entry(first.clone()).or_default().push(i);
             }
         }
         let organisation_index = gazetteer
@@ -286,71 +328,68 @@ impl Resolver {
             lexicon,
             min_score: DEFAULT_MIN_SCORE,
             patterns,
+            scan_index,
             organisation_index,
         }
     }
 
     /// The entities of one document, and the entity each mention became.
-    pub fn resolve(&self, text: &str, mentions: &[Mention]) -> Resolved {
-        let pieces = self.pieces(text, mentions);
-        let mut candidates = self.join_split_names(text, pieces);
-        candidates.extend(self.scan_organisations(text));
-        candidates.extend(self.scan_state_organisations(text));
+    ///
+    /// `doc` is the document analysed with these mentions (`analysis::analyse`): every rule
+    /// reads the words around a name from its tokens, within the name's sentence.
+    pub fn resolve(&self, text: &str, doc: &Doc, mentions: &[Mention]) -> Resolved {
+        let pieces = self.pieces(text, doc, mentions);
+        let mut candidates = self.join_split_names(text, doc, pieces);
+        candidates.extend(self.scan_organisations(doc));
+        candidates.extend(self.scan_state_organisations(text, doc));
         let mut candidates = self.choose(text, candidates);
         for c in &mut candidates {
             if c.target.is_none() {
-                c.target = Some(self.classify(text, c));
+                c.target = Some(self.classify(text, doc, c));
             }
         }
-        self.acronyms(text, &mut candidates);
+        self.acronyms(text, doc, &mut candidates);
         self.organisation_short_forms(text, &mut candidates);
         self.short_names(text, &mut candidates);
-        self.surnames_typed_otherwise(text, &mut candidates);
-        self.people(text, &mut candidates);
+        self.surnames_typed_otherwise(text, doc, &mut candidates);
+        self.people(text, doc, &mut candidates);
         assemble(text, mentions.len(), &candidates)
     }
 
     /// Model mentions cleaned into candidates, in text order.
-    fn pieces(&self, text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+    fn pieces(&self, text: &str, doc: &Doc, mentions: &[Mention]) -> Vec<Candidate> {
         let mut out = Vec::new();
-        for (index, mention) in mentions.iter().enumerate() {
-            if mention.score < self.min_score {
+        for m in &doc.mentions {
+            let index = m.index;
+            if mentions[index].score < self.min_score {
                 continue;
             }
-            let label = Label::parse(&mention.label);
-            let mut start = mention.span.start;
-            // A mention never spans a line break ("Putin\nWASHINGTON").
-            let raw = &text[mention.span.start..mention.span.end];
-            let mut lines: Vec<Span> = Vec::new();
-            for line in raw.split('\n') {
-                lines.push(Span::new(start, start + line.len()));
-                start += line.len() + 1;
-            }
-            for line in lines {
-                let (span, title_only) = match label {
+            let label = Label::parse(&m.label);
+            for line in lines(text, doc, m.tokens.clone()) {
+                let (tokens, title_only) = match label {
                     Label::Per => {
-                        match names::clean_person(text, line, &self.lexicon, &self.gazetteer) {
-                            Some(p) => (p.span, p.title_only),
+                        match names::clean_person(doc, line, &self.lexicon, &self.gazetteer) {
+                            Some(p) => (p.tokens, p.title_only),
                             None => continue,
                         }
                     }
-                    _ => match names::trim_name(text, line) {
-                        Some(span) => (span, false),
+                    _ => match names::trim_name(doc, line) {
+                        Some(tokens) => (tokens, false),
                         None => continue,
                     },
                 };
-                let surface = &text[span.start..span.end];
-                if !words::has_upper(surface) {
-                    if self.lexicon.connectors.contains(surface) {
+                let span = doc.span_of(tokens.clone());
+                let surface = words::surface(text, span);
+                if !words::has_upper(&surface) {
+                    if self.lexicon.connectors.contains(&surface) {
                         out.push(Candidate::model(span, label, index));
                     }
                     continue;
                 }
                 if label != Label::Per {
-                    if let Some(parts) = self.split_compound(surface) {
-                        for (offset, len) in parts {
-                            let at = span.start + offset;
-                            out.push(Candidate::model(Span::new(at, at + len), label, index));
+                    if let Some(parts) = self.split_compound(text, doc, tokens) {
+                        for part in parts {
+                            out.push(Candidate::model(doc.span_of(part), label, index));
                         }
                         continue;
                     }
@@ -364,47 +403,59 @@ impl Resolver {
         out
     }
 
-    /// Parts (offset, length) of a mention that joins names the gazetteer knows:
-    /// "Russia-Ukraine" (countries), "Apple and Shell" (organisations or countries).
-    /// None when the whole is one name ("Bosnia and Herzegovina") or a part is unknown.
-    fn split_compound(&self, surface: &str) -> Option<Vec<(usize, usize)>> {
-        if self.country(surface).is_some() || self.gazetteer_organisation(surface).is_some() {
+    /// Parts of a mention that joins names the gazetteer knows: "Russia-Ukraine"
+    /// (countries), "Apple and Shell" (organisations or countries). None when the whole
+    /// is one name ("Bosnia and Herzegovina") or a part is unknown.
+    fn split_compound(
+        &self,
+        text: &str,
+        doc: &Doc,
+        tokens: Range<usize>,
+    ) -> Option<Vec<Range<usize>>> {
+        let whole = words::surface(text, doc.span_of(tokens.clone()));
+        if self.country(&whole).is_some() || self.gazetteer_organisation(&whole).is_some() {
             return None;
         }
-        let (separator, known): (&str, &dyn Fn(&str) -> bool) = if surface.contains(" and ") {
-            (" and ", &|p: &str| {
-                self.country(p).is_some() || self.gazetteer_organisation(p).is_some()
-            })
-        } else if surface.contains('-') {
-            ("-", &|p: &str| self.country(p).is_some())
-        } else {
-            return None;
-        };
+        let all = &doc.tokens[tokens.clone()];
+        let (separator, known): (&str, &dyn Fn(&str) -> bool) =
+            if all.iter().any(|t| t.lower == "and") {
+                ("and", &|p: &str| {
+                    self.country(p).is_some() || self.gazetteer_organisation(p).is_some()
+                })
+            } else if all.iter().any(|t| t.lower == "-") {
+                ("-", &|p: &str| self.country(p).is_some())
+            } else {
+                return None;
+            };
         let mut parts = Vec::new();
-        let mut offset = 0;
-        for part in surface.split(separator) {
-            if !known(part) {
+        let mut from = tokens.start;
+        for i in tokens.clone().chain([tokens.end]) {
+            if i < tokens.end && doc.tokens[i].lower != separator {
+                continue;
+            }
+            let part = from..i;
+            if part.is_empty() || !known(&words::surface(text, doc.span_of(part.clone()))) {
                 return None;
             }
-            parts.push((offset, part.len()));
-            offset += part.len() + separator.len();
+            parts.push(part);
+            from = i + 1;
         }
         Some(parts)
     }
 
     fn is_connector(&self, text: &str, c: &Candidate) -> bool {
-        !words::has_upper(&text[c.span.start..c.span.end])
+        !words::has_upper(&words::surface(text, c.span))
     }
 
     /// Joins neighbouring pieces of one organisation name the model split
     /// ("Manchester"/LOC + "United"/ORG, "University" + "of" + "New Haven"): touching
     /// pieces, at least one ORG, no person; connectors only inside.
-    fn join_split_names(&self, text: &str, pieces: Vec<Candidate>) -> Vec<Candidate> {
+    fn join_split_names(&self, text: &str, doc: &Doc, pieces: Vec<Candidate>) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < pieces.len() {
             let mut j = i;
-            while j + 1 < pieces.len() && self.touching(text, &pieces[j], &pieces[j + 1]) {
+            while j + 1 < pieces.len() && self.touching(doc, &pieces[j], &pieces[j + 1]) {
                 j += 1;
             }
             // Trim connectors off both ends of the run.
@@ -443,20 +494,22 @@ impl Resolver {
         out
     }
 
-    /// Whether `b` follows `a` with only a space, or a connector word, between them.
-    fn touching(&self, text: &str, a: &Candidate, b: &Candidate) -> bool {
+    /// Whether `b` follows `a` in the same sentence, right after it or with one connector
+    /// word between them.
+    fn touching(&self, doc: &Doc, a: &Candidate, b: &Candidate) -> bool {
         if b.span.start < a.span.end {
             return false;
         }
-        let gap = &text[a.span.end..b.span.start];
-        if gap.contains('\n') {
+        let last = doc.tokens_in(a.span).end - 1;
+        let first = doc.tokens_in(b.span).start;
+        if doc.tokens[last].sentence != doc.tokens[first].sentence {
             return false;
         }
-        let inner = gap.trim();
-        (gap.len() <= 2 && inner.is_empty())
-            || (gap.starts_with(' ')
-                && gap.ends_with(' ')
-                && self.lexicon.connectors.contains(inner))
+        first == last + 1
+            || (first == last + 2
+                && !doc.touching(last)
+                && !doc.touching(last + 1)
+                && self.lexicon.connectors.contains(&doc.tokens[last + 1].text))
     }
 
     fn organisation_node(&self, index: usize) -> NodeRef {
@@ -486,55 +539,79 @@ impl Resolver {
         })
     }
 
-    /// Gazetteer organisations anywhere in the text, case-sensitive, on word boundaries;
+    /// Gazetteer organisations anywhere in the document, case-sensitive, as whole words;
     /// acronyms not inside capitalised headlines.
-    fn scan_organisations(&self, text: &str) -> Vec<Candidate> {
+    fn scan_organisations(&self, doc: &Doc) -> Vec<Candidate> {
+        let straight_form = |t: &Token| straight(&t.text);
         let mut out = Vec::new();
-        for p in &self.patterns {
-            for (start, _) in text.match_indices(p.text.as_str()) {
-                let span = Span::new(start, start + p.text.len());
-                if !words::at_word_boundary(text, span) {
+        for (i, token) in doc.tokens.iter().enumerate() {
+            if !words::starts_word(doc, i) {
+                continue;
+            }
+            // A token split off by a mention boundary may begin a longer name's first word.
+            let first = straight(&token.text);
+            let keys: Vec<&Vec<usize>> = if doc.touching(i) {
+                self.scan_index
+                    .range(first.clone()..)
+                    .take_while(|(k, _)| k.starts_with(first.as_str()))
+                    .map(|(_, v)| v)
+                    .collect()
+            } else {
+                self.scan_index.get(&first).into_iter().collect()
+            };
+            for &p in keys.into_iter().flatten() {
+                let pattern = &self.patterns[p];
+                let Some(end) = match_words(doc, i, &pattern.words, straight_form) else {
                     continue;
-                }
-                if p.acronym && self.in_shouted_line(text, span) {
+                };
+                if !words::ends_word(doc, end - 1)
+                    || (pattern.acronym && self.in_shouted_line(doc, i..end))
+                {
                     continue;
                 }
                 out.push(Candidate::rule(
-                    span,
-                    self.organisation_node(p.organisation),
+                    doc.span_of(i..end),
+                    self.organisation_node(pattern.organisation),
                 ));
             }
         }
         out
     }
 
-    fn in_shouted_line(&self, text: &str, span: Span) -> bool {
-        let shouted = |t: Option<Span>| {
+    /// Whether the word before or after `tokens` is a shouted one (a capitalised headline).
+    fn in_shouted_line(&self, doc: &Doc, tokens: Range<usize>) -> bool {
+        let shouted = |t: Option<usize>| {
             t.is_some_and(|t| {
-                let w = &text[t.start..t.end];
+                let w = &doc.tokens[t].text;
                 w.chars().filter(|c| c.is_alphabetic()).count() >= 4 && words::is_shouted(w)
             })
         };
-        shouted(words::prev_token(text, span.start)) || shouted(words::next_token(text, span.end))
+        shouted(doc.prev_in_sentence(tokens.start)) || shouted(doc.next_in_sentence(tokens.end - 1))
     }
 
     /// A state's organisations: a demonym, a country name or a country's possessive before
     /// an organisation noun ("the Russian foreign ministry", "Ukraine's defense ministry").
-    fn scan_state_organisations(&self, text: &str) -> Vec<Candidate> {
-        let lower = text.to_ascii_lowercase();
+    fn scan_state_organisations(&self, text: &str, doc: &Doc) -> Vec<Candidate> {
+        let lower_form = |t: &Token| t.lower.clone();
         let mut taken: Vec<Span> = Vec::new();
         let mut out = Vec::new();
         for noun in &self.lexicon.organisation_nouns {
-            for (start, _) in lower.match_indices(noun.phrase.as_str()) {
-                let span = Span::new(start, start + noun.phrase.len());
-                if !words::at_word_boundary(text, span)
+            for i in 0..doc.tokens.len() {
+                if noun.words.first() != Some(&doc.tokens[i].lower) || !words::starts_word(doc, i) {
+                    continue;
+                }
+                let Some(end) = match_words(doc, i, &noun.words, lower_form) else {
+                    continue;
+                };
+                let span = doc.span_of(i..end);
+                if !words::ends_word(doc, end - 1)
                     || taken
                         .iter()
                         .any(|t| t.start < span.end && span.start < t.end)
                 {
                     continue;
                 }
-                let Some((owner, country)) = self.owner_before(text, start) else {
+                let Some((owner, country)) = self.owner_before(text, doc, i) else {
                     continue;
                 };
                 let whole = Span::new(owner.start, span.end);
@@ -546,31 +623,36 @@ impl Resolver {
         out
     }
 
-    /// The demonym, country name or country's possessive right before `pos`, if any.
-    fn owner_before(&self, text: &str, pos: usize) -> Option<(Span, &Country)> {
+    /// The demonym, country name or country's possessive right before token `i`, if any.
+    fn owner_before(&self, text: &str, doc: &Doc, i: usize) -> Option<(Span, &Country)> {
         let g = &self.gazetteer;
-        if let Some(t) = words::prev_token(text, pos) {
-            let word = &text[t.start..t.end];
+        let before = words::words_before(doc, i, 3);
+        if let Some(word) = before.last() {
             for suffix in ["'s", "’s"] {
-                if let Some(owner) = word.strip_suffix(suffix) {
+                if let Some(owner) = word.text.strip_suffix(suffix) {
                     if owner.starts_with(char::is_uppercase) {
                         return self
                             .country(owner)
                             .or_else(|| g.country_by_capital(owner))
-                            .map(|c| (t, c));
+                            .map(|c| (word.span, c));
                     }
                 }
             }
         }
-        let before = words::words_before(text, pos, 3);
         for k in (1..=before.len()).rev() {
-            let span = Span::new(before[before.len() - k].start, before[before.len() - 1].end);
-            let owner = &text[span.start..span.end];
+            let span = Span::new(
+                before[before.len() - k].span.start,
+                before[before.len() - 1].span.end,
+            );
+            let owner = words::surface(text, span);
             let first = owner.split_whitespace().next().unwrap_or_default();
             if !owner.starts_with(char::is_uppercase) || first.eq_ignore_ascii_case("the") {
                 continue;
             }
-            if let Some(c) = g.country_by_demonym(owner).or_else(|| self.country(owner)) {
+            if let Some(c) = g
+                .country_by_demonym(&owner)
+                .or_else(|| self.country(&owner))
+            {
                 return Some((span, c));
             }
         }
@@ -585,7 +667,7 @@ impl Resolver {
         canonical: &str,
     ) -> NodeRef {
         let adjective = country.demonyms.first().unwrap_or(&country.name);
-        let mut tries = vec![text[span.start..span.end].to_string()];
+        let mut tries = vec![words::surface(text, span)];
         for d in &country.demonyms {
             tries.push(format!("{d} {canonical}"));
         }
@@ -607,7 +689,7 @@ impl Resolver {
         if c.rule || matches!(c.label, Label::Per | Label::Org) {
             return true;
         }
-        let surface = &text[c.span.start..c.span.end];
+        let surface = &words::surface(text, c.span);
         self.country(surface).is_some()
             || self.gazetteer.country_by_capital(surface).is_some()
             || self.gazetteer_organisation(surface).is_some()
@@ -652,10 +734,11 @@ impl Resolver {
     }
 
     /// What a candidate the rules did not decide becomes.
-    fn classify(&self, text: &str, c: &Candidate) -> Target {
-        let surface = &text[c.span.start..c.span.end];
+    fn classify(&self, text: &str, doc: &Doc, c: &Candidate) -> Target {
+        let surface = &words::surface(text, c.span);
         let lex = &self.lexicon;
-        let described = context::described_as_organisation(text, c.span, lex);
+        let tokens = doc.tokens_in(c.span);
+        let described = context::described_as_organisation(doc, tokens.clone(), lex);
         if c.label == Label::Per {
             if described {
                 return Target::Node(self.named_organisation(surface));
@@ -674,7 +757,7 @@ impl Resolver {
             return Target::Node(state_node(country));
         }
         if let Some(country) = self.gazetteer.country_by_capital(surface) {
-            return if context::capital_governs(text, c.span, lex) {
+            return if context::capital_governs(doc, tokens.clone(), lex) {
                 Target::Node(state_node(country))
             } else {
                 Target::Nothing
@@ -687,8 +770,8 @@ impl Resolver {
         let acting = c.label == Label::Misc
             && !demonym
             && !plural
-            && !context::in_headline(text, c.span)
-            && context::acts(text, c.span, lex);
+            && !context::in_headline(doc, tokens.clone())
+            && context::acts(doc, tokens, lex);
         if c.label == Label::Org || (described && !demonym) || acting {
             return Target::Node(self.named_organisation(surface));
         }
@@ -707,7 +790,7 @@ impl Resolver {
     /// Acronyms: one the text introduces ("the Liquor Control Board of Ontario (LCBO)")
     /// names that organisation wherever it appears in the document; an acronym that is
     /// no gazetteer name joins the organisation of the document whose initials it is.
-    fn acronyms(&self, text: &str, candidates: &mut Vec<Candidate>) {
+    fn acronyms(&self, text: &str, doc: &Doc, candidates: &mut Vec<Candidate>) {
         let mut introduced: BTreeMap<String, NodeRef> = BTreeMap::new();
         for c in candidates.iter() {
             let Some(Target::Node(node)) = &c.target else {
@@ -716,17 +799,11 @@ impl Resolver {
             if node.kind != EntityType::Organisation {
                 continue;
             }
-            let rest = &text[c.span.end..];
-            let Some(inner) = rest
-                .strip_prefix(' ')
-                .unwrap_or(rest)
-                .strip_prefix('(')
-                .and_then(|r| r.split_once(')'))
-                .map(|(inner, _)| inner)
-            else {
+            let Some(inner) = bracketed_after(doc, doc.tokens_in(c.span).end - 1) else {
                 continue;
             };
-            let surface = &text[c.span.start..c.span.end];
+            let inner = inner.as_str();
+            let surface = &words::surface(text, c.span);
             if words::is_acronym(inner) && words::undotted(inner) != words::undotted(surface) {
                 introduced
                     .entry(words::undotted(inner))
@@ -735,17 +812,22 @@ impl Resolver {
         }
         for (acronym, node) in &introduced {
             for c in candidates.iter_mut() {
-                if words::undotted(&text[c.span.start..c.span.end]) == *acronym {
+                if words::undotted(&words::surface(text, c.span)) == *acronym {
                     c.target = Some(Target::Node(node.clone()));
                 }
             }
             let mut found = Vec::new();
-            for (start, _) in text.match_indices(acronym.as_str()) {
-                let span = Span::new(start, start + acronym.len());
-                let new = Candidate::rule(span, node.clone());
-                if words::at_word_boundary(text, span)
-                    && !candidates.iter().any(|c| c.overlaps(&new))
+            let words = [acronym.clone()];
+            for i in 0..doc.tokens.len() {
+                if !acronym.starts_with(doc.tokens[i].text.as_str()) || !words::starts_word(doc, i)
                 {
+                    continue;
+                }
+                let Some(end) = match_words(doc, i, &words, |t| t.text.clone()) else {
+                    continue;
+                };
+                let new = Candidate::rule(doc.span_of(i..end), node.clone());
+                if words::ends_word(doc, end - 1) && !candidates.iter().any(|c| c.overlaps(&new)) {
                     found.push(new);
                 }
             }
@@ -757,7 +839,7 @@ impl Resolver {
         let mut by_initials: BTreeMap<String, BTreeMap<String, NodeRef>> = BTreeMap::new();
         for c in candidates.iter() {
             if let Some(Target::Node(node)) = &c.target {
-                let surface = &text[c.span.start..c.span.end];
+                let surface = &words::surface(text, c.span);
                 if node.kind == EntityType::Organisation && surface.contains(' ') {
                     by_initials
                         .entry(self.initials(surface))
@@ -767,7 +849,7 @@ impl Resolver {
             }
         }
         for c in candidates.iter_mut() {
-            let surface = &text[c.span.start..c.span.end];
+            let surface = &words::surface(text, c.span);
             if !words::is_acronym(surface) || introduced.contains_key(&words::undotted(surface)) {
                 continue;
             }
@@ -806,14 +888,14 @@ impl Resolver {
         let names: Vec<people::PersonMention> = indices
             .iter()
             .map(|&i| people::PersonMention {
-                words: people::name_key(&text[candidates[i].span.start..candidates[i].span.end]),
+                words: people::name_key(&words::surface(text, candidates[i].span)),
                 start: candidates[i].span.start,
             })
             .collect();
         let clusters = people::cluster(&names);
         for (k, &i) in indices.iter().enumerate() {
             let c = &candidates[i];
-            let surface = &text[c.span.start..c.span.end];
+            let surface = &words::surface(text, c.span);
             let movable = !c.rule
                 && c.label == Label::Org
                 && self.gazetteer_organisation(surface).is_none()
@@ -830,7 +912,7 @@ impl Resolver {
     fn short_names(&self, text: &str, candidates: &mut [Candidate]) {
         for i in 0..candidates.len() {
             let c = &candidates[i];
-            let surface = &text[c.span.start..c.span.end];
+            let surface = &words::surface(text, c.span);
             let Some(ids) = self.lexicon.short_names.get(surface) else {
                 continue;
             };
@@ -853,16 +935,16 @@ impl Resolver {
     /// by an eponym noun, it (with the noun) is an organisation ("the Biden administration",
     /// whether or not the person is named). Not when it names a place, a nationality or a
     /// known organisation.
-    fn surnames_typed_otherwise(&self, text: &str, candidates: &mut [Candidate]) {
+    fn surnames_typed_otherwise(&self, text: &str, doc: &Doc, candidates: &mut [Candidate]) {
         let full_names: BTreeSet<String> = candidates
             .iter()
             .filter(|c| c.target == Some(Target::Person))
-            .map(|c| people::name_key(&text[c.span.start..c.span.end]))
+            .map(|c| people::name_key(&words::surface(text, c.span)))
             .filter(|words| words.len() >= 2)
             .flatten()
             .collect();
         for c in candidates.iter_mut() {
-            let surface = &text[c.span.start..c.span.end];
+            let surface = &words::surface(text, c.span);
             let open = match &c.target {
                 Some(Target::Nothing) => true,
                 Some(Target::Node(n)) => n.id == self.named_organisation(surface).id,
@@ -881,18 +963,20 @@ impl Resolver {
             {
                 continue;
             }
-            let eponym = words::next_token(text, c.span.end).filter(|t| {
-                let word = &text[t.start..t.end];
-                word.starts_with(char::is_lowercase)
-                    && self
-                        .lexicon
-                        .eponym_nouns
-                        .contains(&lexicon::fold_word(word))
-            });
+            let eponym = doc
+                .next_in_sentence(doc.tokens_in(c.span).end - 1)
+                .map(|t| &doc.tokens[t])
+                .filter(|t| {
+                    t.text.starts_with(char::is_lowercase)
+                        && self
+                            .lexicon
+                            .eponym_nouns
+                            .contains(&lexicon::fold_word(&t.text))
+                });
             let key = people::name_key(surface);
             if let Some(noun) = eponym {
-                c.span = Span::new(c.span.start, noun.end);
-                let name = &text[c.span.start..c.span.end];
+                c.span = Span::new(c.span.start, noun.span.end);
+                let name = &words::surface(text, c.span);
                 c.target = Some(Target::Node(self.named_organisation(name)));
             } else if key.len() == 1 && full_names.contains(&key[0]) {
                 c.target = Some(Target::Person);
@@ -912,7 +996,7 @@ impl Resolver {
     /// Groups person candidates into people (see `people`). A lone one-word name that
     /// joins nobody and is a gazetteer organisation, a country or an acting capital
     /// becomes that instead ("Gazprom" tagged PER).
-    fn people(&self, text: &str, candidates: &mut [Candidate]) {
+    fn people(&self, text: &str, doc: &Doc, candidates: &mut [Candidate]) {
         let indices: Vec<usize> = candidates
             .iter()
             .enumerate()
@@ -924,7 +1008,7 @@ impl Resolver {
             .map(|&i| {
                 let c = &candidates[i];
                 people::PersonMention {
-                    words: people::name_key(&text[c.span.start..c.span.end]),
+                    words: people::name_key(&words::surface(text, c.span)),
                     start: c.span.start,
                 }
             })
@@ -934,19 +1018,19 @@ impl Resolver {
             let rep = clusters[k];
             let span = candidates[i].span;
             let c = &candidates[indices[rep]];
-            let name = text[c.span.start..c.span.end].to_string();
+            let name = words::surface(text, c.span);
             if c.title_only {
                 // The cluster's name is a title alone ("President"): no person.
                 candidates[i].target = Some(Target::Nothing);
                 continue;
             }
             if mentions[rep].words.len() == 1 {
-                if let Some(target) = self.lone_word(text, span, &name) {
+                if let Some(target) = self.lone_word(doc, span, &name) {
                     candidates[i].target = Some(target);
                     continue;
                 }
             }
-            let country = self.person_country(text, span);
+            let country = self.person_country(doc, span);
             candidates[i].target = Some(Target::Node(NodeRef {
                 id: format!("person:{}", slug(&name)),
                 name,
@@ -960,11 +1044,9 @@ impl Resolver {
     /// country's possessive before a title ("Ukrainian President Volodymyr Zelenskyy",
     /// "Russia's Foreign Minister Sergey Lavrov"), or a country's possessive before the
     /// name ("Germany's Olaf Scholz").
-    fn person_country(&self, text: &str, span: Span) -> Option<String> {
-        let before: Vec<&str> = words::words_before(text, span.start, 6)
-            .into_iter()
-            .map(|s| &text[s.start..s.end])
-            .collect();
+    fn person_country(&self, doc: &Doc, span: Span) -> Option<String> {
+        let words = words::words_before(doc, doc.tokens_in(span).start, 6);
+        let before: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let mut end = before.len();
         while let Some(len) = self.lexicon.titles.longest_suffix(&before[..end]) {
             end -= len;
@@ -992,7 +1074,7 @@ impl Resolver {
 
     /// A one-word person name that joins nobody but is a gazetteer organisation, a country
     /// or a capital ("Gazprom", "WASHINGTON" in a dateline) is that instead.
-    fn lone_word(&self, text: &str, span: Span, name: &str) -> Option<Target> {
+    fn lone_word(&self, doc: &Doc, span: Span, name: &str) -> Option<Target> {
         if let Some(node) = self.gazetteer_organisation(name) {
             return Some(Target::Node(node));
         }
@@ -1000,12 +1082,50 @@ impl Resolver {
             return Some(Target::Node(state_node(country)));
         }
         let country = self.gazetteer.country_by_capital(name)?;
-        Some(if context::capital_governs(text, span, &self.lexicon) {
-            Target::Node(state_node(country))
-        } else {
-            Target::Nothing
-        })
+        Some(
+            if context::capital_governs(doc, doc.tokens_in(span), &self.lexicon) {
+                Target::Node(state_node(country))
+            } else {
+                Target::Nothing
+            },
+        )
     }
+}
+
+/// A mention's tokens cut where the sentence splitter ended a sentence at a line break
+/// ("Putin\nWASHINGTON"): the analysis joined those sentences only because the mention
+/// crossed the break. A wrapped name ("Olaf\nScholz") stays whole.
+fn lines(text: &str, doc: &Doc, tokens: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = tokens.start;
+    for k in tokens.start..tokens.end.saturating_sub(1) {
+        let end = doc.tokens[k].span.end;
+        let line_break = text[end..doc.tokens[k + 1].span.start].contains(['\n', '\r'])
+            && doc.joined_boundaries.binary_search(&end).is_ok();
+        if line_break {
+            out.push(start..k + 1);
+            start = k + 1;
+        }
+    }
+    out.push(start..tokens.end);
+    out
+}
+
+/// The word in brackets right after token `i` ("(LCBO)"), its touching tokens joined.
+fn bracketed_after(doc: &Doc, i: usize) -> Option<String> {
+    let open = doc
+        .next_in_sentence(i)
+        .filter(|&o| doc.tokens[o].text == "(")?;
+    let mut inner = String::new();
+    let mut p = open + 1;
+    while p < doc.tokens.len() && doc.tokens[p].text != ")" {
+        if p > open + 1 && !doc.touching(p - 1) {
+            return None;
+        }
+        inner.push_str(&doc.tokens[p].text);
+        p += 1;
+    }
+    (p < doc.tokens.len() && p > open + 1).then_some(inner)
 }
 
 fn state_node(country: &Country) -> NodeRef {
@@ -1041,9 +1161,7 @@ fn assemble(text: &str, mention_count: usize, candidates: &[Candidate]) -> Resol
             resolved.entities.len() - 1
         });
         let entity = &mut resolved.entities[index];
-        entity
-            .aliases
-            .insert(text[c.span.start..c.span.end].to_string());
+        entity.aliases.insert(words::surface(text, c.span));
         entity.mentions.push(c.span);
         if entity.country.is_none() {
             entity.country = node.country.clone();
@@ -1080,7 +1198,8 @@ mod tests {
     }
 
     fn resolve(text: &str, mentions: &[Mention]) -> Resolved {
-        Resolver::new(Gazetteer::builtin()).resolve(text, mentions)
+        let doc = crate::analysis::analyse(text, mentions, None).expect("mentions fit the text");
+        Resolver::new(Gazetteer::builtin()).resolve(text, &doc, mentions)
     }
 
     fn ids(r: &Resolved) -> Vec<&str> {
@@ -1509,7 +1628,8 @@ mod tests {
 
     #[test]
     fn line_breaks_split_mentions_and_datelines_make_no_person() {
-        let text = "sanction Putin\nWASHINGTON — The plan";
+        // The headline's line break ends a sentence: the mention across it is two names.
+        let text = "Allies To Sanction Putin\nWASHINGTON — The plan was agreed.";
         let r = resolve(text, &[m(text, "Putin\nWASHINGTON", "PER")]);
         assert_eq!(ids(&r), vec!["person:putin"]);
         let putin = &r.entities[0];
@@ -1517,6 +1637,12 @@ mod tests {
             &text[putin.mentions[0].start..putin.mentions[0].end],
             "Putin"
         );
+        // A line break that only wraps the text is a space inside the name.
+        let text = "On Friday the chancellor, Olaf\nScholz, met the press.";
+        let r = resolve(text, &[m(text, "Olaf\nScholz", "PER")]);
+        assert_eq!(ids(&r), vec!["person:olaf-scholz"]);
+        assert_eq!(r.entities[0].name, "Olaf Scholz");
+        assert!(r.entities[0].aliases.contains("Olaf Scholz"));
     }
 
     #[test]

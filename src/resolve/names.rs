@@ -1,62 +1,50 @@
 //! Names cleaned of what is not the name: surrounding punctuation, a leading "the",
 //! possessives, and for people titles and roles ("Russian President Vladimir Putin").
 
+use std::ops::Range;
+
 use super::gazetteer::Gazetteer;
 use super::lexicon::Lexicon;
-use super::words::ws_tokens;
-use crate::text::Span;
+use super::words::{has_upper, words_before};
+use crate::analysis::Doc;
 
-fn is_possessive(token: &str) -> bool {
-    token.ends_with("'s") || token.ends_with("’s")
+fn is_possessive(lower: &str) -> bool {
+    lower == "'s"
 }
 
 /// Trims quotes and punctuation around a name, a trailing possessive ("Russia's",
-/// "Reuters'") and a leading "the". None when nothing is left.
-pub fn trim_name(text: &str, span: Span) -> Option<Span> {
-    let (mut start, mut end) = (span.start, span.end);
-    loop {
-        let before = (start, end);
-        let s = &text[start..end];
-        if let Some(c) = s.chars().next().filter(|c| !c.is_alphanumeric()) {
-            start += c.len_utf8();
-            continue;
-        }
-        if let Some(c) = s.chars().next_back().filter(|c| !c.is_alphanumeric()) {
-            let keep_period = c == '.' && abbreviation_period(s);
-            if !keep_period {
-                end -= c.len_utf8();
-                continue;
-            }
-        }
-        for suffix in ["'s", "’s", "'S", "’S"] {
-            if s.len() > suffix.len() && s.ends_with(suffix) {
-                end -= suffix.len();
-                break;
-            }
-        }
-        let s = &text[start..end];
-        let lower = s.get(..4).map(str::to_ascii_lowercase);
-        if lower.as_deref() == Some("the ") && s.len() > 4 {
-            start += 4;
-        }
-        if (start, end) == before || start >= end {
+/// "Reuters'") and a leading "the", in whole tokens. None when nothing is left.
+pub fn trim_name(doc: &Doc, tokens: Range<usize>) -> Option<Range<usize>> {
+    let (mut start, mut end) = (tokens.start, tokens.end);
+    while start < end {
+        let first = &doc.tokens[start];
+        let last = &doc.tokens[end - 1];
+        if !first.is_word() {
+            start += 1;
+        } else if !(last.is_word() || last.text == "." && abbreviation_period(doc, end - 1)) {
+            end -= 1;
+        } else if first.lower == "the" && end - start > 1 {
+            start += 1;
+        } else {
             break;
         }
     }
-    (start < end).then(|| Span::new(start, end))
+    (start < end).then_some(start..end)
 }
 
-/// Whether a final period belongs to the name: "U.S.", "Jr.", not "Kyiv.".
-fn abbreviation_period(s: &str) -> bool {
-    let last = s.split_whitespace().next_back().unwrap_or("");
-    let word = &last[..last.len() - 1];
+/// Whether a period token belongs to the name before it: "U.S" + ".", "Jr" + ".", not "Kyiv" + ".".
+fn abbreviation_period(doc: &Doc, period: usize) -> bool {
+    let Some(word) = period.checked_sub(1).filter(|&w| doc.touching(w)) else {
+        return false;
+    };
+    let word = &doc.tokens[word].text;
     word.contains('.') || (word.chars().count() <= 2 && word.starts_with(char::is_uppercase))
 }
 
 /// A person mention cleaned to the name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonName {
-    pub span: Span,
+    pub tokens: Range<usize>,
     /// The name is one word that is also a title ("Major", "President"): a name only if
     /// it is part of a full name in the document ("John Major").
     pub title_only: bool,
@@ -67,25 +55,23 @@ pub struct PersonName {
 /// Psaki" -> "Jen Psaki". Kept titles stay ("Pope Francis", "British King Charles" ->
 /// "King Charles", but "Martin Luther King Jr." is left whole). None when only titles remain.
 pub fn clean_person(
-    text: &str,
-    span: Span,
+    doc: &Doc,
+    tokens: Range<usize>,
     lex: &Lexicon,
     gazetteer: &Gazetteer,
 ) -> Option<PersonName> {
-    let span = trim_name(text, span)?;
-    let s = &text[span.start..span.end];
-    let tokens = ws_tokens(s);
-    let words: Vec<&str> = tokens.iter().map(|&(a, b)| &s[a..b]).collect();
+    let tokens = trim_name(doc, tokens)?;
+    let all = &doc.tokens[tokens.clone()];
+    let words: Vec<&str> = all.iter().map(|t| t.text.as_str()).collect();
     let n = words.len();
     let mut cut = 0;
     let mut j = 0;
     while j < n {
         if let Some(len) = lex.kept_titles.longest_prefix(&words[j..]) {
-            let owners_only = words[cut..j].iter().all(|w| {
-                !w.starts_with(char::is_uppercase)
-                    || is_possessive(w)
-                    || gazetteer.country_by_demonym(w).is_some()
-                    || gazetteer.country(w).is_some()
+            let owners_only = all[cut..j].iter().all(|t| {
+                !t.is_capitalised()
+                    || gazetteer.country_by_demonym(&t.text).is_some()
+                    || gazetteer.country(&t.text).is_some()
             });
             if j + len < n && owners_only {
                 cut = j;
@@ -100,48 +86,59 @@ pub fn clean_person(
             }
             break;
         }
-        if is_possessive(words[j]) && j + 1 < n {
+        if is_possessive(&all[j].lower) && j + 1 < n {
             cut = j + 1;
         }
         j += 1;
     }
     let rest = &words[cut..];
     let only_titles = lex.titles.longest_prefix(rest) == Some(rest.len());
-    if rest.is_empty()
-        || (only_titles && rest.len() > 1)
-        || !rest.iter().any(|w| super::words::has_upper(w))
-    {
+    if rest.is_empty() || (only_titles && rest.len() > 1) || !rest.iter().any(|w| has_upper(w)) {
         return None;
     }
-    let name_start = span.start + tokens[cut].0;
-    let mut name = Span::new(name_start, span.end);
+    let name_start = tokens.start + cut;
+    let mut name = name_start..tokens.end;
     // "King" + "Abdullah": a kept title the model left out is part of the name.
-    let before = super::words::words_before(text, name.start, 2);
-    let before_words: Vec<&str> = before.iter().map(|s| &text[s.start..s.end]).collect();
+    let before = words_before(doc, name.start, 2);
+    let before_words: Vec<&str> = before.iter().map(|w| w.text.as_str()).collect();
     if let Some(len) = lex.kept_titles.longest_suffix(&before_words) {
-        let first = before[before.len() - len];
-        if text[first.start..first.end].starts_with(char::is_uppercase) {
-            name.start = first.start;
+        let first = &before[before.len() - len];
+        if first.text.starts_with(char::is_uppercase) {
+            name.start = doc.tokens_in(first.span).start;
         }
     }
     Some(PersonName {
-        span: name,
         title_only: only_titles && name.start == name_start,
+        tokens: name,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyse;
+
+    fn whole(s: &str) -> (Doc, Range<usize>) {
+        let doc = analyse(s, &[], None).unwrap();
+        let n = doc.tokens.len();
+        (doc, 0..n)
+    }
+
+    fn text_of(s: &str, doc: &Doc, tokens: Range<usize>) -> String {
+        let span = doc.span_of(tokens);
+        s[span.start..span.end].to_string()
+    }
 
     fn person(s: &str) -> Option<String> {
         let lex = Lexicon::builtin();
         let g = Gazetteer::builtin();
-        clean_person(s, Span::new(0, s.len()), &lex, &g).map(|p| s[p.span.start..p.span.end].into())
+        let (doc, all) = whole(s);
+        clean_person(&doc, all, &lex, &g).map(|p| text_of(s, &doc, p.tokens))
     }
 
     fn trimmed(s: &str) -> Option<String> {
-        trim_name(s, Span::new(0, s.len())).map(|p| s[p.start..p.end].into())
+        let (doc, all) = whole(s);
+        trim_name(&doc, all).map(|t| text_of(s, &doc, t))
     }
 
     #[test]
@@ -163,6 +160,10 @@ mod tests {
         assert_eq!(
             person("former Secretary of State Hillary Clinton").unwrap(),
             "Hillary Clinton"
+        );
+        assert_eq!(
+            person("Vice-President Kamala Harris").unwrap(),
+            "Kamala Harris"
         );
         assert_eq!(person("John Major").unwrap(), "John Major");
     }
@@ -198,7 +199,8 @@ mod tests {
         assert_eq!(person("Prime Minister"), None);
         let lex = Lexicon::builtin();
         let g = Gazetteer::builtin();
-        let major = clean_person("Major", Span::new(0, 5), &lex, &g).unwrap();
+        let (doc, all) = whole("Major");
+        let major = clean_person(&doc, all, &lex, &g).unwrap();
         assert!(major.title_only);
     }
 
@@ -207,9 +209,14 @@ mod tests {
         let lex = Lexicon::builtin();
         let g = Gazetteer::builtin();
         let text = "Jordan's King Abdullah spoke";
-        let start = text.find("Abdullah").unwrap();
-        let name = clean_person(text, Span::new(start, start + 8), &lex, &g).unwrap();
-        assert_eq!(&text[name.span.start..name.span.end], "King Abdullah");
+        let doc = analyse(text, &[], None).unwrap();
+        let abdullah = doc
+            .tokens
+            .iter()
+            .position(|t| t.text == "Abdullah")
+            .unwrap();
+        let name = clean_person(&doc, abdullah..abdullah + 1, &lex, &g).unwrap();
+        assert_eq!(text_of(text, &doc, name.tokens), "King Abdullah");
         assert!(!name.title_only);
     }
 }

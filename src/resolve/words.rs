@@ -1,93 +1,47 @@
-//! Small text helpers on byte offsets: the word before or after a position, word
-//! boundaries, acronyms.
+//! Word helpers: the words around a name in the analysed document's tokens, a name's
+//! surface form, acronyms.
 
+use crate::analysis::Doc;
 use crate::text::Span;
 
-/// Joiners that stay inside a word when letters follow: "U.S", "Moscow's", "state-owned".
-fn is_joiner(c: char) -> bool {
-    matches!(c, '.' | '\'' | '’' | '-' | '&')
+/// A word of the text: one token, or a word with its possessive clitic ("Russia's").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub span: Span,
+    pub text: String,
 }
 
-/// The next token at or after `pos`: a word, or one punctuation character. None at the
-/// end of the text or of the line (context never crosses a line break).
-pub fn next_token(text: &str, pos: usize) -> Option<Span> {
-    let rest = &text[pos..];
-    let mut iter = rest.char_indices().peekable();
-    let mut start = None;
-    while let Some(&(i, c)) = iter.peek() {
-        if c == '\n' {
-            return None;
-        }
-        if !c.is_whitespace() {
-            start = Some(i);
-            break;
-        }
-        iter.next();
-    }
-    let start = start?;
-    let (_, first) = iter.next()?;
-    if !first.is_alphanumeric() {
-        return Some(Span::new(pos + start, pos + start + first.len_utf8()));
-    }
-    let mut end = start + first.len_utf8();
-    while let Some((i, c)) = iter.next() {
-        let inner_joiner = is_joiner(c) && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        if !(c.is_alphanumeric() || inner_joiner) {
-            break;
-        }
-        end = i + c.len_utf8();
-    }
-    Some(Span::new(pos + start, pos + end))
+fn is_possessive_clitic(lower: &str) -> bool {
+    lower == "'s"
 }
 
-/// The token that ends at or before `pos`, mirroring [`next_token`].
-pub fn prev_token(text: &str, pos: usize) -> Option<Span> {
-    let before = &text[..pos];
-    let mut iter = before.char_indices().rev().peekable();
-    let mut end = None;
-    while let Some(&(i, c)) = iter.peek() {
-        if c == '\n' {
-            return None;
-        }
-        if !c.is_whitespace() {
-            end = Some(i + c.len_utf8());
-            break;
-        }
-        iter.next();
-    }
-    let end = end?;
-    let (i, last) = iter.next()?;
-    if !last.is_alphanumeric() {
-        return Some(Span::new(i, end));
-    }
-    let mut start = i;
-    let mut next_is_alnum = true;
-    while let Some((i, c)) = iter.next() {
-        if c.is_alphanumeric() {
-            start = i;
-            next_is_alnum = true;
-        } else if is_joiner(c)
-            && next_is_alnum
-            && iter.peek().is_some_and(|&(_, p)| p.is_alphanumeric())
-        {
-            start = i;
-            next_is_alnum = false;
-        } else {
-            break;
-        }
-    }
-    Some(Span::new(start, end))
-}
-
-/// Up to `n` words right before `pos` on the same line, nearest last; stops at punctuation.
-pub fn words_before(text: &str, pos: usize, n: usize) -> Vec<Span> {
+/// Up to `n` words right before token `i` in its sentence, nearest last; stops at
+/// punctuation. A possessive clitic stays on its word ("Russia's"), as names are written.
+pub fn words_before(doc: &Doc, i: usize, n: usize) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut at = pos;
+    let mut at = i;
     while out.len() < n {
-        match prev_token(text, at) {
-            Some(span) if text[span.start..span.end].starts_with(char::is_alphanumeric) => {
-                out.push(span);
-                at = span.start;
+        let Some(p) = doc.prev_in_sentence(at) else {
+            break;
+        };
+        let token = &doc.tokens[p];
+        if token.is_word() {
+            out.push(Word {
+                span: token.span,
+                text: token.text.clone(),
+            });
+            at = p;
+            continue;
+        }
+        let owner = doc.prev_in_sentence(p).filter(|&o| doc.touching(o));
+        match owner {
+            Some(o) if is_possessive_clitic(&token.lower) && doc.tokens[o].is_word() => {
+                let owner = &doc.tokens[o];
+                out.push(Word {
+                    span: Span::new(owner.span.start, token.span.end),
+                    text: format!("{}{}", owner.text, token.text),
+                });
+                at = o;
             }
             _ => break,
         }
@@ -96,37 +50,29 @@ pub fn words_before(text: &str, pos: usize, n: usize) -> Vec<Span> {
     out
 }
 
-/// Whether `span` is a whole word run: no letter or digit touches it on either side.
-pub fn at_word_boundary(text: &str, span: Span) -> bool {
-    let before_ok = text[..span.start]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !c.is_alphanumeric());
-    let after_ok = text[span.end..]
-        .chars()
-        .next()
-        .is_none_or(|c| !c.is_alphanumeric());
-    before_ok && after_ok
+/// Whether token `i` starts a word: no letter or digit of the token before touches it.
+pub fn starts_word(doc: &Doc, i: usize) -> bool {
+    i == 0
+        || !doc.touching(i - 1)
+        || !doc.tokens[i - 1].text.ends_with(char::is_alphanumeric)
+        || !doc.tokens[i].text.starts_with(char::is_alphanumeric)
 }
 
-/// Byte ranges (relative to `s`) of the whitespace-separated tokens of `s`.
-pub fn ws_tokens(s: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(st)) => {
-                out.push((st, i));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
+/// Whether token `i` ends a word: no letter or digit of the token after touches it.
+pub fn ends_word(doc: &Doc, i: usize) -> bool {
+    !doc.touching(i)
+        || !doc.tokens[i].text.ends_with(char::is_alphanumeric)
+        || !doc.tokens[i + 1].text.starts_with(char::is_alphanumeric)
+}
+
+/// The text of `span` with each run of whitespace as one space: a name wrapped across
+/// lines reads as it does unwrapped.
+pub fn surface(text: &str, span: Span) -> String {
+    let raw = &text[span.start..span.end];
+    if !raw.contains(|c: char| c.is_whitespace() && c != ' ') && !raw.contains("  ") {
+        return raw.to_string();
     }
-    if let Some(st) = start {
-        out.push((st, s.len()));
-    }
-    out
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub fn has_upper(s: &str) -> bool {
@@ -157,53 +103,53 @@ pub fn is_shouted(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyse;
 
-    fn words(text: &str, spans: &[Span]) -> Vec<String> {
-        spans
-            .iter()
-            .map(|s| text[s.start..s.end].to_string())
-            .collect()
+    fn texts(words: &[Word]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
     }
 
     #[test]
-    fn tokens_keep_inner_joiners_and_stop_at_lines() {
-        let text = "Moscow's U.S. state-owned, \"x\"\nnext";
-        let t = next_token(text, 0).unwrap();
-        assert_eq!(&text[t.start..t.end], "Moscow's");
-        let t = next_token(text, t.end).unwrap();
-        assert_eq!(&text[t.start..t.end], "U.S");
-        let t = next_token(text, t.end).unwrap();
-        assert_eq!(&text[t.start..t.end], ".");
-        let t = next_token(text, t.end).unwrap();
-        assert_eq!(&text[t.start..t.end], "state-owned");
-        let t = next_token(text, t.end).unwrap();
-        assert_eq!(&text[t.start..t.end], ",");
-        let end = text.find('\n').unwrap();
-        assert!(next_token(text, end).is_none());
-        let p = prev_token(text, text.find(',').unwrap()).unwrap();
-        assert_eq!(&text[p.start..p.end], "state-owned");
-        assert!(prev_token(text, text.len() - 4).is_none());
-    }
-
-    #[test]
-    fn words_before_stop_at_punctuation() {
-        let text = "Earlier, the German soccer club Schalke";
-        let at = text.find("Schalke").unwrap();
+    fn words_before_stop_at_punctuation_and_keep_possessives() {
+        let text = "Earlier, the German soccer club Schalke met Russia's Foreign Minister Lavrov";
+        let doc = analyse(text, &[], None).unwrap();
+        let at = |w: &str| doc.tokens.iter().position(|t| t.text == w).unwrap();
         assert_eq!(
-            words(text, &words_before(text, at, 5)),
+            texts(&words_before(&doc, at("Schalke"), 5)),
             vec!["the", "German", "soccer", "club"]
         );
+        let before = words_before(&doc, at("Lavrov"), 6);
+        assert_eq!(
+            texts(&before),
+            vec!["club", "Schalke", "met", "Russia's", "Foreign", "Minister"]
+        );
+        let russia = &before[3];
+        assert_eq!(&text[russia.span.start..russia.span.end], "Russia's");
     }
 
     #[test]
-    fn acronyms_and_boundaries() {
+    fn word_starts_and_ends() {
+        // The mention splits "Gazpromneft": "Gazprom" is a token but no word.
+        let text = "Gazpromneft and Gazprom's";
+        let mention = crate::ner::Mention {
+            span: Span::new(0, 7),
+            label: "ORG".into(),
+            score: 1.0,
+        };
+        let doc = analyse(text, &[mention], None).unwrap();
+        assert_eq!(doc.tokens[0].text, "Gazprom");
+        assert!(starts_word(&doc, 0) && !ends_word(&doc, 0));
+        assert!(!starts_word(&doc, 1));
+        assert!(starts_word(&doc, 3) && ends_word(&doc, 3));
+    }
+
+    #[test]
+    fn acronyms_and_surfaces() {
         assert!(is_acronym("U.N."));
         assert!(is_acronym("LCBO"));
         assert!(!is_acronym("Nato"));
         assert!(!is_acronym("A"));
-        let text = "NATOS and NATO.";
-        assert!(!at_word_boundary(text, Span::new(0, 4)));
-        assert!(at_word_boundary(text, Span::new(10, 14)));
-        assert_eq!(ws_tokens(" a bc  d"), vec![(1, 2), (3, 5), (7, 8)]);
+        let text = "Olaf\n  Scholz";
+        assert_eq!(surface(text, Span::new(0, text.len())), "Olaf Scholz");
     }
 }
