@@ -12,13 +12,18 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 
+use newsgraph::analysis::conllu::{self, ConlluFile};
+use newsgraph::analysis::ParserModel;
 use newsgraph::eval::{self, fixtures, Table};
 use newsgraph::export;
 use newsgraph::graph::Graph;
 use newsgraph::input::{self, Document, ReadOptions};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout};
 use newsgraph::pipeline::DocResult;
-use newsgraph::pipeline::{self, Pipeline};
+
+/// The parses of `extract --format conllu`.
+const CONLLU_FILE: &str = "parses.conllu";
+use newsgraph::pipeline::{self, ParseMode, Pipeline};
 use newsgraph::relations::RuleSet;
 use newsgraph::report::{self, ReportDocument};
 use newsgraph::resolve::Gazetteer;
@@ -155,6 +160,13 @@ struct ModelArgs {
     /// Directory with countries.tsv and organisations.tsv replacing the built-in gazetteer.
     #[arg(long, value_name = "DIR")]
     gazetteer: Option<PathBuf>,
+    #[command(flatten)]
+    parser: ParserArgs,
+    /// Which sentences the dependency parser reads: `relevant` (an entity and a trigger word
+    /// from data/analysis/parse_triggers.txt; the others get tokens and lemmas only),
+    /// `all`, or `none` (no parser loaded). `--format conllu` parses all.
+    #[arg(long, value_enum, default_value_t = ParseMode::Relevant)]
+    parse: ParseMode,
 }
 
 #[derive(Args, Clone)]
@@ -248,11 +260,18 @@ enum OutputFormat {
     /// One self-contained HTML page, report.html: the interactive graph, and each
     /// document's text with its entities and evidence (the first --report-docs documents).
     Html,
-    /// Every format above.
+    /// Every graph format above and html (not conllu).
     All,
+    /// extract only: every document's sentences as CoNLL-U, parses.conllu (tokens, lemmas,
+    /// UPOS, dependency trees, character offsets and entities in MISC); parses every sentence.
+    Conllu,
 }
 
 impl OutputFormat {
+    fn wants_conllu(formats: &[OutputFormat]) -> bool {
+        formats.contains(&OutputFormat::Conllu)
+    }
+
     fn wants_html(formats: &[OutputFormat]) -> bool {
         formats
             .iter()
@@ -271,7 +290,7 @@ impl OutputFormat {
                 OutputFormat::Dot => &[export::Format::Dot],
                 OutputFormat::Cytoscape => &[export::Format::Cytoscape],
                 OutputFormat::All => export::Format::all(),
-                OutputFormat::Html => &[],
+                OutputFormat::Html | OutputFormat::Conllu => &[],
             };
             for a in add {
                 if !out.contains(a) {
@@ -475,6 +494,29 @@ fn doctor() -> Result<Finished> {
 fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<Pipeline> {
     let rules = rules.load()?;
     let pipeline = load_pipeline(args)?;
+    let pipeline = match args.parse {
+        ParseMode::None => pipeline,
+        mode => {
+            let dir = args
+                .parser
+                .parser
+                .clone()
+                .unwrap_or_else(pipeline::default_parser_dir);
+            let parser = ParserModel::load(
+                &dir,
+                args.parser.parser_onnx.as_deref(),
+                rayon::current_num_threads(),
+            )
+            .with_context(|| {
+                format!(
+                    "cannot load the parser from {} (`newsgraph doctor` shows where newsgraph \
+                     looks and what to do; `--parse none` runs without it)",
+                    dir.display()
+                )
+            })?;
+            pipeline.with_parser(parser, mode)
+        }
+    };
     Ok(match rules {
         Some(r) => pipeline.with_rules(r),
         None => pipeline,
@@ -516,8 +558,15 @@ fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
     })
 }
 
-fn extract(args: ExtractArgs) -> Result<Finished> {
+fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let started = Instant::now();
+    if OutputFormat::wants_conllu(&args.format) {
+        if args.model.parse == ParseMode::None {
+            bail!("--format conllu writes the parses: it cannot run with --parse none");
+        }
+        // A CoNLL-U file with sentences left unparsed would be of little use.
+        args.model.parse = ParseMode::All;
+    }
     let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     let read_options = args.read.options();
     let options = RunOptions {
@@ -557,6 +606,24 @@ fn extract(args: ExtractArgs) -> Result<Finished> {
             documents: Vec::new(),
             left_out: 0,
         }),
+        conllu: if OutputFormat::wants_conllu(&args.format) {
+            // Created empty here; a resumed run reopens it at its checkpoint's length.
+            let path = args.out.join(CONLLU_FILE);
+            std::fs::create_dir_all(&args.out)
+                .with_context(|| format!("cannot create {}", args.out.display()))?;
+            let resuming = args.resume && args.out.join(runner::CHECKPOINT_FILE).exists();
+            let file = if resuming {
+                // Kept whole until restore() cuts it back to the checkpoint's length.
+                let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                ConlluFile::resume(&path, len)
+            } else {
+                ConlluFile::create(&path)
+            }
+            .with_context(|| format!("cannot write {}", path.display()))?;
+            Some(ConlluSink { path, file })
+        } else {
+            None
+        },
     };
     let stop = interrupt_flag()?;
     let items = input::read(&args.inputs, &read_options);
@@ -648,6 +715,13 @@ fn extract(args: ExtractArgs) -> Result<Finished> {
 struct Sinks {
     store: Option<StoreSink>,
     report: Option<ReportSink>,
+    conllu: Option<ConlluSink>,
+}
+
+/// `--format conllu`: parses.conllu, appended batch by batch.
+struct ConlluSink {
+    path: PathBuf,
+    file: ConlluFile,
 }
 
 /// The documents the HTML report shows: the first `cap`, and how many more there were.
@@ -711,6 +785,15 @@ impl BatchSink for Sinks {
                 .collect();
             s.store.add_batch(&stored)?;
         }
+        if let Some(c) = &mut self.conllu {
+            let mut text = String::new();
+            for (d, res) in docs.iter().zip(results) {
+                conllu::write_doc(&d.id, &d.text, &res.analysis, &mut text);
+            }
+            c.file
+                .append(&text)
+                .with_context(|| format!("cannot write {}", c.path.display()))?;
+        }
         if let Some(r) = &mut self.report {
             for (d, res) in docs.iter().zip(results) {
                 if r.documents.len() < r.cap {
@@ -732,6 +815,7 @@ impl BatchSink for Sinks {
         json!({
             "store_run_start": self.store.as_ref().map(|s| s.run_start),
             "report": self.report.as_ref().map(|r| json!({"documents": r.documents, "left_out": r.left_out})),
+            "conllu_bytes": self.conllu.as_ref().map(|c| c.file.len()),
         })
     }
 
@@ -749,11 +833,24 @@ impl BatchSink for Sinks {
             )?;
             r.left_out = saved["left_out"].as_u64().unwrap_or(0) as usize;
         }
+        if let Some(c) = &mut self.conllu {
+            let len = state["conllu_bytes"].as_u64().context(
+                "the checkpoint was made without --format conllu; resume without it or start again",
+            )?;
+            c.file = ConlluFile::resume(&c.path, len)
+                .with_context(|| format!("cannot reopen {}", c.path.display()))?;
+        }
         Ok(())
     }
 }
 
 fn export_graph(args: ExportArgs) -> Result<()> {
+    if OutputFormat::wants_conllu(&args.format) {
+        bail!(
+            "--format conllu needs the documents' parses, which a graph does not keep: \
+             run `newsgraph extract INPUT... -o OUT --format conllu`"
+        );
+    }
     let mut documents = Vec::new();
     let mut left_out = 0;
     let (graph, meta) = match (&args.graph, &args.store) {
@@ -839,6 +936,8 @@ fn fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String> {
                  &args.read.title_field, &args.read.max_doc_bytes.to_string()],
         "shard": args.shard.map(|s| s.to_string()),
         "model": pipeline.ner.model.onnx_path.display().to_string(),
+        "parser": pipeline.parser.as_ref().map(|p| p.onnx_path.display().to_string()),
+        "parse": format!("{:?}", pipeline.parse),
         "decoding": [format!("{:?}", m.aggregation), m.batch_size.to_string(),
                      format!("{:?}", m.max_tokens)],
         "rules": rules,
@@ -868,6 +967,17 @@ fn options_fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String
     .iter()
     .map(|p| file_hash(p))
     .collect::<Result<Vec<_>>>()?;
+    let parser_files = match &pipeline.parser {
+        Some(p) => [
+            p.onnx_path.clone(),
+            p.dir.join("config.json"),
+            p.dir.join("tokenizer.json"),
+        ]
+        .iter()
+        .map(|f| file_hash(f))
+        .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
     let rules = match args.rules.rules.as_deref() {
         Some(path) => file_hash(path)?,
         None => runner::sha256_hex(newsgraph::relations::rules::BUILTIN.as_bytes()),
@@ -884,6 +994,8 @@ fn options_fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String
     let text = json!({
         "read": [&r.id_field, &r.text_field, &r.date_field, &r.title_field, r.max_doc_bytes.to_string()],
         "model": model_files,
+        "parser": parser_files,
+        "parse": format!("{:?}", pipeline.parse),
         "decoding": [format!("{:?}", m.aggregation), m.batch_size.to_string(), format!("{:?}", m.max_tokens)],
         "rules": rules,
         "gazetteer": gazetteer,

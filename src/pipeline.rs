@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::analysis::{self, Doc, ParserModel, SentenceParser};
+use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node};
 use crate::input::Document;
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
@@ -97,6 +97,19 @@ pub struct DocResult {
     pub analysis: Doc,
 }
 
+/// Which sentences the analysis stage parses (when a parser is loaded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ParseMode {
+    /// Only the sentences that can hold a relation: an entity and a trigger word
+    /// (`data/analysis/parse_triggers.txt`). The others get tokens and lemmas, no tree.
+    #[default]
+    Relevant,
+    /// Every sentence (what `--format conllu` needs).
+    All,
+    /// None: no parser is loaded.
+    None,
+}
+
 /// The loaded stages.
 pub struct Pipeline {
     pub ner: Ner,
@@ -104,6 +117,8 @@ pub struct Pipeline {
     pub rules: RuleSet,
     /// The dependency parser of the analysis stage; without one, tokens carry no parse.
     pub parser: Option<ParserModel>,
+    /// Which sentences the parser reads.
+    pub parse: ParseMode,
 }
 
 impl Pipeline {
@@ -119,6 +134,7 @@ impl Pipeline {
             resolver: Resolver::new(gazetteer),
             rules: RuleSet::builtin(),
             parser: None,
+            parse: ParseMode::Relevant,
         })
     }
 
@@ -128,9 +144,10 @@ impl Pipeline {
         self
     }
 
-    /// Parses every document's sentences with `parser` in the analysis stage.
-    pub fn with_parser(mut self, parser: ParserModel) -> Self {
+    /// Parses the sentences `mode` selects with `parser` in the analysis stage.
+    pub fn with_parser(mut self, parser: ParserModel, mode: ParseMode) -> Self {
         self.parser = Some(parser);
+        self.parse = mode;
         self
     }
 
@@ -185,7 +202,13 @@ impl Pipeline {
         mentions: &[crate::ner::Mention],
     ) -> Result<DocResult, String> {
         let parser = self.parser.as_ref().map(|p| p as &dyn SentenceParser);
-        let analysis = analysis::analyse(&doc.text, mentions, parser)
+        let relevant = analysis::relevant::can_hold_relation;
+        let (parser, scope) = match self.parse {
+            ParseMode::All => (parser, ParseScope::All),
+            ParseMode::Relevant => (parser, ParseScope::Only(&relevant)),
+            ParseMode::None => (None, ParseScope::All),
+        };
+        let analysis = analysis::analyse_with(&doc.text, mentions, parser, scope)
             .map_err(|e| format!("analysis failed: {e}"))?;
         let resolved = self.resolver.resolve(&doc.text, &analysis, mentions);
         let mut offsets = CharOffsets::new(&doc.text);

@@ -149,3 +149,56 @@ mod tests {
         assert_eq!(escape_spaces("\r\n"), "\\r\\n");
     }
 }
+
+/// `parses.conllu` of an extract run: analysed documents appended a batch at a time and
+/// synced, so a checkpoint can record its length, and `--resume` can cut it back to that
+/// length and go on.
+pub struct ConlluFile {
+    file: std::fs::File,
+    len: u64,
+}
+
+impl ConlluFile {
+    /// Creates (or empties) the file.
+    pub fn create(path: &std::path::Path) -> std::io::Result<Self> {
+        let file = std::fs::File::create(path)?;
+        Ok(Self { file, len: 0 })
+    }
+
+    /// Reopens the file of an interrupted run, cut back to `len` bytes (what its
+    /// checkpoint holds); a file shorter than that was changed since and is an error.
+    pub fn resume(path: &std::path::Path, len: u64) -> std::io::Result<Self> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        if file.metadata()?.len() < len {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{} is shorter than its checkpoint says ({len} bytes); start again without --resume",
+                    path.display()
+                ),
+            ));
+        }
+        file.set_len(len)?;
+        file.seek(SeekFrom::End(0))?;
+        Ok(Self { file, len })
+    }
+
+    /// Appends `text` and syncs it to disk.
+    pub fn append(&mut self, text: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        self.file.write_all(text.as_bytes())?;
+        self.file.sync_data()?;
+        self.len += text.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes written and synced.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}

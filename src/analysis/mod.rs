@@ -8,6 +8,7 @@ pub mod lemma;
 mod parse;
 pub mod parser;
 mod query;
+pub mod relevant;
 pub mod tokenize;
 pub mod tree;
 
