@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The programs the export tests read each format back with (NetworkX 3.6 and 2.8, igraph,
 # Graphviz), PySpark with a Java runtime and kubernetes-validate for the deploy recipes,
-# and headless Chromium for the HTML report test.
+# headless Chromium for the HTML report test, and the CoNLL-U reader and UD validator
+# for the parser's output.
 bash scripts/test-tools.sh
 bash scripts/report-tools.sh
+bash scripts/ud-tools.sh
 export NEWSGRAPH_REQUIRE_TOOLS=1
 cargo test --release --locked
