@@ -162,9 +162,10 @@ struct ModelArgs {
     gazetteer: Option<PathBuf>,
     #[command(flatten)]
     parser: ParserArgs,
-    /// Which sentences the dependency parser reads: `relevant` (an entity and a trigger word
-    /// from data/analysis/parse_triggers.txt; the others get tokens and lemmas only),
-    /// `all`, or `none` (no parser loaded). `--format conllu` parses all.
+    /// Which sentences the dependency parser reads: `relevant` (an entity and a word from
+    /// data/analysis/parse_triggers.txt, or an entity, a word of attribution and a number;
+    /// the others get tokens and lemmas only), `all`, or `none` (no parser loaded).
+    /// `--format conllu` parses all.
     #[arg(long, value_enum, default_value_t = ParseMode::Relevant)]
     parse: ParseMode,
 }

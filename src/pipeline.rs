@@ -100,8 +100,9 @@ pub struct DocResult {
 /// Which sentences the analysis stage parses (when a parser is loaded).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ParseMode {
-    /// Only the sentences that can hold a relation: an entity and a trigger word
-    /// (`data/analysis/parse_triggers.txt`). The others get tokens and lemmas, no tree.
+    /// Only the sentences that can hold a relation (`analysis::relevant`): an entity and a
+    /// trigger word, or an entity, a word of attribution and a number. The others get
+    /// tokens and lemmas, no tree.
     #[default]
     Relevant,
     /// Every sentence (what `--format conllu` needs).

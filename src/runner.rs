@@ -87,6 +87,12 @@ pub struct Summary {
     pub relations: BTreeMap<String, usize>,
     /// Tokens fed to the model, special tokens included.
     pub model_tokens: usize,
+    /// Sentences of the processed documents, and those the dependency parser read
+    /// (`--parse relevant` parses only the ones that can hold a relation).
+    #[serde(default)]
+    pub sentences: usize,
+    #[serde(default)]
+    pub sentences_parsed: usize,
     /// The slice this run took (`K/N`); absent for a whole run and a merge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
@@ -119,6 +125,8 @@ impl Summary {
         }
         self.mentions += other.mentions;
         self.model_tokens += other.model_tokens;
+        self.sentences += other.sentences;
+        self.sentences_parsed += other.sentences_parsed;
     }
 
     /// Documents this run or merge lost: inputs that failed (skipped ones are
@@ -615,6 +623,9 @@ impl<'a> Run<'a> {
             for r in &results {
                 self.summary.documents_processed += 1;
                 self.summary.mentions += r.mentions.len();
+                self.summary.sentences += r.analysis.sentences.len();
+                self.summary.sentences_parsed +=
+                    r.analysis.sentences.iter().filter(|s| s.parsed).count();
                 for rel in &r.relations {
                     *self
                         .summary

@@ -1,10 +1,11 @@
 //! Which sentences can hold a relation: the default parse scope of `extract`
-//! (`--parse relevant`), with its trigger words in `data/analysis/parse_triggers.txt`.
+//! (`--parse relevant`), with its word lists in `data/analysis/` (`parse_triggers.txt`,
+//! `parse_attribution.txt`, `numbers.txt`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::{Doc, Sentence};
+use super::{Doc, Sentence, Token};
 use crate::text;
 
 fn triggers() -> &'static HashSet<&'static str> {
@@ -12,14 +13,30 @@ fn triggers() -> &'static HashSet<&'static str> {
     SET.get_or_init(|| text::word_list(include_str!("../../data/analysis/parse_triggers.txt")))
 }
 
-/// Whether `sentence` names an entity and holds a trigger word (its lower-case form or its
-/// lemma is listed): the sentences a relation rule can match, so the ones worth parsing.
+fn attribution() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| text::word_list(include_str!("../../data/analysis/parse_attribution.txt")))
+}
+
+fn number_words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| text::word_list(include_str!("../../data/analysis/numbers.txt")))
+}
+
+fn listed(set: &HashSet<&str>, token: &Token) -> bool {
+    set.contains(token.lower.as_str()) || set.contains(token.lemma.as_str())
+}
+
+/// Whether `sentence` can hold a relation, so is worth parsing: it names an entity, and it
+/// holds a sanctions or meetings trigger word, or a word of attribution and a number
+/// (words match on their lower-case form or their lemma).
 pub fn can_hold_relation(doc: &Doc, sentence: &Sentence) -> bool {
     let tokens = &doc.tokens[sentence.tokens.clone()];
+    let number =
+        |t: &Token| t.text.starts_with(|c: char| c.is_ascii_digit()) || listed(number_words(), t);
     tokens.iter().any(|t| t.mention.is_some())
-        && tokens
-            .iter()
-            .any(|t| triggers().contains(t.lower.as_str()) || triggers().contains(t.lemma.as_str()))
+        && (tokens.iter().any(|t| listed(triggers(), t))
+            || (tokens.iter().any(|t| listed(attribution(), t)) && tokens.iter().any(number)))
 }
 
 #[cfg(test)]
@@ -40,25 +57,24 @@ mod tests {
 
     #[test]
     fn a_sentence_needs_an_entity_and_a_trigger_word() {
-        let text =
-            "Scholz met Biden.\n\nIt rained all day.\n\nScholz rested.\n\nThe talks went on.";
-        let mentions = [mention(text, "Scholz"), mention(text, "Biden")];
-        let mut second = mentions.to_vec();
-        second.push(Mention {
-            span: Span::new(
-                text.rfind("Scholz").unwrap(),
-                text.rfind("Scholz").unwrap() + 6,
-            ),
-            label: "PER".into(),
-            score: 1.0,
-        });
-        let doc = analyse(text, &second, None).unwrap();
+        let text = "Scholz met Biden.\n\nIt rained all day.\n\nScholz rested.\n\n\
+                    The talks went on.\n\nScholz said so.\n\nScholz said 12 died.";
+        let mut mentions = vec![mention(text, "Biden")];
+        for (at, _) in text.match_indices("Scholz") {
+            mentions.push(Mention {
+                span: Span::new(at, at + 6),
+                label: "PER".into(),
+                score: 1.0,
+            });
+        }
+        let doc = analyse(text, &mentions, None).unwrap();
         let chosen: Vec<bool> = doc
             .sentences
             .iter()
             .map(|s| can_hold_relation(&doc, s))
             .collect();
-        // entity + "met"; no entity; entity, no trigger; trigger, no entity.
-        assert_eq!(chosen, [true, false, false, false]);
+        // entity + "met"; no entity; entity, no trigger; trigger, no entity;
+        // attribution without a number; attribution with one.
+        assert_eq!(chosen, [true, false, false, false, false, true]);
     }
 }
