@@ -62,10 +62,7 @@ pub fn read(text: &str) -> Result<Vec<GoldSentence>, ConlluError> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != 10 {
-            return Err(err(format!(
-                "expected 10 tab-separated columns, found {}",
-                cols.len()
-            )));
+            return Err(err(format!("expected 10 tab-separated columns, found {}", cols.len())));
         }
         if cols[0].contains('-') || cols[0].contains('.') {
             continue;
@@ -74,10 +71,7 @@ pub fn read(text: &str) -> Result<Vec<GoldSentence>, ConlluError> {
             .parse()
             .map_err(|_| err(format!("ID {:?} is not a number", cols[0])))?;
         if id != cur.words.len() + 1 {
-            return Err(err(format!(
-                "ID {id} out of order (expected {})",
-                cur.words.len() + 1
-            )));
+            return Err(err(format!("ID {id} out of order (expected {})", cur.words.len() + 1)));
         }
         let head: usize = cols[6]
             .parse()
@@ -97,10 +91,7 @@ pub fn read(text: &str) -> Result<Vec<GoldSentence>, ConlluError> {
         if let Some(w) = s.words.iter().find(|w| w.head > n) {
             return Err(ConlluError {
                 line: 0,
-                message: format!(
-                    "sentence {:?}: head {} beyond its {n} words",
-                    s.sent_id, w.head
-                ),
+                message: format!("sentence {:?}: head {} beyond its {n} words", s.sent_id, w.head),
             });
         }
     }
@@ -205,13 +196,7 @@ pub fn write_parsed(gold: &GoldSentence, parsed: &ParsedSentence, out: &mut Stri
 fn field(s: &str) -> String {
     let s: String = s
         .chars()
-        .map(|c| {
-            if c == '\t' || c == '\n' || c == '\r' {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
     if s.is_empty() {
         "_".into()

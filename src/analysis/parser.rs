@@ -63,19 +63,17 @@ impl ParserModel {
         let text = std::fs::read_to_string(dir.join("config.json"))
             .map_err(|e| model_error(dir, format!("cannot read config.json: {e}")))?;
         let config: RawConfig = serde_json::from_str(&text).map_err(|e| {
-            model_error(
-                dir,
-                format!("config.json is not a newsgraph parser config: {e}"),
-            )
+            model_error(dir, format!("config.json is not a newsgraph parser config: {e}"))
         })?;
         let upos = config
             .newsgraph
             .upos
             .iter()
             .map(|t| {
-                UPOS.iter().copied().find(|u| u == t).ok_or_else(|| {
-                    model_error(dir, format!("unknown UPOS tag {t:?} in config.json"))
-                })
+                UPOS.iter()
+                    .copied()
+                    .find(|u| u == t)
+                    .ok_or_else(|| model_error(dir, format!("unknown UPOS tag {t:?} in config.json")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let deprels = config.newsgraph.deprels;
@@ -93,24 +91,13 @@ impl ParserModel {
             .map(str::to_string)
             .or(config.newsgraph.default_onnx)
             .filter(|f| dir.join(f).is_file())
-            .or_else(|| {
-                ONNX_FILES
-                    .iter()
-                    .find(|f| dir.join(f).is_file())
-                    .map(|f| f.to_string())
-            })
-            .ok_or_else(|| {
-                model_error(
-                    dir,
-                    format!("no ONNX weights ({})", ONNX_FILES.join(" or ")),
-                )
-            })?;
+            .or_else(|| ONNX_FILES.iter().find(|f| dir.join(f).is_file()).map(|f| f.to_string()))
+            .ok_or_else(|| model_error(dir, format!("no ONNX weights ({})", ONNX_FILES.join(" or "))))?;
         let onnx_path = dir.join(onnx_name);
         let env = runtime::environment().map_err(|e| ParseError::Model(e.to_string()))?;
         let mut loaded = Vec::new();
         for _ in 0..sessions.max(1) {
-            let cannot =
-                |e: &dyn std::fmt::Display| model_error(&onnx_path, format!("cannot load: {e}"));
+            let cannot = |e: &dyn std::fmt::Display| model_error(&onnx_path, format!("cannot load: {e}"));
             let session = Session::builder(env)
                 .map_err(|e| cannot(&e))?
                 .with_optimization_level(GraphOptimizationLevel::Level3)
@@ -195,15 +182,9 @@ impl ParserModel {
                 "word_starts" => TensorRef::from_array_view(&starts).map_err(run)?,
             ])
             .map_err(run)?;
-        let upos = outputs["upos_logits"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
-        let arcs = outputs["arc_scores"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
-        let rels = outputs["rel_logits"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
+        let upos = outputs["upos_logits"].try_extract_array::<f32>().map_err(run)?;
+        let arcs = outputs["arc_scores"].try_extract_array::<f32>().map_err(run)?;
+        let rels = outputs["rel_logits"].try_extract_array::<f32>().map_err(run)?;
         let n = words.len();
         let r = self.deprels.len();
         if upos.shape() != [1, w, self.upos.len()]

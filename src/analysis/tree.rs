@@ -197,31 +197,13 @@ mod tests {
     #[test]
     fn a_cycle_is_broken_at_its_cheapest_entry() {
         // 1 and 2 prefer each other; 2 is the better one to hang from the root.
-        let s = matrix(
-            3,
-            &[
-                (1, 2, 0.0),
-                (2, 1, 0.0),
-                (2, 0, -1.0),
-                (1, 0, -3.0),
-                (3, 1, 0.0),
-            ],
-        );
+        let s = matrix(3, &[(1, 2, 0.0), (2, 1, 0.0), (2, 0, -1.0), (1, 0, -3.0), (3, 1, 0.0)]);
         assert_eq!(mst_heads(&s, 3), vec![2, 0, 1]);
     }
 
     #[test]
     fn two_root_children_become_one() {
-        let s = matrix(
-            3,
-            &[
-                (1, 0, 0.0),
-                (2, 0, 0.0),
-                (3, 0, 0.0),
-                (2, 1, -2.0),
-                (3, 1, -2.5),
-            ],
-        );
+        let s = matrix(3, &[(1, 0, 0.0), (2, 0, 0.0), (3, 0, 0.0), (2, 1, -2.0), (3, 1, -2.5)]);
         let heads = mst_heads(&s, 3);
         assert!(is_tree(&heads));
         assert_eq!(heads, vec![0, 1, 1]);

@@ -34,9 +34,7 @@ pub fn score(gold: &[GoldSentence], parsed: &[ParsedSentence]) -> UdScores {
     for (g, p) in gold.iter().zip(parsed) {
         for (i, w) in g.words.iter().enumerate() {
             words += 1;
-            let entry = per_relation
-                .entry(universal(&w.deprel).to_string())
-                .or_default();
+            let entry = per_relation.entry(universal(&w.deprel).to_string()).or_default();
             entry.1 += 1;
             if p.upos.get(i).is_some_and(|&u| u == w.upos) {
                 upos += 1;
