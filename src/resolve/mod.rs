@@ -254,9 +254,9 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 /// The resolve stage: mentions of one document to entities.
 ///
 /// Rules, in order:
-/// 1. model mentions are cleaned (line breaks split them; quotes, possessives, a leading
-///    "the", and for people titles and roles are dropped) and pieces of one organisation
-///    name the model split are joined ("Manchester" + "United");
+/// 1. model mentions are cleaned (a line break ending a sentence splits them; quotes,
+///    possessives, a leading "the", and for people titles and roles are dropped) and
+///    pieces of one organisation name the model split are joined ("Manchester" + "United");
 /// 2. rules add candidates the model missed or mistyped: gazetteer organisations found in
 ///    the text, and a state's organisations ("the Russian foreign ministry");
 /// 3. overlapping candidates: the longer wins, and a rule wins over a model mention that
@@ -1092,17 +1092,25 @@ impl Resolver {
     }
 }
 
-/// A mention's tokens cut where the sentence splitter ended a sentence at a line break
-/// ("Putin\nWASHINGTON"): the analysis joined those sentences only because the mention
-/// crossed the break. A wrapped name ("Olaf\nScholz") stays whole.
+/// A mention's tokens cut at a line break that ends a sentence inside it ("Putin\nWASHINGTON"):
+/// the splitter ended a sentence there (the analysis joined the two sentences only because
+/// the mention crossed the break) and the words show it: a final mark before the break, or
+/// a shouted word on one side only (a dateline). A wrapped name ("Olaf\nScholz", "L.K.\nEvans")
+/// stays whole, whatever the splitter made of the line's length.
 fn lines(text: &str, doc: &Doc, tokens: Range<usize>) -> Vec<Range<usize>> {
+    let shouted = |t: &Token| words::is_shouted(&t.text);
     let mut out = Vec::new();
     let mut start = tokens.start;
     for k in tokens.start..tokens.end.saturating_sub(1) {
-        let end = doc.tokens[k].span.end;
-        let line_break = text[end..doc.tokens[k + 1].span.start].contains(['\n', '\r'])
-            && doc.joined_boundaries.binary_search(&end).is_ok();
-        if line_break {
+        let (before, after) = (&doc.tokens[k], &doc.tokens[k + 1]);
+        let line_break = text[before.span.end..after.span.start].contains(['\n', '\r'])
+            && doc
+                .joined_boundaries
+                .binary_search(&before.span.end)
+                .is_ok();
+        let shows_it =
+            matches!(before.text.as_str(), "." | "!" | "?") || shouted(before) != shouted(after);
+        if line_break && shows_it {
             out.push(start..k + 1);
             start = k + 1;
         }
