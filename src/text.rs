@@ -85,9 +85,9 @@ pub fn sentences(text: &str) -> Vec<Span> {
             .unwrap_or(0);
         let mut run_start = block[0].span.start;
         let mut starts_sentence = true;
-        for pair in block.windows(2) {
+        for (i, pair) in block.windows(2).enumerate() {
             let (line, next) = (&pair[0], &pair[1]);
-            if break_ends_sentence(text, line, next, width, starts_sentence) {
+            if break_ends_sentence(text, line, next, width, starts_sentence, i == 0) {
                 split_run(text, run_start, line.span.end, &mut out);
                 run_start = next.span.start;
                 starts_sentence = true;
@@ -151,13 +151,15 @@ fn lines(text: &str) -> Vec<Line> {
 }
 
 /// Whether the break between two non-blank lines of a block ends a sentence.
-/// `width` is the block's wrap width; `line_starts_sentence` whether `line` begins one.
+/// `width` is the block's wrap width; `line_starts_sentence` whether `line` begins one;
+/// `first_line` whether it is the block's first.
 fn break_ends_sentence(
     text: &str,
     line: &Line,
     next: &Line,
     width: usize,
     line_starts_sentence: bool,
+    first_line: bool,
 ) -> bool {
     let (content, next_content) = (line.content(text), next.content(text));
     if is_list_item(next_content) || next.indent > line.indent {
@@ -180,6 +182,12 @@ fn break_ends_sentence(
     }
     if line_starts_sentence && is_heading(content) {
         return true;
+    }
+    // A paragraph's first line may be short for reasons of its own: a dateline or a
+    // label cut off before it (Reuters-21578 bodies start after their DATELINE), so the
+    // width test below reads only later lines.
+    if first_line {
+        return false;
     }
     // A line the next word would have fitted on was broken on purpose. Table rows
     // (lines indented alike) break exactly; prose gets the ragged-edge margin.

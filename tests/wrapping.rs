@@ -159,13 +159,10 @@ fn write_jsonl(path: &Path, docs: &[(String, String)]) {
     std::fs::write(path, lines.join("\n") + "\n").expect("JSONL written");
 }
 
-// Fails today on 2 of 50 articles, both from the sentence splitter (`text::sentences`), not
-// from resolve or relations: a Reuters body's first line is short (the dateline before it is
-// not part of the text), so the splitter takes its break as intended and ends a sentence
-// there ("... said L.K.\nEvans has been elected", "CCX Network Inc said it was offering\n
-// 1,500,000 shares"). Run it with `cargo test --release --test wrapping -- --ignored`.
+// A Reuters body's first line is short (its dateline is not part of the text); the splitter
+// reads the width of a paragraph's later lines only, so "... said L.K.\nEvans has been
+// elected" and "CCX Network Inc said it was offering\n1,500,000 shares" stay whole.
 #[test]
-#[ignore = "the sentence splitter ends a sentence after a Reuters body's short first line"]
 fn reuters_articles_give_the_same_graph_wrapped_and_unwrapped() {
     let Some(sgm) = common::shared("data/reuters21578/reut2-000.sgm") else {
         return;

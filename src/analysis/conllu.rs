@@ -139,17 +139,6 @@ fn escape_spaces(gap: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spaces_are_escaped_like_udpipe() {
-        assert_eq!(escape_spaces("\n  "), "\\n\\s\\s");
-        assert_eq!(escape_spaces("\r\n"), "\\r\\n");
-    }
-}
-
 /// `parses.conllu` of an extract run: analysed documents appended a batch at a time and
 /// synced, so a checkpoint can record its length, and `--resume` can cut it back to that
 /// length and go on.
@@ -200,5 +189,16 @@ impl ConlluFile {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_are_escaped_like_udpipe() {
+        assert_eq!(escape_spaces("\n  "), "\\n\\s\\s");
+        assert_eq!(escape_spaces("\r\n"), "\\r\\n");
     }
 }

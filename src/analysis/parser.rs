@@ -37,6 +37,9 @@ struct ParserConfig {
     default_onnx: Option<String>,
 }
 
+/// A sentence as model input: piece ids, their case classes, each word's first piece.
+type Encoded = (Vec<i64>, Vec<i64>, Vec<i64>);
+
 /// A loaded parser: tokenizer, label sets and one ONNX session per worker thread.
 pub struct ParserModel {
     pub dir: PathBuf,
@@ -136,7 +139,7 @@ impl ParserModel {
     /// Model pieces of `[CLS] words [SEP]`, their case classes, and the piece index of
     /// each word's first piece, with index 0 the [CLS] (the root). A word the tokenizer
     /// drops gets the [SEP]'s position (`training/ud.py::encode_words`).
-    fn encode(&self, words: &[&str]) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>), ParseError> {
+    fn encode(&self, words: &[&str]) -> Result<Encoded, ParseError> {
         let encoding = self
             .tokenizer
             .encode(words, true)
@@ -172,7 +175,7 @@ impl ParserModel {
     fn parse_encoded(
         &self,
         words: &[&str],
-        (ids, case, starts): (Vec<i64>, Vec<i64>, Vec<i64>),
+        (ids, case, starts): Encoded,
     ) -> Result<ParsedSentence, ParseError> {
         let t = ids.len();
         let w = starts.len();
