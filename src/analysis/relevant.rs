@@ -27,10 +27,20 @@ fn listed(set: &HashSet<&str>, token: &Token) -> bool {
     set.contains(token.lower.as_str()) || set.contains(token.lemma.as_str())
 }
 
+/// Sentences longer than this (in tokens) are not parsed under `--parse relevant`: in news
+/// archives they are mostly tables and lists run together, whose parse costs the most
+/// (attention and arc scores grow with the square of the length) and holds no clause a
+/// relation rule could read. `--parse all` parses them.
+pub const MAX_RELEVANT_TOKENS: usize = 60;
+
 /// Whether `sentence` can hold a relation, so is worth parsing: it names an entity, and it
 /// holds a sanctions or meetings trigger word, or a word of attribution and a number
-/// (words match on their lower-case form or their lemma).
+/// (words match on their lower-case form or their lemma); and it is at most
+/// [`MAX_RELEVANT_TOKENS`] long.
 pub fn can_hold_relation(doc: &Doc, sentence: &Sentence) -> bool {
+    if sentence.tokens.len() > MAX_RELEVANT_TOKENS {
+        return false;
+    }
     let tokens = &doc.tokens[sentence.tokens.clone()];
     let number =
         |t: &Token| t.text.starts_with(|c: char| c.is_ascii_digit()) || listed(number_words(), t);
