@@ -1182,15 +1182,7 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
         "documents": docs.len(),
         "scores": table,
     });
-    match json_out {
-        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
-        Some(target) => {
-            emit_json(&target, &value)?;
-            print!("{}", table.render("CoNLL entities"));
-        }
-        None => print!("{}", table.render("CoNLL entities")),
-    }
-    Ok(())
+    print_scores(json_out, &value, &table.render("CoNLL entities"))
 }
 
 fn eval_ud(
@@ -1243,15 +1235,7 @@ fn eval_ud(
         scores.las,
         scores.las_full_labels
     );
-    match json_out {
-        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
-        Some(target) => {
-            emit_json(&target, &value)?;
-            print!("{table}");
-        }
-        None => print!("{table}"),
-    }
-    Ok(())
+    print_scores(json_out, &value, &table)
 }
 
 fn eval_sentences(file: &Path, wrap: Option<usize>, json_out: Option<PathBuf>) -> Result<()> {
@@ -1271,13 +1255,19 @@ fn eval_sentences(file: &Path, wrap: Option<usize>, json_out: Option<PathBuf>) -
         "file": file.display().to_string(),
         "scores": scores,
     });
+    print_scores(json_out, &value, &scores.table().render(&title))
+}
+
+/// Writes an eval command's scores: the JSON to `json_out` (`-` is stdout, and then the
+/// table is left out so that stdout stays JSON), and the table to stdout otherwise.
+fn print_scores(json_out: Option<PathBuf>, value: &Value, table: &str) -> Result<()> {
     match json_out {
-        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
+        Some(target) if target == Path::new("-") => emit_json(&target, value)?,
         Some(target) => {
-            emit_json(&target, &value)?;
-            print!("{}", scores.table().render(&title));
+            emit_json(&target, value)?;
+            print!("{table}");
         }
-        None => print!("{}", scores.table().render(&title)),
+        None => print!("{table}"),
     }
     Ok(())
 }
@@ -1373,13 +1363,5 @@ fn eval_fixtures(
         entities.render("entities"),
         relations.render("relations")
     );
-    match json_out {
-        Some(target) if target == Path::new("-") => emit_json(&target, &value)?,
-        Some(target) => {
-            emit_json(&target, &value)?;
-            print!("{table}");
-        }
-        None => print!("{table}"),
-    }
-    Ok(())
+    print_scores(json_out, &value, &table)
 }

@@ -93,6 +93,10 @@ fn reuters_rule_builds_title_and_body() {
 <BODY>  Shares of &lt;ACME&gt; rose.\n Reuter\n&#3;</BODY></TEXT>\n</REUTERS>\n\
 <REUTERS TOPICS=\"NO\" OLDID=\"8\" NEWID=\"12\">\n<TEXT><BODY>Only a body.</BODY></TEXT>\n</REUTERS>\n\
 <REUTERS TOPICS=\"NO\" OLDID=\"9\" NEWID=\"13\">\n<TEXT><TITLE>NO BODY</TITLE></TEXT>\n</REUTERS>\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reut2-000.sgm");
+    std::fs::write(&path, sgm).unwrap();
+    let sgm = path.as_path();
     assert_eq!(
         labelled::reuters_text(sgm, 1).unwrap(),
         "A & B\n\nShares of <ACME> rose.\n Reuter"

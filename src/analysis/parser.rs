@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ndarray::Array2;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
 use serde::Deserialize;
@@ -109,19 +108,11 @@ impl ParserModel {
                 )
             })?;
         let onnx_path = dir.join(onnx_name);
-        let env = runtime::environment().map_err(|e| ParseError::Model(e.to_string()))?;
+        runtime::environment().map_err(|e| ParseError::Model(e.to_string()))?;
         let mut loaded = Vec::new();
         for _ in 0..sessions.max(1) {
-            let cannot =
-                |e: &dyn std::fmt::Display| model_error(&onnx_path, format!("cannot load: {e}"));
-            let session = Session::builder(env)
-                .map_err(|e| cannot(&e))?
-                .with_optimization_level(GraphOptimizationLevel::Level3)
-                .map_err(|e| cannot(&e))?
-                .with_intra_threads(1)
-                .map_err(|e| cannot(&e))?
-                .commit_from_file(&onnx_path)
-                .map_err(|e| cannot(&e))?;
+            let session = runtime::session(&onnx_path, 1)
+                .map_err(|e| model_error(&onnx_path, format!("cannot load: {e}")))?;
             loaded.push(Mutex::new(session));
         }
         Ok(Self {

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ndarray::Array2;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
 use serde::Deserialize;
@@ -182,20 +181,13 @@ impl Model {
             SessionLayout::PerWorker => (options.threads.max(1), 1),
             SessionLayout::Shared => (1, options.threads.max(1)),
         };
-        let env = runtime::environment()?;
+        // A missing library is its own error, with the fix (before any session is tried).
+        runtime::environment()?;
         let mut sessions = Vec::with_capacity(count);
         for _ in 0..count {
-            let cannot = |e: &dyn std::fmt::Display| {
+            let session = runtime::session(&onnx_path, intra).map_err(|e| {
                 NerError::Model(format!("{}: cannot load: {e}", onnx_path.display()))
-            };
-            let builder = Session::builder(env).map_err(|e| cannot(&e))?;
-            let session = builder
-                .with_optimization_level(GraphOptimizationLevel::Level3)
-                .map_err(|e| cannot(&e))?
-                .with_intra_threads(intra)
-                .map_err(|e| cannot(&e))?
-                .commit_from_file(&onnx_path)
-                .map_err(|e| cannot(&e))?;
+            })?;
             sessions.push(Mutex::new(session));
         }
         let first = sessions[0].lock().expect("fresh mutex");

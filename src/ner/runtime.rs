@@ -62,3 +62,19 @@ pub fn find_library() -> Option<PathBuf> {
         .into_iter()
         .find_map(|dir| crate::locate::library_in(&dir))
 }
+
+/// One ONNX Runtime session on `path` with `intra` intra-op threads and full graph
+/// optimisation; the error says what failed, for the caller to name the file.
+pub fn session(path: &std::path::Path, intra: usize) -> Result<ort::session::Session, String> {
+    use ort::session::builder::GraphOptimizationLevel;
+    let env = environment().map_err(|e| e.to_string())?;
+    let text = |e: &dyn std::fmt::Display| e.to_string();
+    ort::session::Session::builder(env)
+        .map_err(|e| text(&e))?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| text(&e))?
+        .with_intra_threads(intra)
+        .map_err(|e| text(&e))?
+        .commit_from_file(path)
+        .map_err(|e| text(&e))
+}

@@ -136,98 +136,17 @@ pub fn doc_text(doc: &[Vec<String>]) -> String {
     text
 }
 
-/// `&lt; &gt; &amp; &quot; &apos; &#N; &#xN;`; unknown references stay as they are.
-fn decode_refs(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest[..rest.len().min(12)].find(';');
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => {
-                    let n = if let Some(h) =
-                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-                    {
-                        u32::from_str_radix(h, 16).ok()
-                    } else if let Some(d) = name.strip_prefix('#') {
-                        d.parse().ok()
-                    } else {
-                        None
-                    };
-                    n.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.chars()
-        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
-        .collect()
-}
-
-fn element<'a>(s: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}");
-    let close = format!("</{name}>");
-    let mut from = 0;
-    while let Some(i) = s[from..].find(&open) {
-        let at = from + i + open.len();
-        let after = &s[at..];
-        if after.starts_with('>') || after.starts_with(|c: char| c.is_ascii_whitespace()) {
-            let start = at + after.find('>')? + 1;
-            let end = s[start..].find(&close).map_or(s.len(), |j| start + j);
-            return Some(&s[start..end]);
-        }
-        from = at;
-    }
-    None
-}
-
-/// The article with `NEWID="newid"` of a Reuters-21578 `.sgm` file as text
-/// (rule `reuters-title-body-v1`); None when it is absent or has no BODY.
-pub fn reuters_text(sgm: &[u8], newid: u32) -> Option<String> {
-    let marker = format!("NEWID=\"{newid}\"");
-    let m = marker.as_bytes();
-    let at = sgm.windows(m.len()).position(|w| w == m)?;
-    let start = sgm[..at].windows(8).rposition(|w| w == b"<REUTERS")?;
-    let close = b"</REUTERS>";
-    let end = at + sgm[at..].windows(close.len()).position(|w| w == close)? + close.len();
-    let bytes = &sgm[start..end];
-    let article = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
-    };
-    let body = decode_refs(element(&article, "BODY")?).trim().to_string();
-    let title = element(&article, "TITLE")
-        .map(|t| {
-            decode_refs(t)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|t| !t.is_empty());
-    Some(match title {
-        Some(title) => format!("{title}\n\n{body}"),
-        None => body,
-    })
+/// The article with `NEWID="newid"` of a Reuters-21578 `.sgm` file as text (rule
+/// `reuters-title-body-v1`): the document newsgraph's own reader makes of it
+/// (`src/input/reuters.rs`: title, a blank line, the body); None when it is absent or has
+/// no BODY.
+pub fn reuters_text(sgm: &Path, newid: u32) -> Option<String> {
+    let id = format!("reuters-{newid}");
+    newsgraph::input::load(&[sgm.to_path_buf()])
+        .documents
+        .into_iter()
+        .find(|d| d.id == id)
+        .map(|d| d.text)
 }
 
 /// Where a fixture's text comes from: its `"source"` object.
@@ -262,14 +181,14 @@ pub fn source_of(fixture: &serde_json::Value) -> Result<Source, String> {
 /// The text `source` names, rebuilt from `data` (the `../shared/data` folder).
 pub fn rebuild(data: &Path, source: &Source) -> Result<String, String> {
     let path = data.join(&source.file);
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     match source.rebuild.as_str() {
         CONLL_RULE => {
-            let file = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            let file =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             conll_text(&file, source.document as usize)
                 .ok_or_else(|| format!("{}: no document {}", path.display(), source.document))
         }
-        REUTERS_RULE => reuters_text(&bytes, source.document)
+        REUTERS_RULE => reuters_text(&path, source.document)
             .ok_or_else(|| format!("{}: no article NEWID {}", path.display(), source.document)),
         other => Err(format!("unknown rebuild rule {other:?}")),
     }
