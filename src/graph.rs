@@ -20,6 +20,34 @@ pub struct Evidence {
     /// The document's date (ISO 8601) when its source gives one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub date: Option<String>,
+    /// The dependency path a syntax rule matched ("met >nsubj Putin; met >obl[with] Macron").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
+    /// The evidence sentence's parse, for drawing its arcs (syntax rules only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parse: Option<SentenceParse>,
+}
+
+/// A sentence's dependency parse as evidence carries it: offsets are characters within
+/// `Evidence::sentence`, token indices count from the sentence's first token.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SentenceParse {
+    pub tokens: Vec<ParsedToken>,
+    /// The token the rule triggered on.
+    pub trigger: usize,
+    /// The tokens the rule's arguments matched (source, target or figure), in path order.
+    pub arguments: Vec<usize>,
+}
+
+/// One token of a [`SentenceParse`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ParsedToken {
+    pub start: usize,
+    pub end: usize,
+    pub upos: String,
+    /// Index of the head token within the sentence; None for the root.
+    pub head: Option<usize>,
+    pub deprel: String,
 }
 
 /// A node: an entity (person, state, organisation) or a claimed figure.
@@ -301,6 +329,8 @@ pub fn evidence(
         sentence: text[sentence.start..sentence.end].to_string(),
         rule: rule.to_string(),
         date: date.map(str::to_string),
+        path: None,
+        parse: None,
     }
 }
 
@@ -338,6 +368,8 @@ mod tests {
                 sentence: "A \"quoted\" <sentence> & more\nnext line, Zürich".into(),
                 rule: "meets.verb".into(),
                 date: date.map(str::to_string),
+                path: None,
+                parse: None,
             }],
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
-use crate::graph::{self, Edge, Evidence, Graph, Node};
+use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use crate::input::Document;
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
 use crate::relations::{self, RuleSet, Target};
@@ -287,9 +287,14 @@ pub fn relation_records(
                 .iter()
                 .map(|f| {
                     let date = doc.meta.get("date").map(String::as_str);
-                    graph::evidence(
+                    let mut ev = graph::evidence(
                         &doc.id, &doc.text, offsets, f.span, f.sentence, &f.rule, date,
-                    )
+                    );
+                    if let Some(m) = &f.matched {
+                        ev.path = Some(m.path.clone());
+                        ev.parse = sentence_parse(&doc.text, analysis, m);
+                    }
+                    ev
                 })
                 .collect();
             RelationRecord {
@@ -302,6 +307,30 @@ pub fn relation_records(
             }
         })
         .collect()
+}
+
+/// The parse of the sentence holding a syntax rule's match, in sentence-relative terms.
+fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<SentenceParse> {
+    let sentence = &analysis.sentences[analysis.tokens.get(m.trigger)?.sentence];
+    let first = sentence.tokens.start;
+    let base = sentence.span.start;
+    let chars = |byte: usize| text[base..byte].chars().count();
+    let within = |i: usize| sentence.tokens.contains(&i).then(|| i - first);
+    let tokens = analysis.tokens[sentence.tokens.clone()]
+        .iter()
+        .map(|t| ParsedToken {
+            start: chars(t.span.start),
+            end: chars(t.span.end),
+            upos: t.upos.to_string(),
+            head: t.head.and_then(within),
+            deprel: t.deprel.clone(),
+        })
+        .collect();
+    Some(SentenceParse {
+        tokens,
+        trigger: within(m.trigger)?,
+        arguments: m.arguments.iter().filter_map(|&a| within(a)).collect(),
+    })
 }
 
 /// Adds a batch of results to a graph, in document order: entities, claim nodes, relation edges.

@@ -42,6 +42,8 @@ fn evidence(doc: &str, sentence: &str, rule: &str, date: Option<&str>) -> Eviden
         sentence: sentence.into(),
         rule: rule.into(),
         date: date.map(str::to_string),
+        path: None,
+        parse: None,
     }
 }
 

@@ -172,6 +172,8 @@ fn evidence(needle: &str, sentence: &str, rule: &str) -> Evidence {
         sentence: sentence.into(),
         rule: rule.into(),
         date: Some("2022-02-25".into()),
+        path: None,
+        parse: None,
     }
 }
 

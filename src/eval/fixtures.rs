@@ -364,6 +364,8 @@ mod tests {
                 sentence: String::new(),
                 rule: "test".into(),
                 date: None,
+                path: None,
+                parse: None,
             }],
         }
     }

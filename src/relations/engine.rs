@@ -26,6 +26,7 @@ pub(super) struct Found {
     pub modality: Modality,
     pub span: Span,
     pub sentence: Span,
+    pub matched: Option<super::Matched>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +113,7 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
                     modality,
                     span,
                     sentence,
+                    matched: None,
                 };
                 let sources = members(&m, Role::Source);
                 if relation.figure {
@@ -752,6 +754,7 @@ impl<'a> Ctx<'a> {
                             modality,
                             span,
                             sentence,
+                            matched: None,
                         });
                     }
                 }

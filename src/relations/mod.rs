@@ -70,6 +70,19 @@ pub struct Found {
     /// The id of the rule that fired.
     pub rule: String,
     pub modality: Modality,
+    /// What a syntax rule matched in the parse (None for surface rules).
+    pub matched: Option<Matched>,
+}
+
+/// The nodes of the parse a syntax rule matched, and the path as text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Matched {
+    /// Token index (into `Doc::tokens`) of the trigger.
+    pub trigger: usize,
+    /// Token indices of the argument nodes (source, target, figure), in the rule's order.
+    pub arguments: Vec<usize>,
+    /// "met >nsubj Putin; met >obl[with] Macron".
+    pub path: String,
 }
 
 /// One relation of a document, with every place it was found.
@@ -117,6 +130,7 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
             sentence: f.sentence,
             rule: f.rule,
             modality: f.modality,
+            matched: f.matched,
         };
         let entry = by_key.entry(key).or_insert_with(|| Relation {
             relation: f.relation,

@@ -799,6 +799,8 @@ mod tests {
                 sentence: HOSTILE.into(),
                 rule: "r</script>".into(),
                 date: Some("2022-02-25<".into()),
+                path: None,
+                parse: None,
             }],
         });
         let docs = vec![ReportDocument {

@@ -25,7 +25,7 @@ mod tests;
 /// `PRAGMA application_id` of a newsgraph store ("NGst").
 pub const APPLICATION_ID: i32 = 0x4e47_7374;
 /// `PRAGMA user_version` of the schema this version writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// How long a connection waits for another's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -788,8 +788,8 @@ fn add_edge(tx: &Connection, edge: &Edge) -> rusqlite::Result<()> {
         )?
         .query_row(key, |r| r.get(0))?;
     let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO evidence (edge, doc, start, \"end\", sentence, rule, date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT OR IGNORE INTO evidence (edge, doc, start, \"end\", sentence, rule, date, path, parse)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for ev in &edge.evidence {
         stmt.execute(params![
@@ -799,7 +799,11 @@ fn add_edge(tx: &Connection, edge: &Edge) -> rusqlite::Result<()> {
             ev.end,
             ev.sentence,
             ev.rule,
-            ev.date
+            ev.date,
+            ev.path,
+            ev.parse
+                .as_ref()
+                .map(|p| serde_json::to_string(p).expect("a parse serialises"))
         ])?;
     }
     Ok(())
@@ -865,7 +869,7 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
         );
     }
     let mut stmt =
-        tx.prepare("SELECT edge, doc, start, \"end\", sentence, rule, date FROM evidence")?;
+        tx.prepare("SELECT edge, doc, start, \"end\", sentence, rule, date, path, parse FROM evidence")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let edge = edges.get_mut(&r.get(0)?).ok_or_else(missing)?;
@@ -876,6 +880,10 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
             sentence: r.get(4)?,
             rule: r.get(5)?,
             date: r.get(6)?,
+            path: r.get(7)?,
+            parse: r
+                .get::<_, Option<String>>(8)?
+                .and_then(|p| serde_json::from_str(&p).ok()),
         });
     }
     let mut graph = Graph {

@@ -80,7 +80,10 @@ CREATE TABLE evidence (
     "end" INTEGER NOT NULL,
     sentence TEXT NOT NULL,
     rule TEXT NOT NULL,
-    date TEXT
+    date TEXT,
+    -- the dependency path a syntax rule matched, and the sentence's parse as JSON
+    path TEXT,
+    parse TEXT
 );
 -- Evidence is a set per edge; NULL dates are equal to each other here (a plain
 -- UNIQUE would treat every NULL as distinct).

@@ -143,6 +143,8 @@ fn random_doc(rng: &mut Rng, i: usize) -> Doc {
                 sentence: format!("Sentence {i}: \"quoted\" <b> & Zürich\n"),
                 rule: format!("{relation}.verb"),
                 date: date.clone(),
+                path: None,
+                parse: None,
             }],
         });
     }
@@ -315,6 +317,8 @@ fn evidence_is_a_set_also_without_dates() {
                     sentence: "s".into(),
                     rule: "r".into(),
                     date,
+                    path: None,
+                    parse: None,
                 }],
             });
         }
@@ -523,7 +527,7 @@ fn files_that_are_not_stores_are_refused_and_left_alone() {
         .unwrap()
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
-    assert_refused(&newer, "schema version 99; this newsgraph reads version 1");
+    assert_refused(&newer, "schema version 99; this newsgraph reads version 2");
 
     let missing = dir.path().join("missing.db");
     let err = Store::open_read_only(&missing).unwrap_err();
