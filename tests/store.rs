@@ -77,6 +77,8 @@ fn doc(i: usize, padding: usize) -> Doc {
         sentence: format!("{putin} met Xi Jinping on day {i}."),
         rule: rule.into(),
         date: date.clone(),
+        path: None,
+        parse: None,
     };
     let mut relations = vec![RelationRecord {
         relation: if i.is_multiple_of(2) {
