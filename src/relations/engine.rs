@@ -8,8 +8,8 @@ use crate::text::Span;
 
 use super::mentions::EntityTokens;
 use super::numbers::{self, Reading, Vocabulary};
-use super::pattern::{Alt, Atom, Element, Quant, Role, Slot};
-use super::rules::{Effect, Lexicon, Rule, RuleSet};
+use super::pattern::{Alt, Atom, Element, Pattern, Quant, Role, Slot};
+use super::rules::{Effect, Lexicon, Rule, RuleKind, RuleSet};
 use super::{Figure, Modality};
 use crate::analysis::Token;
 
@@ -64,11 +64,11 @@ struct Attribution<'r> {
     modality: Option<Modality>,
 }
 
-struct Ctx<'a> {
-    rules: &'a RuleSet,
-    doc: &'a EntityTokens<'a>,
-    resolved: &'a Resolved,
-    sent: Range<usize>,
+pub(super) struct Ctx<'a> {
+    pub(super) rules: &'a RuleSet,
+    pub(super) doc: &'a EntityTokens<'a>,
+    pub(super) resolved: &'a Resolved,
+    pub(super) sent: Range<usize>,
     steps: Cell<usize>,
 }
 
@@ -87,9 +87,21 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
         };
         let sentence = doc.span(sent.clone());
         let mut attributions = Vec::new();
+        let parsed = doc.parsed[si];
+        let before_syntax = out.len();
         for rule in &rules.rules {
+            let pattern = match &rule.kind {
+                RuleKind::Syntax(syntax) => {
+                    if parsed {
+                        ctx.syntax_rule(rule, syntax, si, &antecedents, &mut out);
+                    }
+                    continue;
+                }
+                RuleKind::Surface(_) if rule.unparsed_only && parsed => continue,
+                RuleKind::Surface(pattern) => pattern,
+            };
             let relation = &rules.relations[&rule.relation];
-            for m in ctx.matches(rule) {
+            for m in ctx.matches(rule, pattern) {
                 let modality = ctx.modality(rule, &m);
                 if relation.figure && rule.sentence_figures {
                     let pronoun_at = m.caps.iter().find(|c| c.pronoun).map(|c| c.tokens.start);
@@ -155,6 +167,13 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
                 }
             }
         }
+        // Speakers a syntax rule credited figures to.
+        for f in &out[before_syntax..] {
+            let speaker = matches!(f.target, FoundTarget::Figure(_)) && f.matched.is_some();
+            if speaker && resolved.entities[f.source].kind == EntityType::Person {
+                antecedents.push((si, f.source));
+            }
+        }
         if let Some(subject) = ctx.subject_person() {
             antecedents.push((si, subject));
         }
@@ -199,10 +218,9 @@ impl<'a> Ctx<'a> {
 
     /// The first match of `rule` at each start position of the sentence, less those inside
     /// an earlier match ("the US and the EU sanction" also matches from "the EU").
-    fn matches(&self, rule: &Rule) -> Vec<Match> {
+    fn matches(&self, rule: &Rule, pattern: &Pattern) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
-        let starts_with_slot = rule
-            .pattern
+        let starts_with_slot = pattern
             .elements
             .first()
             .is_some_and(|e| matches!(e.atom, Atom::Slot(_)));
@@ -215,7 +233,7 @@ impl<'a> Ctx<'a> {
             }
             self.steps.set(0);
             let mut caps = Vec::new();
-            if let Some(end) = self.go(rule, &rule.pattern.elements, start, &mut caps) {
+            if let Some(end) = self.go(rule, &pattern.elements, start, &mut caps) {
                 let inside = out.iter().any(|m| m.start <= start && end <= m.end);
                 if end > start && !inside {
                     out.push(Match { start, end, caps });
@@ -589,7 +607,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A number phrase at `pos` that can be a figure (not a date, time, age, ordinal or name).
-    fn reading(&self, pos: usize) -> Option<Reading> {
+    pub(super) fn reading(&self, pos: usize) -> Option<Reading> {
         let tokens = &self.doc.tokens;
         let n = &self.rules.numbers;
         let r = numbers::read(tokens, pos, self.sent.end, self)?;
@@ -646,7 +664,7 @@ impl<'a> Ctx<'a> {
         Some(r)
     }
 
-    fn figure(&self, r: &Reading) -> Figure {
+    pub(super) fn figure(&self, r: &Reading) -> Figure {
         let span = self.doc.span(r.start..r.end);
         Figure {
             span,

@@ -24,6 +24,10 @@ pub struct EntityTokens<'a> {
     pub mentions: Vec<MentionTokens>,
     /// Sentences as token ranges.
     pub sentences: Vec<Range<usize>>,
+    /// Per sentence of `sentences`, whether the parser analysed it.
+    pub parsed: Vec<bool>,
+    /// Per token, its dependents in the parse, in text order.
+    pub children: Vec<Vec<usize>>,
 }
 
 impl<'a> EntityTokens<'a> {
@@ -51,17 +55,21 @@ impl<'a> EntityTokens<'a> {
             }
             mentions.push(MentionTokens { entity, tokens });
         }
+        let mut children = vec![Vec::new(); doc.tokens.len()];
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if let Some(h) = t.head {
+                children[h].push(i);
+            }
+        }
+        let kept = doc.sentences.iter().filter(|s| !s.tokens.is_empty());
         Self {
             text,
             tokens: &doc.tokens,
             mention_at,
             mentions,
-            sentences: doc
-                .sentences
-                .iter()
-                .map(|s| s.tokens.clone())
-                .filter(|r| !r.is_empty())
-                .collect(),
+            sentences: kept.clone().map(|s| s.tokens.clone()).collect(),
+            parsed: kept.map(|s| s.parsed).collect(),
+            children,
         }
     }
 

@@ -1,15 +1,19 @@
 //! Relations between entities (sanctions, meets, claims, and any type a rules file declares), found by rules that are data.
 //!
 //! - [`rules`]: the rules file (`rules/relations.toml`, or `--rules FILE`) read and checked.
-//! - [`pattern`]: the pattern language of a rule.
+//! - [`pattern`]: the pattern language of a surface rule.
+//! - [`syntax`]: the token tests and dependency paths of a syntax rule.
 //! - [`mentions`]: the analysed document's tokens with the entity mention each belongs to.
 //! - [`numbers`]: number phrases normalised to value, unit and qualifier.
-//! - `engine`: rules tried over sentences; cues, pronouns and figures.
+//! - `engine`: surface rules tried over sentences; cues, pronouns and figures.
+//! - `dependency`: syntax rules matched in the dependency parse; expansion steps and syntax cues.
 
 mod engine;
 pub mod mentions;
 pub mod numbers;
 pub mod pattern;
+pub mod syntax;
+mod dependency;
 pub mod rules;
 
 use std::collections::BTreeMap;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{Pattern, Role};
+use super::syntax::{self, DepPath, Expansion, TokenTest};
 use crate::analysis::{lemma, tokenize, Token};
 use crate::text::Span;
 
@@ -95,6 +96,13 @@ impl Lexicon {
             .collect()
     }
 
+    /// Whether `word` (lower case) alone is an entry.
+    pub fn contains_word(&self, word: &str) -> bool {
+        self.by_first
+            .get(word)
+            .is_some_and(|c| c.iter().any(|&i| self.entries[i].len() == 1))
+    }
+
     /// The longest entry matching at `pos`.
     pub fn longest_at(&self, tokens: &[Token], pos: usize, end: usize) -> Option<usize> {
         self.lengths_at(tokens, pos, end).first().copied()
@@ -179,11 +187,56 @@ pub struct RelationType {
 pub struct Rule {
     pub id: String,
     pub relation: String,
-    pub pattern: Pattern,
+    pub kind: RuleKind,
     /// Figure relations: every number of the sentence is a figure of this rule's source.
     pub sentence_figures: bool,
     /// The source slot accepts a pronoun.
     pub pronouns: bool,
+    /// Only sentences the parser did not analyse (a surface fallback for a syntax rule).
+    pub unparsed_only: bool,
+}
+
+/// How a rule matches: words in order, or a trigger and paths in the dependency parse.
+#[derive(Clone, Debug)]
+pub enum RuleKind {
+    Surface(Pattern),
+    Syntax(SyntaxRule),
+}
+
+/// A syntax rule: a trigger token and the paths from it to its arguments.
+#[derive(Clone, Debug)]
+pub struct SyntaxRule {
+    pub trigger: TokenTest,
+    pub source: Vec<DepPath>,
+    pub target: Vec<DepPath>,
+    /// Undirected relations: every pair of the entities these paths reach.
+    pub group: Vec<DepPath>,
+    /// Figure relations: the numbers in the subtrees these paths reach.
+    pub figures: Vec<DepPath>,
+    /// The named steps from a node to the entities it stands for.
+    pub expand: BTreeSet<Expansion>,
+}
+
+/// Where a syntax cue looks, from the trigger and the governors above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CueSite {
+    /// A dependent (by one of `deprels`) of the trigger or a governor: "not", "could".
+    Dependent,
+    /// A governor above the trigger: "called on the EU to impose", "refused to meet".
+    Governor,
+}
+
+/// A cue that reads the parse.
+#[derive(Clone, Debug)]
+pub struct SyntaxCue {
+    pub name: String,
+    pub lexicon: usize,
+    pub effect: Effect,
+    pub site: CueSite,
+    /// Dependent cues: the relations a cue word is attached by (all when empty).
+    pub deprels: Vec<String>,
+    /// Relation types it applies to (all when None).
+    pub relations: Option<BTreeSet<String>>,
 }
 
 /// What a cue does to a match.
@@ -217,6 +270,8 @@ pub struct Settings {
     pub gap_stops: Option<usize>,
     /// A pattern that starts with a slot does not match right after these ("Bank of France").
     pub subject_not_after: Option<usize>,
+    /// Syntax cues climb from a trigger to its governor through these relations.
+    pub cue_climb: Vec<String>,
 }
 
 /// Lexicons that number reading relies on.
@@ -239,6 +294,7 @@ pub struct RuleSet {
     pub lexicons: Vec<Lexicon>,
     pub rules: Vec<Rule>,
     pub cues: Vec<Cue>,
+    pub syntax_cues: Vec<SyntaxCue>,
     pub settings: Settings,
     pub numbers: NumberSettings,
 }
@@ -257,6 +313,8 @@ struct RawFile {
     #[serde(default)]
     cue: Vec<Spanned<RawCue>>,
     #[serde(default)]
+    syntax_cue: Vec<Spanned<RawSyntaxCue>>,
+    #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
 }
 
@@ -273,6 +331,8 @@ struct RawSettings {
     conjunctions: Option<Spanned<String>>,
     gap_stops: Option<Spanned<String>>,
     subject_not_after: Option<Spanned<String>>,
+    #[serde(default)]
+    cue_climb: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -321,13 +381,51 @@ struct RawCue {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawSyntaxCue {
+    name: String,
+    lexicon: Spanned<String>,
+    effect: Spanned<String>,
+    site: Spanned<String>,
+    #[serde(default)]
+    deprels: Vec<String>,
+    relations: Option<Spanned<Vec<String>>>,
+}
+
+/// One path or a list of them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Paths {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Paths {
+    fn list(&self) -> Vec<&str> {
+        match self {
+            Paths::One(p) => vec![p.as_str()],
+            Paths::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRule {
     id: Spanned<String>,
     relation: Spanned<String>,
-    pattern: Spanned<String>,
-    figures: Option<Spanned<String>>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    pattern: Option<Spanned<String>>,
+    figures: Option<Spanned<Paths>>,
     #[serde(default)]
     pronouns: bool,
+    #[serde(default)]
+    unparsed_only: bool,
+    trigger: Option<Spanned<String>>,
+    source: Option<Spanned<Paths>>,
+    target: Option<Spanned<Paths>>,
+    group: Option<Spanned<Paths>>,
+    expand: Option<Spanned<Vec<String>>>,
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
@@ -428,6 +526,7 @@ impl RuleSet {
             conjunctions: opt(&s.conjunctions, "settings.conjunctions")?,
             gap_stops: opt(&s.gap_stops, "settings.gap_stops")?,
             subject_not_after: opt(&s.subject_not_after, "settings.subject_not_after")?,
+            cue_climb: s.cue_climb.clone(),
         };
         let n = &raw.numbers;
         let numbers = NumberSettings {
@@ -513,6 +612,53 @@ impl RuleSet {
                 relations: relations_of,
             });
         }
+        let mut syntax_cues = Vec::new();
+        for cue in &raw.syntax_cue {
+            let c = cue.get_ref();
+            let what = format!("syntax cue `{}`", c.name);
+            let effect = match c.effect.get_ref().as_str() {
+                "drop" => Effect::Drop,
+                "planned" => Effect::Planned,
+                other => {
+                    return Err(invalid(
+                        c.effect.span().start,
+                        format!("{what}: unknown effect `{other}` (effects: drop, planned)"),
+                    ))
+                }
+            };
+            let site = match c.site.get_ref().as_str() {
+                "dependent" => CueSite::Dependent,
+                "governor" => CueSite::Governor,
+                other => {
+                    return Err(invalid(
+                        c.site.span().start,
+                        format!("{what}: unknown site `{other}` (sites: dependent, governor)"),
+                    ))
+                }
+            };
+            let relations_of = match &c.relations {
+                None => None,
+                Some(list) => {
+                    for r in list.get_ref() {
+                        if !relations.contains_key(r) {
+                            return Err(invalid(
+                                list.span().start,
+                                format!("{what}: unknown relation `{r}`"),
+                            ));
+                        }
+                    }
+                    Some(list.get_ref().iter().cloned().collect())
+                }
+            };
+            syntax_cues.push(SyntaxCue {
+                name: c.name.clone(),
+                lexicon: find(&c.lexicon, &what)?,
+                effect,
+                site,
+                deprels: c.deprels.clone(),
+                relations: relations_of,
+            });
+        }
 
         let mut rules = Vec::new();
         let mut ids = BTreeSet::new();
@@ -538,32 +684,69 @@ impl RuleSet {
                     ),
                 )
             })?;
-            let pattern = Pattern::parse(r.pattern.get_ref(), |n| lex_index.get(n).copied())
-                .map_err(|m| invalid(r.pattern.span().start, format!("rule `{id}`: {m}")))?;
-            let sentence_figures = match &r.figures {
-                None => false,
-                Some(f) if f.get_ref() == "sentence" && relation.figure => true,
-                Some(f) if f.get_ref() == "sentence" => {
+            let syntax_kind = match r.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("surface") => false,
+                Some("syntax") => true,
+                Some(other) => {
                     return Err(invalid(
-                        f.span().start,
-                        format!(
-                            "rule `{id}`: `figures` needs a figure relation ([relation.{}] figure = true)",
-                            relation.name
-                        ),
-                    ))
-                }
-                Some(f) => {
-                    return Err(invalid(
-                        f.span().start,
-                        format!(
-                            "rule `{id}`: unknown figures mode `{}` (modes: sentence)",
-                            f.get_ref()
-                        ),
+                        r.kind.as_ref().map_or(0, |k| k.span().start),
+                        format!("rule `{id}`: unknown kind `{other}` (kinds: surface, syntax)"),
                     ))
                 }
             };
-            check_roles(relation, &pattern.roles(), sentence_figures)
-                .map_err(|m| invalid(r.pattern.span().start, format!("rule `{id}`: {m}")))?;
+            let at = rule.span().start;
+            let (kind, sentence_figures) = if syntax_kind {
+                let rule_kind = self::syntax_rule(r, &id, relation, &lex_index)
+                    .map_err(|(offset, m)| invalid(offset.unwrap_or(at), format!("rule `{id}`: {m}")))?;
+                (RuleKind::Syntax(rule_kind), false)
+            } else {
+                let pattern_src = r.pattern.as_ref().ok_or_else(|| {
+                    invalid(at, format!("rule `{id}`: a surface rule needs a `pattern`"))
+                })?;
+                for (field, present) in [
+                    ("trigger", r.trigger.is_some()),
+                    ("source", r.source.is_some()),
+                    ("target", r.target.is_some()),
+                    ("group", r.group.is_some()),
+                    ("expand", r.expand.is_some()),
+                ] {
+                    if present {
+                        return Err(invalid(
+                            at,
+                            format!("rule `{id}`: `{field}` belongs to syntax rules (kind = \"syntax\")"),
+                        ));
+                    }
+                }
+                let pattern = Pattern::parse(pattern_src.get_ref(), |n| lex_index.get(n).copied())
+                    .map_err(|m| invalid(pattern_src.span().start, format!("rule `{id}`: {m}")))?;
+                let sentence_figures = match &r.figures {
+                    None => false,
+                    Some(f) => match f.get_ref() {
+                        Paths::One(mode) if mode == "sentence" && relation.figure => true,
+                        Paths::One(mode) if mode == "sentence" => {
+                            return Err(invalid(
+                                f.span().start,
+                                format!(
+                                    "rule `{id}`: `figures` needs a figure relation ([relation.{}] figure = true)",
+                                    relation.name
+                                ),
+                            ))
+                        }
+                        other => {
+                            return Err(invalid(
+                                f.span().start,
+                                format!(
+                                    "rule `{id}`: unknown figures mode `{}` (modes: sentence)",
+                                    other.list().join(", ")
+                                ),
+                            ))
+                        }
+                    },
+                };
+                check_roles(relation, &pattern.roles(), sentence_figures)
+                    .map_err(|m| invalid(pattern_src.span().start, format!("rule `{id}`: {m}")))?;
+                (RuleKind::Surface(pattern), sentence_figures)
+            };
             if r.pronouns && settings.pronouns.is_none() {
                 return Err(invalid(
                     rule.span().start,
@@ -573,9 +756,10 @@ impl RuleSet {
             rules.push(Rule {
                 id,
                 relation: relation.name.clone(),
-                pattern,
+                kind,
                 sentence_figures,
                 pronouns: r.pronouns,
+                unparsed_only: r.unparsed_only,
             });
         }
         Ok(Self {
@@ -583,10 +767,85 @@ impl RuleSet {
             lexicons,
             rules,
             cues,
+            syntax_cues,
             settings,
             numbers,
         })
     }
+}
+
+/// Checks the fields of a syntax rule: an error is (offset in the file, message).
+fn syntax_rule(
+    r: &RawRule,
+    id: &str,
+    relation: &RelationType,
+    lex_index: &BTreeMap<String, usize>,
+) -> Result<SyntaxRule, (Option<usize>, String)> {
+    let lexicon = |n: &str| lex_index.get(n).copied();
+    if r.pattern.is_some() {
+        return Err((None, "a syntax rule has a `trigger` and paths, not a `pattern`".into()));
+    }
+    let trigger = r
+        .trigger
+        .as_ref()
+        .ok_or((None, "a syntax rule needs a `trigger`".to_string()))?;
+    let trigger_test = syntax::parse_test(trigger.get_ref(), &lexicon)
+        .map_err(|m| (Some(trigger.span().start), format!("trigger: {m}")))?;
+    let paths = |field: &Option<Spanned<Paths>>, name: &str| -> Result<Vec<DepPath>, (Option<usize>, String)> {
+        let Some(f) = field else { return Ok(Vec::new()) };
+        f.get_ref()
+            .list()
+            .into_iter()
+            .map(|p| {
+                syntax::parse_path(p, &lexicon)
+                    .map_err(|m| (Some(f.span().start), format!("{name}: {m}")))
+            })
+            .collect()
+    };
+    let source = paths(&r.source, "source")?;
+    let target = paths(&r.target, "target")?;
+    let group = paths(&r.group, "group")?;
+    let figures = paths(&r.figures, "figures")?;
+    let mut expand = BTreeSet::new();
+    if let Some(list) = &r.expand {
+        for name in list.get_ref() {
+            let step = Expansion::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = Expansion::ALL.iter().map(|e| e.name()).collect();
+                (
+                    Some(list.span().start),
+                    format!("unknown expansion step `{name}` (steps: {})", known.join(", ")),
+                )
+            })?;
+            expand.insert(step);
+        }
+    }
+    let _ = id;
+    if relation.figure {
+        if source.is_empty() || figures.is_empty() {
+            return Err((None, format!("relation `{}` takes figures: a syntax rule needs `source` and `figures` paths", relation.name)));
+        }
+        if !target.is_empty() || !group.is_empty() {
+            return Err((None, format!("relation `{}` takes figures, not `target` or `group`", relation.name)));
+        }
+    } else {
+        if !figures.is_empty() {
+            return Err((None, format!("relation `{}` links entities: `figures` belongs to figure relations", relation.name)));
+        }
+        if !group.is_empty() && relation.directed {
+            return Err((None, format!("relation `{}` is directed: `group` pairs entities without a direction", relation.name)));
+        }
+        if group.is_empty() && (source.is_empty() || target.is_empty()) {
+            return Err((None, "a syntax rule needs `source` and `target` paths, or `group`".into()));
+        }
+    }
+    Ok(SyntaxRule {
+        trigger: trigger_test,
+        source,
+        target,
+        group,
+        figures,
+        expand,
+    })
 }
 
 fn check_name(name: &str) -> Result<(), String> {

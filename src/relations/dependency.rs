@@ -1,0 +1,499 @@
+//! Syntax rules matched in the dependency parse: a trigger, paths to its arguments, the named
+//! expansion steps from a node to the entities it stands for, and cues read from the tree.
+
+use std::collections::BTreeSet;
+
+use crate::resolve::EntityType;
+
+use super::engine::{Ctx, Found, FoundTarget};
+use super::rules::{CueSite, Effect, Rule, SyntaxRule};
+use super::syntax::{Constraint, Direction, Expansion, Field, DepPath, Step, TokenTest, Value};
+use super::{Matched, Modality};
+
+/// How deep expansion steps may nest ("X, including Y and Z, ...": a list inside a conjunct).
+const EXPANSION_DEPTH: usize = 4;
+/// How many governors a cue looks up through (`settings.cue_climb`).
+const CLIMB_LIMIT: usize = 4;
+
+/// An entity an argument path reached: which, through which token, by which steps.
+#[derive(Clone, Debug)]
+struct Argument {
+    entity: usize,
+    node: usize,
+    /// The expansion steps taken, in order ("conj", "title").
+    steps: Vec<&'static str>,
+}
+
+/// Persons a pronoun may stand for: (sentence index, entity), most recent last.
+pub(super) type Antecedents = [(usize, usize)];
+
+impl Ctx<'_> {
+    /// Runs one syntax rule over the current sentence (which the parser analysed).
+    pub(super) fn syntax_rule(
+        &self,
+        rule: &Rule,
+        syntax: &SyntaxRule,
+        si: usize,
+        antecedents: &Antecedents,
+        out: &mut Vec<Found>,
+    ) {
+        let relation = &self.rules.relations[&rule.relation];
+        for trigger in self.sent.clone() {
+            if !self.test(&syntax.trigger, trigger) {
+                continue;
+            }
+            let Some(modality) = self.syntax_modality(rule, trigger) else {
+                continue;
+            };
+            let reach = |paths| self.reach(paths, trigger, &syntax.expand, si, antecedents);
+            let sentence = self.doc.span(self.sent.clone());
+            let emit = |source: &(usize, &DepPath, Argument),
+                        target: FoundTarget,
+                        target_part: (usize, String),
+                        out: &mut Vec<Found>| {
+                let (_, source_path, s) = source;
+                let (target_node, target_text) = target_part;
+                let path = format!(
+                    "{}; {}",
+                    self.path_text(trigger, source_path, s),
+                    target_text
+                );
+                let lo = trigger.min(s.node).min(target_node);
+                let hi = trigger.max(s.node).max(target_node);
+                out.push(Found {
+                    relation: rule.relation.clone(),
+                    rule: rule.id.clone(),
+                    source: s.entity,
+                    target,
+                    modality,
+                    span: self.doc.span(lo..hi + 1),
+                    sentence,
+                    matched: Some(Matched {
+                        trigger,
+                        arguments: vec![s.node, target_node],
+                        path,
+                    }),
+                });
+            };
+            if relation.figure {
+                let sources = reach(&syntax.source);
+                if sources.is_empty() {
+                    continue;
+                }
+                let excluded: Vec<usize> = sources.iter().map(|(n, _, _)| *n).collect();
+                for (scope_path, reading) in self.scoped_figures(trigger, &syntax.figures, &excluded)
+                {
+                    let figure = self.figure(&reading);
+                    let text = format!(
+                        "{} {} {}",
+                        self.doc.tokens[trigger].text, scope_path, figure.text
+                    );
+                    for s in &sources {
+                        emit(
+                            s,
+                            FoundTarget::Figure(figure.clone()),
+                            (reading.number_start, text.clone()),
+                            out,
+                        );
+                    }
+                }
+                continue;
+            }
+            let sources = reach(&syntax.source);
+            let targets = reach(&syntax.target);
+            for s in &sources {
+                for t in &targets {
+                    if s.2.entity != t.2.entity {
+                        let text = self.path_text(trigger, t.1, &t.2);
+                        emit(s, FoundTarget::Entity(t.2.entity), (t.2.node, text), out);
+                    }
+                }
+            }
+            // A group pairs its members only when no target was found: "Putin and Macron
+            // met" is one meeting, "Putin and Macron met Xi" two.
+            let members = if targets.is_empty() {
+                reach(&syntax.group)
+            } else {
+                Vec::new()
+            };
+            for (i, a) in members.iter().enumerate() {
+                for b in &members[i + 1..] {
+                    if a.2.entity != b.2.entity {
+                        let text = self.path_text(trigger, b.1, &b.2);
+                        emit(a, FoundTarget::Entity(b.2.entity), (b.2.node, text), out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The entities `paths` reach from the trigger, each once, with the node and path.
+    fn reach<'p>(
+        &self,
+        paths: &'p [DepPath],
+        trigger: usize,
+        expand: &BTreeSet<Expansion>,
+        si: usize,
+        antecedents: &Antecedents,
+    ) -> Vec<(usize, &'p DepPath, Argument)> {
+        let mut found: Vec<(usize, &DepPath, Argument)> = Vec::new();
+        for path in paths {
+            for node in self.follow(path, trigger) {
+                for a in self.arguments(node, expand, si, antecedents, 0) {
+                    if !found.iter().any(|(_, _, b)| b.entity == a.entity) {
+                        found.push((node, path, a));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// "met >obl{case:with} +conj Macron".
+    fn path_text(&self, trigger: usize, path: &DepPath, arg: &Argument) -> String {
+        let tokens = &self.doc.tokens;
+        let mut text = format!("{} {}", tokens[trigger].text, path);
+        for step in &arg.steps {
+            text.push_str(" +");
+            text.push_str(step);
+        }
+        text.push(' ');
+        text.push_str(&tokens[arg.node].text);
+        text
+    }
+
+    /// Whether token `i` passes every constraint of `test`.
+    pub(super) fn test(&self, test: &TokenTest, i: usize) -> bool {
+        test.constraints
+            .iter()
+            .all(|c| self.constraint(c, i) != c.negated)
+    }
+
+    fn constraint(&self, c: &Constraint, i: usize) -> bool {
+        let t = &self.doc.tokens[i];
+        let word_in = |word: &str| {
+            c.values.iter().any(|v| match v {
+                Value::Word(w) => w == word,
+                Value::Lexicon(l) => self.rules.lexicons[*l].contains_word(word),
+            })
+        };
+        let children = || self.doc.children[i].iter().map(|&c| &self.doc.tokens[c]);
+        match c.field {
+            Field::Lemma => {
+                word_in(&t.lemma)
+                    || c.values.iter().any(|v| {
+                        matches!(v, Value::Lexicon(l) if self.rules.lexicons[*l].contains_word(&t.lower))
+                    })
+            }
+            Field::Lower => word_in(&t.lower),
+            Field::Upos => word_in(t.upos),
+            Field::Deprel => word_in(&t.deprel),
+            Field::Case => children()
+                .any(|d| (d.deprel == "case" || d.deprel == "mark") && word_in(&d.lower)),
+            Field::Has => children().any(|d| word_in(&d.deprel)),
+            Field::Lacks => !children().any(|d| word_in(&d.deprel)),
+            Field::Entity => self.entity_of(i).is_some_and(|e| {
+                let kind = self.resolved.entities[e].kind;
+                c.values.iter().any(|v| match v {
+                    Value::Word(w) => w == "any" || w == kind_name(kind),
+                    Value::Lexicon(_) => false,
+                })
+            }),
+        }
+    }
+
+    /// The nodes `path` reaches from `from`, in text order.
+    pub(super) fn follow(&self, path: &DepPath, from: usize) -> Vec<usize> {
+        let mut nodes = vec![from];
+        for step in &path.steps {
+            let mut next: BTreeSet<usize> = BTreeSet::new();
+            for &n in &nodes {
+                match step.direction {
+                    Direction::Down => {
+                        for &c in &self.doc.children[n] {
+                            if self.step_fits(step, c, c) {
+                                next.insert(c);
+                            }
+                        }
+                    }
+                    Direction::Up => {
+                        if let Some(h) = self.doc.tokens[n].head {
+                            if self.step_fits(step, n, h) {
+                                next.insert(h);
+                            }
+                        }
+                    }
+                }
+            }
+            nodes = next.into_iter().collect();
+        }
+        nodes
+    }
+
+    /// Whether a step may go over the arc of `dependent` and arrive at `arrive`.
+    fn step_fits(&self, step: &Step, dependent: usize, arrive: usize) -> bool {
+        let deprel = &self.doc.tokens[dependent].deprel;
+        (step.relations.is_empty() || step.relations.iter().any(|r| r == deprel))
+            && self.test(&step.test, arrive)
+    }
+
+    fn entity_of(&self, i: usize) -> Option<usize> {
+        let m = (*self.doc.mention_at.get(i)?)?;
+        Some(self.doc.mentions[m].entity)
+    }
+
+    fn children_by<'s>(
+        &'s self,
+        node: usize,
+        deprels: &'s [&'s str],
+    ) -> impl Iterator<Item = usize> + 's {
+        self.doc.children[node]
+            .iter()
+            .copied()
+            .filter(move |&c| deprels.contains(&self.doc.tokens[c].deprel.as_str()))
+    }
+
+    fn in_lexicon(&self, lexicon: Option<usize>, i: usize) -> bool {
+        let t = &self.doc.tokens[i];
+        lexicon.is_some_and(|l| {
+            let l = &self.rules.lexicons[l];
+            l.contains_word(&t.lower) || l.contains_word(&t.lemma)
+        })
+    }
+
+    /// The entities `node` stands for, through the rule's expansion steps.
+    fn arguments(
+        &self,
+        node: usize,
+        expand: &BTreeSet<Expansion>,
+        si: usize,
+        antecedents: &Antecedents,
+        depth: usize,
+    ) -> Vec<Argument> {
+        let mut out: Vec<Argument> = Vec::new();
+        if depth > EXPANSION_DEPTH {
+            return out;
+        }
+        let on = |e: Expansion| expand.contains(&e);
+        let push = |out: &mut Vec<Argument>, a: Argument| {
+            if !out.iter().any(|b| b.entity == a.entity) {
+                out.push(a);
+            }
+        };
+        let settings = &self.rules.settings;
+        let named = |n: usize, step: Option<&'static str>| {
+            self.entity_of(n).map(|entity| Argument {
+                entity,
+                node: n,
+                steps: step.into_iter().collect(),
+            })
+        };
+        let nested = |n: usize, step: &'static str, out: &mut Vec<Argument>| {
+            for mut a in self.arguments(n, expand, si, antecedents, depth + 1) {
+                a.steps.insert(0, step);
+                push(out, a);
+            }
+        };
+        if let Some(a) = named(node, None) {
+            push(&mut out, a);
+        } else if let Some(a) = on(Expansion::Flat)
+            .then(|| {
+                self.children_by(node, &["flat", "compound", "flat:name"])
+                    .find_map(|c| named(c, Some("flat")))
+            })
+            .flatten()
+        {
+            push(&mut out, a);
+        } else if on(Expansion::Pronoun) && self.in_lexicon(settings.pronouns, node) {
+            if let Some(entity) = self.antecedent(node, si, antecedents) {
+                push(
+                    &mut out,
+                    Argument {
+                        entity,
+                        node,
+                        steps: vec!["pronoun"],
+                    },
+                );
+            }
+        } else {
+            if on(Expansion::Title) && self.in_lexicon(settings.titles, node) {
+                for c in self.children_by(node, &["appos", "flat", "compound", "nmod:desc"]) {
+                    if let Some(a) = named(c, Some("title")) {
+                        push(&mut out, a);
+                    }
+                }
+            }
+            if on(Expansion::Appos) {
+                for c in self.children_by(node, &["appos"]) {
+                    nested(c, "appos", &mut out);
+                }
+            }
+            if on(Expansion::Possessive) && self.in_lexicon(settings.collective, node) {
+                for c in self.children_by(node, &["nmod:poss", "compound", "nmod"]) {
+                    let of = self.doc.tokens[c].deprel != "nmod"
+                        || self.children_by(c, &["case"]).any(|k| {
+                            self.doc.tokens[k].lower == "of"
+                        });
+                    if of {
+                        if let Some(a) = named(c, Some("possessive")) {
+                            push(&mut out, a);
+                        }
+                    }
+                }
+            }
+        }
+        if on(Expansion::Including) {
+            for c in self.children_by(node, &["nmod", "obl", "acl", "appos"]) {
+                let including = self.children_by(c, &["case", "mark"]).any(|k| {
+                    matches!(self.doc.tokens[k].lower.as_str(), "including" | "among")
+                });
+                if including {
+                    nested(c, "including", &mut out);
+                }
+            }
+        }
+        if on(Expansion::Conj) {
+            for c in self.children_by(node, &["conj"]) {
+                nested(c, "conj", &mut out);
+            }
+        }
+        out
+    }
+
+    /// The person "he"/"she" at `node` stands for: the last person named before it in the
+    /// sentence, else the latest antecedent within reach.
+    fn antecedent(&self, node: usize, si: usize, antecedents: &Antecedents) -> Option<usize> {
+        let person = |e: &usize| self.resolved.entities[*e].kind == EntityType::Person;
+        let earlier = (self.sent.start..node)
+            .rev()
+            .filter_map(|i| self.entity_of(i))
+            .find(person);
+        earlier.or_else(|| {
+            let reach = self.rules.settings.pronoun_reach;
+            antecedents
+                .iter()
+                .rev()
+                .find(|(s, _)| *s < si && si - *s <= reach)
+                .map(|&(_, e)| e)
+        })
+    }
+
+    /// The trigger and the governors above it through `settings.cue_climb` relations.
+    fn clause_chain(&self, trigger: usize) -> Vec<usize> {
+        let climb = &self.rules.settings.cue_climb;
+        let mut chain = vec![trigger];
+        let mut n = trigger;
+        for _ in 0..CLIMB_LIMIT {
+            let t = &self.doc.tokens[n];
+            match t.head {
+                Some(h) if climb.iter().any(|c| *c == t.deprel) => {
+                    chain.push(h);
+                    n = h;
+                }
+                _ => break,
+            }
+        }
+        chain
+    }
+
+    /// What the syntax cues make of a trigger: None when a drop cue fires.
+    fn syntax_modality(&self, rule: &Rule, trigger: usize) -> Option<Modality> {
+        let chain = self.clause_chain(trigger);
+        let mut planned = false;
+        for cue in &self.rules.syntax_cues {
+            if cue
+                .relations
+                .as_ref()
+                .is_some_and(|r| !r.contains(&rule.relation))
+            {
+                continue;
+            }
+            let fires = match cue.site {
+                CueSite::Dependent => chain.iter().any(|&n| {
+                    self.doc.children[n].iter().any(|&c| {
+                        (cue.deprels.is_empty()
+                            || cue.deprels.contains(&self.doc.tokens[c].deprel))
+                            && self.in_lexicon(Some(cue.lexicon), c)
+                    })
+                }),
+                CueSite::Governor => chain[1..]
+                    .iter()
+                    .any(|&g| self.in_lexicon(Some(cue.lexicon), g)),
+            };
+            if fires {
+                match cue.effect {
+                    Effect::Drop => return None,
+                    Effect::Planned => planned = true,
+                }
+            }
+        }
+        Some(if planned {
+            Modality::Planned
+        } else {
+            Modality::Asserted
+        })
+    }
+
+    /// The figures in the subtrees `paths` reach from the trigger, less the trigger's own
+    /// subtree (when a path goes up) and the sources' subtrees ("the two leaders said").
+    fn scoped_figures<'p>(
+        &self,
+        trigger: usize,
+        paths: &'p [DepPath],
+        sources: &[usize],
+    ) -> Vec<(&'p DepPath, super::numbers::Reading)> {
+        let mut out: Vec<(&DepPath, super::numbers::Reading)> = Vec::new();
+        let mut excluded = vec![false; self.sent.end - self.sent.start];
+        for &s in sources.iter().chain(std::iter::once(&trigger)) {
+            for i in self.subtree(s) {
+                excluded[i - self.sent.start] = true;
+            }
+        }
+        for path in paths {
+            for scope in self.follow(path, trigger) {
+                let mut inside = vec![false; excluded.len()];
+                for i in self.subtree(scope) {
+                    inside[i - self.sent.start] = !excluded[i - self.sent.start];
+                }
+                let mut p = self.sent.start;
+                while p < self.sent.end {
+                    let reading = inside[p - self.sent.start]
+                        .then(|| self.reading(p))
+                        .flatten()
+                        .filter(|r| inside[r.number_start - self.sent.start]);
+                    match reading {
+                        Some(r) => {
+                            p = r.end.max(p + 1);
+                            if !out.iter().any(|(_, o)| o.number_start == r.number_start) {
+                                out.push((path, r));
+                            }
+                        }
+                        None => p += 1,
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|(_, r)| r.number_start);
+        out
+    }
+
+    /// Token indices of the subtree rooted at `node` (within the sentence).
+    fn subtree(&self, node: usize) -> Vec<usize> {
+        let mut out = vec![node];
+        let mut i = 0;
+        while i < out.len() {
+            out.extend(self.doc.children[out[i]].iter().copied());
+            i += 1;
+        }
+        out.retain(|&n| self.sent.contains(&n));
+        out
+    }
+}
+
+fn kind_name(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Person => "person",
+        EntityType::State => "state",
+        EntityType::Organisation => "organisation",
+    }
+}

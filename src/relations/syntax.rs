@@ -1,0 +1,304 @@
+//! The language of syntax rules: token tests (`{lemma:@meet_verb upos:VERB}`) and paths
+//! through the dependency tree (`>obl{case:with}`, `<obj >nsubj`), parsed and checked.
+//!
+//! Borrowed from Semgrex (`>` a dependent, `<` the head, relations by name) and Odin
+//! (field constraints on every node), in a form a rules file reader can follow:
+//!
+//! - A token test is `{field:value|value ...}`; every constraint must hold. Fields: `lemma`,
+//!   `lower`, `upos`, `deprel` (the token's own relation), `case` (a `case` or `mark`
+//!   dependent with that word: "with" in "talks with X"), `has` / `lacks` (a dependent by
+//!   that relation), `entity` (`any`, `person`, `state`, `organisation`: the token is part of
+//!   a named entity of that type). A value `@name` is a word of lexicon `name`. A field
+//!   written `!field` negates the constraint.
+//! - A path is steps separated by spaces: `>rel` goes down to a dependent attached by `rel`,
+//!   `<rel` up to the head when the token is attached by `rel`; `rel` may list alternatives
+//!   (`>obj|iobj`) or be `*` (any relation); each step may carry a token test.
+
+use std::fmt;
+
+/// What a token constraint looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Lemma,
+    Lower,
+    Upos,
+    Deprel,
+    Case,
+    Has,
+    Lacks,
+    Entity,
+}
+
+impl Field {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "lemma" => Field::Lemma,
+            "lower" => Field::Lower,
+            "upos" => Field::Upos,
+            "deprel" => Field::Deprel,
+            "case" => Field::Case,
+            "has" => Field::Has,
+            "lacks" => Field::Lacks,
+            "entity" => Field::Entity,
+            _ => return None,
+        })
+    }
+}
+
+/// One allowed value: a literal word or a lexicon (index into `RuleSet::lexicons`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Word(String),
+    Lexicon(usize),
+}
+
+/// `field:value|value`, possibly negated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    pub field: Field,
+    pub negated: bool,
+    pub values: Vec<Value>,
+}
+
+/// A token test: all constraints hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenTest {
+    pub constraints: Vec<Constraint>,
+}
+
+/// Which way a step goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// `>rel`: to a dependent.
+    Down,
+    /// `<rel`: to the head.
+    Up,
+}
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub direction: Direction,
+    /// Relation names; empty for `*`.
+    pub relations: Vec<String>,
+    pub test: TokenTest,
+}
+
+/// A path from a trigger to an argument, and the text it was written as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepPath {
+    pub steps: Vec<Step>,
+    pub text: String,
+}
+
+impl fmt::Display for DepPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+const ENTITY_TYPES: [&str; 4] = ["any", "person", "state", "organisation"];
+
+/// Parses a token test: `{lemma:@say upos:VERB !lower:says}`.
+pub fn parse_test(
+    src: &str,
+    lexicon: &impl Fn(&str) -> Option<usize>,
+) -> Result<TokenTest, String> {
+    let inner = src
+        .trim()
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .ok_or_else(|| format!("a token test is written in braces: `{{lemma:meet}}`, not `{src}`"))?;
+    let mut constraints = Vec::new();
+    for part in inner.split_whitespace() {
+        let (name, values) = part
+            .split_once(':')
+            .ok_or_else(|| format!("`{part}` is not `field:value` (in `{src}`)"))?;
+        let (negated, name) = match name.strip_prefix('!') {
+            Some(n) => (true, n),
+            None => (false, name),
+        };
+        let field = Field::parse(name).ok_or_else(|| {
+            format!(
+                "unknown field `{name}` (fields: lemma, lower, upos, deprel, case, has, lacks, entity)"
+            )
+        })?;
+        let mut list = Vec::new();
+        for v in values.split('|') {
+            if v.is_empty() {
+                return Err(format!("an empty value in `{part}`"));
+            }
+            if let Some(name) = v.strip_prefix('@') {
+                let i = lexicon(name).ok_or_else(|| format!("unknown lexicon `{name}`"))?;
+                list.push(Value::Lexicon(i));
+            } else {
+                if field == Field::Entity && !ENTITY_TYPES.contains(&v) {
+                    return Err(format!(
+                        "unknown entity type `{v}` (types: {})",
+                        ENTITY_TYPES.join(", ")
+                    ));
+                }
+                let v = match field {
+                    Field::Upos | Field::Deprel | Field::Has | Field::Lacks | Field::Entity => {
+                        v.to_string()
+                    }
+                    _ => v.to_lowercase(),
+                };
+                list.push(Value::Word(v));
+            }
+        }
+        constraints.push(Constraint {
+            field,
+            negated,
+            values: list,
+        });
+    }
+    Ok(TokenTest { constraints })
+}
+
+/// Parses a path: `>obl{case:with}`, `<obj >nsubj`, `>nmod:poss`.
+pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<DepPath, String> {
+    let mut steps = Vec::new();
+    let mut rest = src.trim();
+    if rest.is_empty() {
+        return Err("an empty path".into());
+    }
+    while !rest.is_empty() {
+        let direction = match rest.chars().next() {
+            Some('>') => Direction::Down,
+            Some('<') => Direction::Up,
+            _ => {
+                return Err(format!(
+                    "a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`"
+                ))
+            }
+        };
+        rest = &rest[1..];
+        let end = rest
+            .find(|c: char| c == '{' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let rels = &rest[..end];
+        if rels.is_empty() {
+            return Err(format!("a step without a relation in `{src}` (use `*` for any)"));
+        }
+        let relations = if rels == "*" {
+            Vec::new()
+        } else {
+            rels.split('|').map(str::to_string).collect()
+        };
+        rest = &rest[end..];
+        let test = if rest.starts_with('{') {
+            let close = rest
+                .find('}')
+                .ok_or_else(|| format!("an unclosed `{{` in `{src}`"))?;
+            let t = parse_test(&rest[..=close], lexicon)?;
+            rest = &rest[close + 1..];
+            t
+        } else {
+            TokenTest::default()
+        };
+        steps.push(Step {
+            direction,
+            relations,
+            test,
+        });
+        rest = rest.trim_start();
+    }
+    Ok(DepPath {
+        steps,
+        text: src.trim().to_string(),
+    })
+}
+
+/// Named steps that lead from the node a path reached to the entities it stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Expansion {
+    /// Conjuncts distribute: "Putin and Lavrov" is two arguments.
+    Conj,
+    /// Appositions lead to the name: "the minister's deputy, Y" -> Y.
+    Appos,
+    /// Titles lead to the name: "the former French defence minister Y" -> Y.
+    Title,
+    /// Collectives name their owner: "Egypt's army leaders", "NATO leaders" -> Egypt, NATO.
+    Possessive,
+    /// Lists after "including" / "such as": "25 individuals, including X and Y".
+    Including,
+    /// A name's `flat` and `compound` parts stand for the name.
+    Flat,
+    /// "he" / "she" stand for the last person named.
+    Pronoun,
+}
+
+impl Expansion {
+    pub const ALL: [Expansion; 7] = [
+        Expansion::Conj,
+        Expansion::Appos,
+        Expansion::Title,
+        Expansion::Possessive,
+        Expansion::Including,
+        Expansion::Flat,
+        Expansion::Pronoun,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Expansion::Conj => "conj",
+            Expansion::Appos => "appos",
+            Expansion::Title => "title",
+            Expansion::Possessive => "possessive",
+            Expansion::Including => "including",
+            Expansion::Flat => "flat",
+            Expansion::Pronoun => "pronoun",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(name: &str) -> Option<usize> {
+        (name == "say").then_some(3)
+    }
+
+    #[test]
+    fn parses_tests_and_paths() {
+        let t = parse_test("{lemma:@say|tell upos:VERB !lower:says}", &lex).unwrap();
+        assert_eq!(t.constraints.len(), 3);
+        assert_eq!(
+            t.constraints[0].values,
+            vec![Value::Lexicon(3), Value::Word("tell".into())]
+        );
+        assert!(t.constraints[2].negated);
+        let p = parse_path("<obj >nsubj|nsubj:outer{entity:any}", &lex).unwrap();
+        assert_eq!(p.steps.len(), 2);
+        assert_eq!(p.steps[0].direction, Direction::Up);
+        assert_eq!(p.steps[1].relations, vec!["nsubj", "nsubj:outer"]);
+        assert_eq!(p.steps[1].test.constraints[0].field, Field::Entity);
+        let any = parse_path(">*{case:with}", &lex).unwrap();
+        assert!(any.steps[0].relations.is_empty());
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert!(parse_test("lemma:x", &lex).unwrap_err().contains("braces"));
+        assert!(parse_test("{colour:red}", &lex)
+            .unwrap_err()
+            .contains("unknown field `colour`"));
+        assert!(parse_test("{lemma:@nope}", &lex)
+            .unwrap_err()
+            .contains("unknown lexicon `nope`"));
+        assert!(parse_test("{entity:city}", &lex)
+            .unwrap_err()
+            .contains("unknown entity type"));
+        assert!(parse_path("nsubj", &lex).unwrap_err().contains("starts with"));
+        assert!(parse_path(">obl{case:with", &lex)
+            .unwrap_err()
+            .contains("unclosed"));
+        assert!(parse_path("", &lex).unwrap_err().contains("empty"));
+    }
+}
