@@ -204,6 +204,9 @@ impl Ctx<'_> {
 
     /// The nodes `path` reaches from `from`, in text order.
     pub(super) fn follow(&self, path: &DepPath, from: usize) -> Vec<usize> {
+        if !self.test(&path.start, from) {
+            return Vec::new();
+        }
         let mut nodes = vec![from];
         for step in &path.steps {
             let mut next: BTreeSet<usize> = BTreeSet::new();
@@ -409,11 +412,16 @@ impl Ctx<'_> {
                 continue;
             }
             let fires = match cue.site {
+                // The dependent itself, or the word that marks it: "if" in "If Russia
+                // invades, the US will sanction Putin" marks the clause "invades".
                 CueSite::Dependent => chain.iter().any(|&n| {
                     self.doc.children[n].iter().any(|&c| {
                         (cue.deprels.is_empty()
                             || cue.deprels.contains(&self.doc.tokens[c].deprel))
-                            && self.in_lexicon(Some(cue.lexicon), c)
+                            && (self.in_lexicon(Some(cue.lexicon), c)
+                                || self
+                                    .children_by(c, &["mark"])
+                                    .any(|m| self.in_lexicon(Some(cue.lexicon), m)))
                     })
                 }),
                 CueSite::Governor => chain[1..]
@@ -443,24 +451,34 @@ impl Ctx<'_> {
         sources: &[usize],
     ) -> Vec<(&'p DepPath, super::numbers::Reading)> {
         let mut out: Vec<(&DepPath, super::numbers::Reading)> = Vec::new();
-        let mut excluded = vec![false; self.sent.end - self.sent.start];
-        for &s in sources.iter().chain(std::iter::once(&trigger)) {
+        let start = self.sent.start;
+        let mut excluded = vec![false; self.sent.end - start];
+        for &s in sources {
             for i in self.subtree(s) {
-                excluded[i - self.sent.start] = true;
+                excluded[i - start] = true;
             }
         }
+        let trigger_subtree = self.subtree(trigger);
         for path in paths {
             for scope in self.follow(path, trigger) {
+                let scope_subtree = self.subtree(scope);
                 let mut inside = vec![false; excluded.len()];
-                for i in self.subtree(scope) {
-                    inside[i - self.sent.start] = !excluded[i - self.sent.start];
+                for &i in &scope_subtree {
+                    inside[i - start] = !excluded[i - start];
+                }
+                // A scope above the trigger ("120 died, police said"): not the
+                // attribution's own words.
+                if scope_subtree.contains(&trigger) {
+                    for &i in &trigger_subtree {
+                        inside[i - start] = false;
+                    }
                 }
                 let mut p = self.sent.start;
                 while p < self.sent.end {
-                    let reading = inside[p - self.sent.start]
+                    let reading = inside[p - start]
                         .then(|| self.reading(p))
                         .flatten()
-                        .filter(|r| inside[r.number_start - self.sent.start]);
+                        .filter(|r| inside[r.number_start - start]);
                     match reading {
                         Some(r) => {
                             p = r.end.max(p + 1);

@@ -12,7 +12,10 @@
 //!   written `!field` negates the constraint.
 //! - A path is steps separated by spaces: `>rel` goes down to a dependent attached by `rel`,
 //!   `<rel` up to the head when the token is attached by `rel`; `rel` may list alternatives
-//!   (`>obj|iobj`) or be `*` (any relation); each step may carry a token test.
+//!   (`>obj|iobj`) or be `*` (any relation); each step may carry a token test, and a test
+//!   before the first step applies to the node the path starts from
+//!   (`{lacks:nsubj} <xcomp >nsubj`: the subject of the governing verb, when the trigger
+//!   has none of its own).
 
 use std::fmt;
 
@@ -87,6 +90,8 @@ pub struct Step {
 /// A path from a trigger to an argument, and the text it was written as.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DepPath {
+    /// A test on the node the path starts from (`{lacks:nsubj} <xcomp >nsubj`).
+    pub start: TokenTest,
     pub steps: Vec<Step>,
     pub text: String,
 }
@@ -163,6 +168,14 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
     if rest.is_empty() {
         return Err("an empty path".into());
     }
+    let mut start = TokenTest::default();
+    if rest.starts_with('{') {
+        let close = rest
+            .find('}')
+            .ok_or_else(|| format!("an unclosed `{{` in `{src}`"))?;
+        start = parse_test(&rest[..=close], lexicon)?;
+        rest = rest[close + 1..].trim_start();
+    }
     while !rest.is_empty() {
         let direction = match rest.chars().next() {
             Some('>') => Direction::Down,
@@ -205,6 +218,7 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
         rest = rest.trim_start();
     }
     Ok(DepPath {
+        start,
         steps,
         text: src.trim().to_string(),
     })
@@ -281,6 +295,9 @@ mod tests {
         assert_eq!(p.steps[1].test.constraints[0].field, Field::Entity);
         let any = parse_path(">*{case:with}", &lex).unwrap();
         assert!(any.steps[0].relations.is_empty());
+        let controlled = parse_path("{lacks:nsubj} <xcomp >nsubj", &lex).unwrap();
+        assert_eq!(controlled.start.constraints[0].field, Field::Lacks);
+        assert_eq!(controlled.steps.len(), 2);
     }
 
     #[test]
