@@ -284,6 +284,7 @@ impl Ctx<'_> {
             }
         };
         let settings = &self.rules.settings;
+        let is_person = |e: usize| self.resolved.entities[e].kind == EntityType::Person;
         let named = |n: usize, step: Option<&'static str>| {
             self.entity_of(n).map(|entity| Argument {
                 entity,
@@ -319,9 +320,11 @@ impl Ctx<'_> {
                 );
             }
         } else {
+            // A title leads to the person it names, never to a modifier ("the U.S. envoy
+            // to Burundi, Howard Wolpe": Wolpe, not the United States).
             if on(Expansion::Title) && self.in_lexicon(settings.titles, node) {
                 for c in self.children_by(node, &["appos", "flat", "compound", "nmod:desc"]) {
-                    if let Some(a) = named(c, Some("title")) {
+                    if let Some(a) = named(c, Some("title")).filter(|a| is_person(a.entity)) {
                         push(&mut out, a);
                     }
                 }
@@ -335,7 +338,7 @@ impl Ctx<'_> {
                 for c in self.children_by(node, &["nmod:poss", "compound", "nmod"]) {
                     let of = self.doc.tokens[c].deprel != "nmod"
                         || self.children_by(c, &["case"]).any(|k| {
-                            self.doc.tokens[k].lower == "of"
+                            matches!(self.doc.tokens[k].lower.as_str(), "of" | "from")
                         });
                     if of {
                         if let Some(a) = named(c, Some("possessive")) {
