@@ -15,6 +15,8 @@ use serde_json::{json, Map, Value};
 use crate::graph::{Edge, Evidence, Graph, Node};
 use crate::pipeline::MentionRecord;
 
+mod arcs;
+
 const TEMPLATE: &str = include_str!("report.html");
 const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
@@ -253,6 +255,32 @@ fn split_sentence<'s>(
         }
         None => whole,
     }
+}
+
+/// For evidence a syntax rule found: the rule, its matched path, a legend, and the
+/// sentence's dependency arcs in a box that scrolls sideways, so that a long sentence
+/// does not widen the page. Nothing for other evidence, or a parse that does not fit
+/// its sentence.
+fn parse_drawing(ev: &Evidence, out: &mut String) {
+    let Some(svg) = ev.parse.as_ref().and_then(|p| arcs::svg(&ev.sentence, p)) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<div class=\"parse\"><p class=\"parse-caption\">Parse matched by \
+         <span class=\"rule\">{}</span>",
+        esc(&ev.rule)
+    );
+    if let Some(path) = &ev.path {
+        let _ = write!(out, " <code class=\"path\">{}</code>", esc(path));
+    }
+    out.push_str(
+        " <span class=\"legend\"><span class=\"key trigger\">trigger</span> \
+         <span class=\"key arg\">argument</span></span></p>\
+         <div class=\"parse-scroll\">",
+    );
+    out.push_str(&svg);
+    out.push_str("</div></div>");
 }
 
 struct Page<'a> {
@@ -581,16 +609,18 @@ impl<'a> Page<'a> {
             }
             let (pre, hit, post) = split_sentence(ev, self.texts.get(ev.doc.as_str()));
             if hit.is_empty() {
-                let _ = writeln!(out, "<blockquote>{}</blockquote></li>", esc(pre));
+                let _ = write!(out, "<blockquote>{}</blockquote>", esc(pre));
             } else {
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "<blockquote>{}<mark class=\"hit\">{}</mark>{}</blockquote></li>",
+                    "<blockquote>{}<mark class=\"hit\">{}</mark>{}</blockquote>",
                     esc(pre),
                     esc(hit),
                     esc(post)
                 );
             }
+            parse_drawing(ev, out);
+            out.push_str("</li>\n");
         }
         out.push_str("</ul>\n");
     }
