@@ -955,6 +955,70 @@ mod tests {
         assert!(html.contains("the 3 most mentioned of 10 nodes"));
     }
 
+    /// The hostile report with a parse of "Putin." (the evidence span) on its evidence.
+    fn with_parse(g: &mut Graph, start: usize, end: usize) {
+        let ev = &mut g.edges.values_mut().next().unwrap().evidence[0];
+        ev.path = Some("met >nsubj <b>Putin</b> & \"x\"".into());
+        ev.parse = Some(crate::graph::SentenceParse {
+            tokens: vec![
+                crate::graph::ParsedToken {
+                    start,
+                    end,
+                    upos: "PROPN".into(),
+                    head: Some(1),
+                    deprel: "nsubj<b>".into(),
+                },
+                crate::graph::ParsedToken {
+                    start: end,
+                    end: end + 1,
+                    upos: "PUNCT".into(),
+                    head: None,
+                    deprel: "root".into(),
+                },
+            ],
+            trigger: 1,
+            arguments: vec![0],
+        });
+    }
+
+    #[test]
+    fn evidence_with_a_parse_shows_its_arcs_rule_and_path() {
+        let (mut g, docs) = hostile_report_parts();
+        let meta = BTreeMap::new();
+        let plain = |g: &Graph, docs: &[ReportDocument]| {
+            render(&Report {
+                graph: g,
+                meta: &meta,
+                documents: docs,
+                documents_left_out: 0,
+            })
+        };
+        let before = plain(&g, &docs);
+        assert!(before.contains("</blockquote></li>\n"));
+        assert!(!before.contains("class=\"parse\""));
+        let start = HOSTILE.chars().count() - "Putin.".chars().count();
+        with_parse(&mut g, start, start + 5);
+        for docs in [&docs[..], &[]] {
+            let html = plain(&g, docs);
+            assert_eq!(html.matches("<svg class=\"arcs\"").count(), 1, "{html}");
+            assert_eq!(html.matches("<g class=\"arc\"").count(), 1);
+            assert!(html.contains(">nsubj&lt;b&gt;</text>"));
+            assert!(html.contains("<g class=\"tok arg\" data-i=\"0\">"));
+            assert!(html.contains("<g class=\"tok trigger\" data-i=\"1\">"));
+            assert!(html.contains(
+                "Parse matched by <span class=\"rule\">r&lt;/script&gt;</span> \
+                 <code class=\"path\">met &gt;nsubj &lt;b&gt;Putin&lt;/b&gt; &amp; &quot;x&quot;</code>"
+            ));
+            assert!(!html.contains("<b>Putin"));
+            assert_eq!(html, plain(&g, docs));
+        }
+        // A parse whose offsets fall outside its sentence is left out, not drawn wrong.
+        with_parse(&mut g, start, HOSTILE.len() + 1);
+        let html = plain(&g, &docs);
+        assert!(!html.contains("class=\"parse\""));
+        assert_eq!(html, before);
+    }
+
     #[test]
     fn placeholders_fill_in_one_pass() {
         let out = fill("a{{x}}b{{y}}c{{", |n| match n {
