@@ -569,7 +569,7 @@ fn texts_of_class(dom: &str, class: &str) -> Vec<String> {
 }
 
 /// The `<g class="tok ...">` element of token `i`, as serialised.
-fn token_element<'d>(dom: &'d str, i: usize) -> &'d str {
+fn token_element(dom: &str, i: usize) -> &str {
     let at = dom
         .find(&format!("data-i=\"{i}\""))
         .unwrap_or_else(|| panic!("no token {i}"));

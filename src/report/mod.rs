@@ -1020,6 +1020,37 @@ mod tests {
     }
 
     #[test]
+    fn only_listed_evidence_is_drawn() {
+        let (mut g, _) = hostile_report_parts();
+        let start = HOSTILE.chars().count() - "Putin.".chars().count();
+        with_parse(&mut g, start, start + 5);
+        let edge = g.edges.values_mut().next().unwrap();
+        let first = edge.evidence[0].clone();
+        edge.evidence = (0..3)
+            .map(|i| Evidence {
+                doc: format!("doc-{i}"),
+                ..first.clone()
+            })
+            .collect();
+        let meta = BTreeMap::new();
+        let html = render_with(
+            &Report {
+                graph: &g,
+                meta: &meta,
+                documents: &[],
+                documents_left_out: 0,
+            },
+            &Options {
+                max_listed_evidence: 2,
+                ..Options::default()
+            },
+        );
+        assert_eq!(html.matches("<li class=\"edge-ev ").count(), 2);
+        assert_eq!(html.matches("<svg class=\"arcs\"").count(), 2);
+        assert!(html.contains("1 more not listed"));
+    }
+
+    #[test]
     fn placeholders_fill_in_one_pass() {
         let out = fill("a{{x}}b{{y}}c{{", |n| match n {
             "x" => Some("{{y}}".into()),
