@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use newsgraph::graph::{Edge, Evidence, Graph, Node};
+use newsgraph::graph::{Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use newsgraph::pipeline::MentionRecord;
 use newsgraph::report::{self, Report, ReportDocument};
 
@@ -468,4 +468,267 @@ fn report_of_the_pipeline_on_a_fixture_draws_its_nodes() {
             .filter(|m| m.entity.is_some())
             .count()
     );
+}
+
+/// A sentence long enough that its drawing is wider than the window, with hostile text.
+const PARSED: &str =
+    "Vladimir Putin met \"Emmanuel\" Macron & <b>Olaf</b> Scholz in Zürich, 東京 🙂, \
+    after talks that lasted well into the night and covered grain exports, energy prices, \
+    prisoner exchanges and the future of the ceasefire.";
+
+/// The words of PARSED (split at spaces) with their (head, deprel): "met" is the root, the
+/// tail after "talks" a chain. Arguments: Putin and Macron; trigger: met.
+fn parsed_evidence() -> Evidence {
+    let fixed: [(Option<usize>, &str); 14] = [
+        (Some(1), "flat"),
+        (Some(2), "nsubj"),
+        (None, "root"),
+        (Some(4), "flat"),
+        (Some(2), "obj"),
+        (Some(7), "cc<b>&\""),
+        (Some(7), "flat"),
+        (Some(4), "conj"),
+        (Some(9), "case"),
+        (Some(2), "obl"),
+        (Some(9), "appos"),
+        (Some(10), "dep"),
+        (Some(13), "case"),
+        (Some(2), "obl"),
+    ];
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    for (i, word) in PARSED.split(' ').enumerate() {
+        let n = word.chars().count();
+        let (head, deprel) = fixed.get(i).copied().unwrap_or((Some(i - 1), "dep"));
+        tokens.push(ParsedToken {
+            start: at,
+            end: at + n,
+            upos: if i == 2 { "VERB" } else { "X" }.into(),
+            head,
+            deprel: deprel.into(),
+        });
+        at += n + 1;
+    }
+    let (start, end) = (0, "Vladimir Putin met \"Emmanuel\" Macron".chars().count());
+    Evidence {
+        doc: "parsed".into(),
+        start,
+        end,
+        sentence: PARSED.into(),
+        rule: "meets.syntax<b>".into(),
+        date: None,
+        path: Some("met >nsubj Putin; met >obj Macron & <b>".into()),
+        parse: Some(SentenceParse {
+            tokens,
+            trigger: 2,
+            arguments: vec![1, 4],
+        }),
+    }
+}
+
+/// Two people, met, with the parsed evidence; and PARSED as the one document.
+fn parsed_graph() -> (Graph, Vec<ReportDocument>) {
+    let mut g = Graph {
+        documents: 1,
+        ..Graph::default()
+    };
+    for (id, label) in [
+        ("person:vladimir-putin", "Vladimir Putin"),
+        ("person:emmanuel-macron", "Emmanuel Macron"),
+    ] {
+        let mut n = node(id, "person", label, &[label], 1);
+        n.docs = BTreeSet::from(["parsed".to_string()]);
+        g.add_node(n);
+    }
+    g.add_edge(Edge {
+        source: "person:vladimir-putin".into(),
+        target: "person:emmanuel-macron".into(),
+        relation: "meets".into(),
+        modality: "asserted".into(),
+        evidence: vec![parsed_evidence()],
+    });
+    let docs = vec![ReportDocument {
+        id: "parsed".into(),
+        text: PARSED.into(),
+        date: None,
+        mentions: Vec::new(),
+    }];
+    (g, docs)
+}
+
+/// The texts of the elements with `class="CLASS"` (as Chromium serialises them), in order.
+fn texts_of_class(dom: &str, class: &str) -> Vec<String> {
+    dom.split(&format!("class=\"{class}\""))
+        .skip(1)
+        .map(|rest| {
+            let from = rest.find('>').unwrap() + 1;
+            let to = from + rest[from..].find("</text>").unwrap();
+            rest[from..to].to_string()
+        })
+        .collect()
+}
+
+/// The `<g class="tok ...">` element of token `i`, as serialised.
+fn token_element(dom: &str, i: usize) -> &str {
+    let at = dom
+        .find(&format!("data-i=\"{i}\""))
+        .unwrap_or_else(|| panic!("no token {i}"));
+    let start = dom[..at].rfind("<g ").unwrap();
+    &dom[start..start + dom[start..].find("</g>").unwrap()]
+}
+
+/// Measures the laid-out page after load and writes the results to `data-probe` on
+/// `<body>`, where `--dump-dom` shows them: page width against the window, each parse
+/// box's widths, words that overlap their neighbour, labels wider than their arc, and
+/// the highlight colours.
+const PROBE: &str = r#"<script>
+window.addEventListener("load", function () {
+  var boxes = [].map.call(document.querySelectorAll(".parse-scroll"), function (s) {
+    return { scroll: s.scrollWidth, client: s.clientWidth, right: s.getBoundingClientRect().right };
+  });
+  var words = [].slice.call(document.querySelectorAll("svg.arcs .word")).map(function (w) { return w.getBBox(); });
+  var overlapping = 0;
+  for (var i = 1; i < words.length; i++) {
+    if (words[i - 1].x + words[i - 1].width > words[i].x) overlapping++;
+  }
+  var wide = [].filter.call(document.querySelectorAll("svg.arcs .arc"), function (g) {
+    return g.querySelector(".arc-label").getBBox().width > g.querySelector(".arc-line").getBBox().width;
+  }).length;
+  var fill = function (sel) { var r = document.querySelector(sel); return r ? getComputedStyle(r).fill : "none"; };
+  document.body.setAttribute("data-probe", JSON.stringify({
+    page: document.documentElement.scrollWidth, window: window.innerWidth, boxes: boxes,
+    words: words.length, overlapping: overlapping, wide_labels: wide,
+    trigger: fill("svg.arcs .tok.trigger rect"), arg: fill("svg.arcs .tok.arg rect"),
+    plain: fill("svg.arcs .tok:not(.trigger):not(.arg) rect")
+  }));
+});
+</script>
+</body>"#;
+
+fn probe_of(dom: &str) -> Value {
+    let at = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
+    let raw = &dom[at..at + dom[at..].find('"').unwrap()];
+    serde_json::from_str(&raw.replace("&quot;", "\"").replace("&amp;", "&")).unwrap()
+}
+
+#[test]
+fn evidence_parse_draws_its_arcs_in_headless_chromium() {
+    let Some(exe) = chromium() else { return };
+    let (graph, docs) = parsed_graph();
+    let parse = parsed_evidence().parse.unwrap();
+    let html = report::render(&Report {
+        graph: &graph,
+        meta: &BTreeMap::new(),
+        documents: &docs,
+        documents_left_out: 0,
+    });
+    let at = html.rfind("</body>").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, format!("{}{PROBE}{}", &html[..at], &html[at + 7..])).unwrap();
+
+    let loaded = load(&exe, &page, "");
+    assert_ran_clean(&loaded);
+    let dom = &loaded.dom;
+    assert_eq!(count(dom, "<svg class=\"arcs\""), 1, "{dom}");
+    // One arc per token with a head, labelled with its deprel, in token order.
+    let expected: Vec<String> = parse
+        .tokens
+        .iter()
+        .filter(|t| t.head.is_some())
+        .map(|t| {
+            t.deprel
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        })
+        .collect();
+    assert_eq!(expected.len(), parse.tokens.len() - 1);
+    assert_eq!(count(dom, "<g class=\"arc\""), expected.len());
+    assert_eq!(texts_of_class(dom, "arc-label"), expected);
+    assert!(!dom.contains("<b>"), "hostile text became markup");
+    // Every word drawn once, in order, the trigger and arguments highlighted.
+    let words: Vec<String> = PARSED
+        .split(' ')
+        .map(|w| {
+            w.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        })
+        .collect();
+    assert_eq!(texts_of_class(dom, "word"), words);
+    assert!(token_element(dom, 2).starts_with("<g class=\"tok trigger\""));
+    assert!(token_element(dom, 2).contains(">met</text>"));
+    for (i, word) in [(1, "Putin"), (4, "Macron")] {
+        let tok = token_element(dom, i);
+        assert!(tok.starts_with("<g class=\"tok arg\""), "{tok}");
+        assert!(tok.contains(&format!(">{word}</text>")), "{tok}");
+    }
+    assert_eq!(count(dom, "<g class=\"tok trigger"), 1);
+    assert_eq!(count(dom, "<g class=\"tok arg"), 2);
+    assert!(dom.contains(
+        "<code class=\"path\">met &gt;nsubj Putin; met &gt;obj Macron &amp; &lt;b&gt;</code>"
+    ));
+    assert!(dom.contains("<span class=\"rule\">meets.syntax&lt;b&gt;</span>"));
+
+    // Laid out: the drawing is wider than the window, so its box scrolls, and the page
+    // is no wider than the window.
+    let probe = probe_of(dom);
+    let window = probe["window"].as_i64().unwrap();
+    assert!(probe["page"].as_i64().unwrap() <= window, "{probe}");
+    let boxes = probe["boxes"].as_array().unwrap();
+    assert_eq!(boxes.len(), 1, "{probe}");
+    assert!(
+        boxes[0]["scroll"].as_i64() > boxes[0]["client"].as_i64(),
+        "{probe}"
+    );
+    assert!(
+        boxes[0]["right"].as_f64().unwrap() <= window as f64,
+        "{probe}"
+    );
+    assert_eq!(probe["words"], words.len());
+    assert_eq!(probe["overlapping"], 0, "words overlap: {probe}");
+    assert_eq!(
+        probe["wide_labels"], 0,
+        "labels wider than their arcs: {probe}"
+    );
+    let (trigger, arg) = (&probe["trigger"], &probe["arg"]);
+    assert_ne!(trigger, arg, "{probe}");
+    for fill in [trigger, arg] {
+        assert!(
+            !matches!(fill.as_str(), Some("none" | "rgba(0, 0, 0, 0)")),
+            "{probe}"
+        );
+    }
+}
+
+/// `newsgraph export --graph graph.json --format html` reads the parses back and draws them.
+#[test]
+fn report_of_a_graph_json_draws_its_parses() {
+    let (graph, _) = parsed_graph();
+    let parse = parsed_evidence().parse.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let graph_json = dir.path().join("graph.json");
+    let value = graph.to_node_link(&BTreeMap::new());
+    std::fs::write(&graph_json, serde_json::to_string(&value).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    common::run_ok(
+        &[
+            "export",
+            "--graph",
+            graph_json.to_str().unwrap(),
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("no document texts"));
+    assert_eq!(count(&html, "<svg class=\"arcs\""), 1);
+    assert_eq!(count(&html, "<g class=\"arc\""), parse.tokens.len() - 1);
+    assert_eq!(count(&html, "<g class=\"tok"), parse.tokens.len());
+    assert!(html.contains("<g class=\"tok trigger\" data-i=\"2\">"));
+    assert!(html.contains("met &gt;nsubj Putin; met &gt;obj Macron"));
 }

@@ -15,6 +15,8 @@ use serde_json::{json, Map, Value};
 use crate::graph::{Edge, Evidence, Graph, Node};
 use crate::pipeline::MentionRecord;
 
+mod arcs;
+
 const TEMPLATE: &str = include_str!("report.html");
 const CSS: &str = include_str!("report.css");
 const JS: &str = include_str!("report.js");
@@ -253,6 +255,32 @@ fn split_sentence<'s>(
         }
         None => whole,
     }
+}
+
+/// For evidence a syntax rule found: the rule, its matched path, a legend, and the
+/// sentence's dependency arcs in a box that scrolls sideways, so that a long sentence
+/// does not widen the page. Nothing for other evidence, or a parse that does not fit
+/// its sentence.
+fn parse_drawing(ev: &Evidence, out: &mut String) {
+    let Some(svg) = ev.parse.as_ref().and_then(|p| arcs::svg(&ev.sentence, p)) else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<div class=\"parse\"><p class=\"parse-caption\">Parse matched by \
+         <span class=\"rule\">{}</span>",
+        esc(&ev.rule)
+    );
+    if let Some(path) = &ev.path {
+        let _ = write!(out, " <code class=\"path\">{}</code>", esc(path));
+    }
+    out.push_str(
+        " <span class=\"legend\"><span class=\"key trigger\">trigger</span> \
+         <span class=\"key arg\">argument</span></span></p>\
+         <div class=\"parse-scroll\">",
+    );
+    out.push_str(&svg);
+    out.push_str("</div></div>");
 }
 
 struct Page<'a> {
@@ -581,16 +609,18 @@ impl<'a> Page<'a> {
             }
             let (pre, hit, post) = split_sentence(ev, self.texts.get(ev.doc.as_str()));
             if hit.is_empty() {
-                let _ = writeln!(out, "<blockquote>{}</blockquote></li>", esc(pre));
+                let _ = write!(out, "<blockquote>{}</blockquote>", esc(pre));
             } else {
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "<blockquote>{}<mark class=\"hit\">{}</mark>{}</blockquote></li>",
+                    "<blockquote>{}<mark class=\"hit\">{}</mark>{}</blockquote>",
                     esc(pre),
                     esc(hit),
                     esc(post)
                 );
             }
+            parse_drawing(ev, out);
+            out.push_str("</li>\n");
         }
         out.push_str("</ul>\n");
     }
@@ -923,6 +953,101 @@ mod tests {
             .collect();
         assert_eq!(ids, ["person:p9", "person:p8", "person:p7"]);
         assert!(html.contains("the 3 most mentioned of 10 nodes"));
+    }
+
+    /// The hostile report with a parse of "Putin." (the evidence span) on its evidence.
+    fn with_parse(g: &mut Graph, start: usize, end: usize) {
+        let ev = &mut g.edges.values_mut().next().unwrap().evidence[0];
+        ev.path = Some("met >nsubj <b>Putin</b> & \"x\"".into());
+        ev.parse = Some(crate::graph::SentenceParse {
+            tokens: vec![
+                crate::graph::ParsedToken {
+                    start,
+                    end,
+                    upos: "PROPN".into(),
+                    head: Some(1),
+                    deprel: "nsubj<b>".into(),
+                },
+                crate::graph::ParsedToken {
+                    start: end,
+                    end: end + 1,
+                    upos: "PUNCT".into(),
+                    head: None,
+                    deprel: "root".into(),
+                },
+            ],
+            trigger: 1,
+            arguments: vec![0],
+        });
+    }
+
+    #[test]
+    fn evidence_with_a_parse_shows_its_arcs_rule_and_path() {
+        let (mut g, docs) = hostile_report_parts();
+        let meta = BTreeMap::new();
+        let plain = |g: &Graph, docs: &[ReportDocument]| {
+            render(&Report {
+                graph: g,
+                meta: &meta,
+                documents: docs,
+                documents_left_out: 0,
+            })
+        };
+        let before = plain(&g, &docs);
+        assert!(before.contains("</blockquote></li>\n"));
+        assert!(!before.contains("class=\"parse\""));
+        let start = HOSTILE.chars().count() - "Putin.".chars().count();
+        with_parse(&mut g, start, start + 5);
+        for docs in [&docs[..], &[]] {
+            let html = plain(&g, docs);
+            assert_eq!(html.matches("<svg class=\"arcs\"").count(), 1, "{html}");
+            assert_eq!(html.matches("<g class=\"arc\"").count(), 1);
+            assert!(html.contains(">nsubj&lt;b&gt;</text>"));
+            assert!(html.contains("<g class=\"tok arg\" data-i=\"0\">"));
+            assert!(html.contains("<g class=\"tok trigger\" data-i=\"1\">"));
+            assert!(html.contains(
+                "Parse matched by <span class=\"rule\">r&lt;/script&gt;</span> \
+                 <code class=\"path\">met &gt;nsubj &lt;b&gt;Putin&lt;/b&gt; &amp; &quot;x&quot;</code>"
+            ));
+            assert!(!html.contains("<b>Putin"));
+            assert_eq!(html, plain(&g, docs));
+        }
+        // A parse whose offsets fall outside its sentence is left out, not drawn wrong.
+        with_parse(&mut g, start, HOSTILE.len() + 1);
+        let html = plain(&g, &docs);
+        assert!(!html.contains("class=\"parse\""));
+        assert_eq!(html, before);
+    }
+
+    #[test]
+    fn only_listed_evidence_is_drawn() {
+        let (mut g, _) = hostile_report_parts();
+        let start = HOSTILE.chars().count() - "Putin.".chars().count();
+        with_parse(&mut g, start, start + 5);
+        let edge = g.edges.values_mut().next().unwrap();
+        let first = edge.evidence[0].clone();
+        edge.evidence = (0..3)
+            .map(|i| Evidence {
+                doc: format!("doc-{i}"),
+                ..first.clone()
+            })
+            .collect();
+        let meta = BTreeMap::new();
+        let html = render_with(
+            &Report {
+                graph: &g,
+                meta: &meta,
+                documents: &[],
+                documents_left_out: 0,
+            },
+            &Options {
+                max_listed_evidence: 2,
+                ..Options::default()
+            },
+        );
+        assert_eq!(html.matches("<li class=\"edge-ev ").count(), 2);
+        assert_eq!(html.matches("<svg class=\"arcs\"").count(), 2);
+        assert!(html.contains("1 more not listed"));
     }
 
     #[test]
