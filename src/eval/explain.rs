@@ -148,7 +148,12 @@ impl DocExplanation {
             if let Some(e) = &r.evidence {
                 out.push_str(&format!("    evidence: \"{}\"\n", one_line(e)));
             }
-            if let Some(s) = &r.sentence {
+            // A correct edge found in the gold evidence's own sentence says it once.
+            if let Some(s) = r
+                .sentence
+                .as_ref()
+                .filter(|s| r.found.iter().all(|f| &f.sentence != *s))
+            {
                 out.push_str(&format!("    sentence: {}\n", one_line(s)));
             }
             for f in &r.found {
