@@ -284,8 +284,29 @@ fn entity_items(m: &Matching, located: &Located, resolved: Option<&Resolved>) ->
             .iter()
             .find(|e| e.id == gold.id)
             .and_then(|e| e.mentions.first())
-            .and_then(|&span| located.sentence_of(span));
+            .and_then(|&span| located.sentence_of(span))
+            // An alias shared with another gold entity is taken by that one there.
+            .or_else(|| {
+                gold.aliases
+                    .iter()
+                    .chain(std::iter::once(&gold.name))
+                    .find_map(|a| located.sentence_naming(a))
+            });
         let mut notes = Vec::new();
+        // A node names it but was counted for another gold entity it also names.
+        for (node, outcome) in &m.nodes {
+            if let (true, Outcome::Hit(other)) = (
+                m.node_gold
+                    .get(node.id.as_str())
+                    .is_some_and(|gs| gs.contains(&g)),
+                outcome,
+            ) {
+                notes.push(format!(
+                    "[{}] names it too, but was counted for gold \"{}\"",
+                    node.id, fixture.entities[*other].name
+                ));
+            }
+        }
         for (node, _) in &m.nodes {
             if node.kind != gold.kind && !m.gold_names[g].is_disjoint(&node_names(node)) {
                 notes.push(format!(
@@ -877,6 +898,36 @@ mod tests {
             "    rule: syn.sanctions.on  path: imposed >nsubj Putin; imposed >obl[on] UK\n"
         ));
         assert!(text.contains("    sentence: Putin met Macron in Paris.\n"));
+    }
+
+    #[test]
+    fn a_node_naming_two_gold_entities_explains_the_one_it_was_not_counted_for() {
+        let fixture: Fixture = serde_json::from_str(
+            r#"{"id": "t", "text_file": "t.txt",
+            "entities": [
+              {"id": "a", "type": "state", "name": "United States", "aliases": ["US"]},
+              {"id": "b", "type": "state", "name": "USA", "aliases": ["US"]}
+            ]}"#,
+        )
+        .unwrap();
+        let resolved = Resolved {
+            entities: vec![entity("state:US", "UK", EntityType::State)],
+            mention_entity: vec![],
+        };
+        let mut graph = Graph::default();
+        graph.add_entities("t", &resolved);
+        let mut node = graph.nodes["state:US"].clone();
+        node.label = "US".into();
+        node.aliases = ["US".to_string()].into();
+        graph.nodes.insert(node.id.clone(), node);
+        let x = explain(&fixture, "The US said.", &graph, None);
+        assert_eq!(x.entities.len(), 1, "{x:?}");
+        assert_eq!(x.entities[0].id, "b");
+        assert_eq!(
+            x.entities[0].notes,
+            ["[state:US] names it too, but was counted for gold \"United States\""]
+        );
+        assert_eq!(x.entities[0].sentence.as_deref(), Some("The US said."));
     }
 
     #[test]
