@@ -868,9 +868,8 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
             },
         );
     }
-    let mut stmt = tx.prepare(
-        "SELECT edge, doc, start, \"end\", sentence, rule, date, path, parse FROM evidence",
-    )?;
+    let mut stmt =
+        tx.prepare("SELECT edge, doc, start, \"end\", sentence, rule, date, path, parse FROM evidence")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let edge = edges.get_mut(&r.get(0)?).ok_or_else(missing)?;
