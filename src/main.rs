@@ -125,6 +125,11 @@ enum EvalCommand {
         /// inspect false positives and misses.
         #[arg(long, value_name = "DIR")]
         graphs: Option<PathBuf>,
+        /// Also list, per document, every missed gold entity and relation and every false
+        /// predicted one (and the correct relations), with the sentence, the rule and its
+        /// dependency path, and near misses. With --json the list is under "explain".
+        #[arg(long)]
+        explain: bool,
         /// Write the scores as JSON to FILE (or stdout when no FILE is given).
         #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
         json: Option<PathBuf>,
@@ -468,6 +473,7 @@ fn run(cli: Cli) -> Result<Finished> {
             rules,
             gold_entities,
             graphs,
+            explain,
             json,
         }) => done(eval_fixtures(
             &dir,
@@ -476,6 +482,7 @@ fn run(cli: Cli) -> Result<Finished> {
             FixtureOptions {
                 gold_entities,
                 graphs,
+                explain,
             },
             json,
         )),
@@ -1276,6 +1283,7 @@ fn print_scores(json_out: Option<PathBuf>, value: &Value, table: &str) -> Result
 struct FixtureOptions {
     gold_entities: bool,
     graphs: Option<PathBuf>,
+    explain: bool,
 }
 
 fn eval_fixtures(
@@ -1288,6 +1296,7 @@ fn eval_fixtures(
     let FixtureOptions {
         gold_entities,
         graphs,
+        explain,
     } = options;
     let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
     if let Some(g) = &graphs {
@@ -1300,6 +1309,7 @@ fn eval_fixtures(
     };
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
+    let mut explained = Vec::new();
     for f in &loaded {
         let doc = Document::new(f.fixture.id.clone(), f.text.clone());
         let results = match (&pipeline, &gold_rules) {
@@ -1342,6 +1352,12 @@ fn eval_fixtures(
             )?;
         }
         let counts = fixtures::score(&f.fixture, &graph);
+        if explain {
+            let resolved = results.first().map(|r| &r.resolved);
+            explained.push(newsgraph::eval::explain::explain(
+                &f.fixture, &f.text, &graph, resolved,
+            ));
+        }
         let (entities, relations) = counts.tables();
         per_fixture.insert(
             f.fixture.id.clone(),
@@ -1350,7 +1366,7 @@ fn eval_fixtures(
         total.add(&counts);
     }
     let (entities, relations): (Table, Table) = total.tables();
-    let value = json!({
+    let mut value = json!({
         "dir": dir.display().to_string(),
         "fixtures": loaded.len(),
         "entities_from": if gold_entities { "fixtures" } else { "model" },
@@ -1358,10 +1374,16 @@ fn eval_fixtures(
         "relations": relations,
         "per_fixture": per_fixture,
     });
-    let table = format!(
+    let mut table = format!(
         "{}\n{}",
         entities.render("entities"),
         relations.render("relations")
     );
+    if explain {
+        value["explain"] = serde_json::to_value(&explained)?;
+        // The explanation first and the scores last, where a long listing ends.
+        let text: String = explained.iter().map(|x| x.render() + "\n").collect();
+        table = text + &table;
+    }
     print_scores(json_out, &value, &table)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::eval::{Counts, Table};
-use crate::graph::Graph;
+use crate::graph::{Edge, Graph, Node};
 use crate::resolve::{Entity, EntityType, Resolved};
 use crate::text::Span;
 
@@ -198,15 +198,149 @@ pub fn normalise_name(name: &str) -> String {
         .join(" ")
 }
 
-/// Scores `graph` against `fixture` by the rules of ANNOTATION.md.
-pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
-    let mut out = FixtureCounts::default();
-    for kind in ["person", "state", "organisation"] {
-        out.entities.insert(kind.into(), Counts::default());
+/// What scoring made of one predicted node or edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The first to match this required gold item (an index into the fixture's entities or
+    /// relations): a true positive.
+    Hit(usize),
+    /// Counted as predicted without a free required gold item to match: a false positive.
+    False,
+    /// Matches only optional gold items: neither a hit nor a false positive.
+    Optional,
+}
+
+/// How a graph's nodes and edges matched a fixture: the one account that both the scores
+/// and `eval fixtures --explain` read, so that the two never disagree.
+#[derive(Clone, Debug)]
+pub struct Matching<'a> {
+    pub fixture: &'a Fixture,
+    pub graph: &'a Graph,
+    /// Per gold entity, its normalised names (aliases and name).
+    pub gold_names: Vec<BTreeSet<String>>,
+    /// Per entity node id, the gold entities it names (type and a name agree).
+    pub node_gold: BTreeMap<&'a str, Vec<usize>>,
+    /// Every entity node (claims excluded), in id order, with its outcome.
+    pub nodes: Vec<(&'a Node, Outcome)>,
+    /// Every edge, in key order, with its outcome.
+    pub edges: Vec<(&'a Edge, Outcome)>,
+    gold_index: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Matching<'a> {
+    /// Whether node `node` names one of the gold entities `ids`.
+    pub fn names_any(&self, node: &str, ids: &OneOrMany) -> bool {
+        self.node_gold.get(node).is_some_and(|gs| {
+            ids.ids()
+                .iter()
+                .filter_map(|id| self.gold_index.get(id))
+                .any(|g| gs.contains(g))
+        })
     }
-    for kind in ["sanctions", "meets", "claims"] {
-        out.relations.insert(kind.into(), Counts::default());
+
+    /// The figure of a claim edge's target node.
+    pub fn figure(&self, edge: &Edge) -> Option<f64> {
+        self.graph.nodes.get(&edge.target).and_then(|n| n.value)
     }
+
+    /// Whether `edge` matches gold relation `r` (ANNOTATION.md): same type, ends naming
+    /// the gold ends (either way round for `meets`), or for `claims` the source and value.
+    pub fn edge_matches(&self, edge: &Edge, r: &GoldRelation) -> bool {
+        if r.kind != edge.relation {
+            return false;
+        }
+        match edge.relation.as_str() {
+            "claims" => {
+                self.names_any(&edge.source, &r.source)
+                    && match (self.figure(edge), r.figure) {
+                        (Some(v), Some(f)) => (f - v).abs() < 1e-6,
+                        _ => false,
+                    }
+            }
+            "meets" => r.target.as_ref().is_some_and(|t| {
+                (self.names_any(&edge.source, &r.source) && self.names_any(&edge.target, t))
+                    || (self.names_any(&edge.target, &r.source) && self.names_any(&edge.source, t))
+            }),
+            _ => r.target.as_ref().is_some_and(|t| {
+                self.names_any(&edge.source, &r.source) && self.names_any(&edge.target, t)
+            }),
+        }
+    }
+
+    /// The node that hit gold entity `gold`, if any.
+    pub fn entity_hit_by(&self, gold: usize) -> Option<&'a Node> {
+        self.nodes
+            .iter()
+            .find(|(_, o)| *o == Outcome::Hit(gold))
+            .map(|(n, _)| *n)
+    }
+
+    /// The edge that hit gold relation `gold`, if any.
+    pub fn relation_hit_by(&self, gold: usize) -> Option<&'a Edge> {
+        self.edges
+            .iter()
+            .find(|(_, o)| *o == Outcome::Hit(gold))
+            .map(|(e, _)| *e)
+    }
+
+    /// The counts the outcomes add up to.
+    pub fn counts(&self) -> FixtureCounts {
+        let mut out = FixtureCounts::default();
+        for kind in ["person", "state", "organisation"] {
+            out.entities.insert(kind.into(), Counts::default());
+        }
+        for kind in ["sanctions", "meets", "claims"] {
+            out.relations.insert(kind.into(), Counts::default());
+        }
+        for (node, outcome) in &self.nodes {
+            count(&mut out.entities, &node.kind, *outcome);
+        }
+        for e in self.fixture.entities.iter().filter(|e| !e.optional) {
+            out.entities.entry(e.kind.clone()).or_default().gold += 1;
+        }
+        for (edge, outcome) in &self.edges {
+            count(&mut out.relations, &edge.relation, *outcome);
+        }
+        for r in self.fixture.relations.iter().filter(|r| !r.optional) {
+            out.relations.entry(r.kind.clone()).or_default().gold += 1;
+        }
+        out
+    }
+}
+
+fn count(counts: &mut BTreeMap<String, Counts>, kind: &str, outcome: Outcome) {
+    if outcome == Outcome::Optional {
+        return;
+    }
+    let c = counts.entry(kind.to_string()).or_default();
+    c.predicted += 1;
+    if let Outcome::Hit(_) = outcome {
+        c.tp += 1;
+    }
+}
+
+/// The outcome of a prediction matching the gold items `candidates`: the first free
+/// required one is hit; with none required it is neutral; with all taken it is false.
+fn outcome(candidates: &[usize], optional: impl Fn(usize) -> bool, hit: &mut [bool]) -> Outcome {
+    let required: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| !optional(i))
+        .collect();
+    if required.is_empty() && !candidates.is_empty() {
+        return Outcome::Optional;
+    }
+    match required.iter().find(|&&i| !hit[i]) {
+        Some(&i) => {
+            hit[i] = true;
+            Outcome::Hit(i)
+        }
+        None => Outcome::False,
+    }
+}
+
+/// Matches `graph` against `fixture` by the rules of ANNOTATION.md.
+pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
     let gold_names: Vec<BTreeSet<String>> = fixture
         .entities
         .iter()
@@ -218,9 +352,22 @@ pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
                 .collect()
         })
         .collect();
+    let gold_index = fixture
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut m = Matching {
+        fixture,
+        graph,
+        gold_names,
+        node_gold: BTreeMap::new(),
+        nodes: Vec::new(),
+        edges: Vec::new(),
+        gold_index,
+    };
 
-    // Which gold entities each predicted node names (type and a name agree).
-    let mut node_gold: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut hit = vec![false; fixture.entities.len()];
     for node in graph.nodes.values().filter(|n| n.kind != "claim") {
         let names: BTreeSet<String> = node
@@ -233,94 +380,41 @@ pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
             .entities
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind == node.kind && !gold_names[*i].is_disjoint(&names))
+            .filter(|(i, e)| e.kind == node.kind && !m.gold_names[*i].is_disjoint(&names))
             .map(|(i, _)| i)
             .collect();
-        node_gold.insert(node.id.as_str(), matches.clone());
-        let required: Vec<usize> = matches
-            .iter()
-            .copied()
-            .filter(|&i| !fixture.entities[i].optional)
-            .collect();
-        if required.is_empty() && !matches.is_empty() {
-            continue; // matches only optional gold: neutral
-        }
-        let c = out.entities.entry(node.kind.clone()).or_default();
-        c.predicted += 1;
-        if let Some(&i) = required.iter().find(|&&i| !hit[i]) {
-            hit[i] = true;
-            c.tp += 1;
-        }
-    }
-    for e in fixture.entities.iter().filter(|e| !e.optional) {
-        out.entities.entry(e.kind.clone()).or_default().gold += 1;
+        let o = outcome(&matches, |i| fixture.entities[i].optional, &mut hit);
+        m.node_gold.insert(node.id.as_str(), matches);
+        m.nodes.push((node, o));
     }
 
     // Relations: endpoints compared through the gold entities each node names.
-    let gold_index: BTreeMap<&str, usize> = fixture
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let names_any = |node: &str, ids: &OneOrMany| -> bool {
-        node_gold.get(node).is_some_and(|gs| {
-            ids.ids()
-                .iter()
-                .filter_map(|id| gold_index.get(id))
-                .any(|g| gs.contains(g))
-        })
-    };
     let mut rel_hit = vec![false; fixture.relations.len()];
+    let mut edges = Vec::new();
     for edge in graph.edges.values() {
         let candidates: Vec<usize> = fixture
             .relations
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.kind == edge.relation)
-            .filter(|(_, r)| match edge.relation.as_str() {
-                "claims" => {
-                    let value = graph.nodes.get(&edge.target).and_then(|n| n.value);
-                    names_any(&edge.source, &r.source)
-                        && value.is_some()
-                        && r.figure
-                            .is_some_and(|f| (f - value.unwrap_or(f64::NAN)).abs() < 1e-6)
-                }
-                "meets" => r.target.as_ref().is_some_and(|t| {
-                    (names_any(&edge.source, &r.source) && names_any(&edge.target, t))
-                        || (names_any(&edge.target, &r.source) && names_any(&edge.source, t))
-                }),
-                _ => r.target.as_ref().is_some_and(|t| {
-                    names_any(&edge.source, &r.source) && names_any(&edge.target, t)
-                }),
-            })
+            .filter(|(_, r)| m.edge_matches(edge, r))
             .map(|(i, _)| i)
             .collect();
-        let required: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&i| !fixture.relations[i].optional)
-            .collect();
-        if required.is_empty() && !candidates.is_empty() {
-            continue;
-        }
-        let c = out.relations.entry(edge.relation.clone()).or_default();
-        c.predicted += 1;
-        if let Some(&i) = required.iter().find(|&&i| !rel_hit[i]) {
-            rel_hit[i] = true;
-            c.tp += 1;
-        }
+        let o = outcome(&candidates, |i| fixture.relations[i].optional, &mut rel_hit);
+        edges.push((edge, o));
     }
-    for r in fixture.relations.iter().filter(|r| !r.optional) {
-        out.relations.entry(r.kind.clone()).or_default().gold += 1;
-    }
-    out
+    m.edges = edges;
+    m
+}
+
+/// Scores `graph` against `fixture` by the rules of ANNOTATION.md.
+pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
+    match_graph(fixture, graph).counts()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{Edge, Evidence};
+    use crate::graph::Evidence;
 
     fn fixture() -> Fixture {
         serde_json::from_str(

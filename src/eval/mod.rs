@@ -2,6 +2,7 @@
 
 pub mod conll;
 pub mod conllu;
+pub mod explain;
 pub mod fixtures;
 pub mod sentences;
 pub mod ud;
