@@ -374,7 +374,16 @@ impl Ctx<'_> {
             .rev()
             .filter_map(|i| self.entity_of(i))
             .find(person);
-        earlier.or_else(|| {
+        // "In her talks with Blinken, Baerbock said": a pronoun ahead of the main clause
+        // names that clause's subject.
+        let main_subject = || {
+            let root = self.sent.clone().find(|&i| self.doc.tokens[i].head.is_none())?;
+            self.children_by(root, &["nsubj"])
+                .filter(|&s| s > node)
+                .find_map(|s| self.entity_of(s))
+                .filter(person)
+        };
+        earlier.or_else(main_subject).or_else(|| {
             let reach = self.rules.settings.pronoun_reach;
             antecedents
                 .iter()
