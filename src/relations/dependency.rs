@@ -302,8 +302,12 @@ impl Ctx<'_> {
             push(&mut out, a);
         } else if let Some(a) = on(Expansion::Flat)
             .then(|| {
+                // A state before a title is a nationality, not the one named: "the U.S.
+                // envoy to Burundi, Howard Wolpe".
+                let title = self.in_lexicon(settings.titles, node);
                 self.children_by(node, &["flat", "compound", "flat:name"])
                     .find_map(|c| named(c, Some("flat")))
+                    .filter(|a| !title || self.resolved.entities[a.entity].kind != EntityType::State)
             })
             .flatten()
         {
