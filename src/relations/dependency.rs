@@ -7,7 +7,7 @@ use crate::resolve::EntityType;
 
 use super::engine::{Ctx, Found, FoundTarget};
 use super::rules::{CueSite, Effect, Rule, SyntaxRule};
-use super::syntax::{Constraint, Direction, Expansion, Field, DepPath, Step, TokenTest, Value};
+use super::syntax::{Constraint, DepPath, Direction, Expansion, Field, Step, TokenTest, Value};
 use super::{Matched, Modality};
 
 /// How deep expansion steps may nest ("X, including Y and Z, ...": a list inside a conjunct).
@@ -81,7 +81,8 @@ impl Ctx<'_> {
                     continue;
                 }
                 let excluded: Vec<usize> = sources.iter().map(|(n, _, _)| *n).collect();
-                for (scope_path, reading) in self.scoped_figures(trigger, &syntax.figures, &excluded)
+                for (scope_path, reading) in
+                    self.scoped_figures(trigger, &syntax.figures, &excluded)
                 {
                     let figure = self.figure(&reading);
                     let text = format!(
@@ -307,7 +308,9 @@ impl Ctx<'_> {
                 let title = self.in_lexicon(settings.titles, node);
                 self.children_by(node, &["flat", "compound", "flat:name"])
                     .find_map(|c| named(c, Some("flat")))
-                    .filter(|a| !title || self.resolved.entities[a.entity].kind != EntityType::State)
+                    .filter(|a| {
+                        !title || self.resolved.entities[a.entity].kind != EntityType::State
+                    })
             })
             .flatten()
         {
@@ -341,9 +344,9 @@ impl Ctx<'_> {
             if on(Expansion::Possessive) && self.in_lexicon(settings.collective, node) {
                 for c in self.children_by(node, &["nmod:poss", "compound", "nmod"]) {
                     let of = self.doc.tokens[c].deprel != "nmod"
-                        || self.children_by(c, &["case"]).any(|k| {
-                            matches!(self.doc.tokens[k].lower.as_str(), "of" | "from")
-                        });
+                        || self
+                            .children_by(c, &["case"])
+                            .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "of" | "from"));
                     if of {
                         if let Some(a) = named(c, Some("possessive")) {
                             push(&mut out, a);
@@ -354,9 +357,9 @@ impl Ctx<'_> {
         }
         if on(Expansion::Including) {
             for c in self.children_by(node, &["nmod", "obl", "acl", "appos"]) {
-                let including = self.children_by(c, &["case", "mark"]).any(|k| {
-                    matches!(self.doc.tokens[k].lower.as_str(), "including" | "among")
-                });
+                let including = self
+                    .children_by(c, &["case", "mark"])
+                    .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "including" | "among"));
                 if including {
                     nested(c, "including", &mut out);
                 }
@@ -381,7 +384,10 @@ impl Ctx<'_> {
         // "In her talks with Blinken, Baerbock said": a pronoun ahead of the main clause
         // names that clause's subject.
         let main_subject = || {
-            let root = self.sent.clone().find(|&i| self.doc.tokens[i].head.is_none())?;
+            let root = self
+                .sent
+                .clone()
+                .find(|&i| self.doc.tokens[i].head.is_none())?;
             self.children_by(root, &["nsubj"])
                 .filter(|&s| s > node)
                 .find_map(|s| self.entity_of(s))
@@ -405,7 +411,7 @@ impl Ctx<'_> {
         for _ in 0..CLIMB_LIMIT {
             let t = &self.doc.tokens[n];
             match t.head {
-                Some(h) if climb.iter().any(|c| *c == t.deprel) => {
+                Some(h) if climb.contains(&t.deprel) => {
                     chain.push(h);
                     n = h;
                 }
@@ -432,8 +438,7 @@ impl Ctx<'_> {
                 // invades, the US will sanction Putin" marks the clause "invades".
                 CueSite::Dependent => chain.iter().any(|&n| {
                     self.doc.children[n].iter().any(|&c| {
-                        (cue.deprels.is_empty()
-                            || cue.deprels.contains(&self.doc.tokens[c].deprel))
+                        (cue.deprels.is_empty() || cue.deprels.contains(&self.doc.tokens[c].deprel))
                             && (self.in_lexicon(Some(cue.lexicon), c)
                                 || self
                                     .children_by(c, &["mark"])

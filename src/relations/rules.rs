@@ -696,8 +696,10 @@ impl RuleSet {
             };
             let at = rule.span().start;
             let (kind, sentence_figures) = if syntax_kind {
-                let rule_kind = self::syntax_rule(r, &id, relation, &lex_index)
-                    .map_err(|(offset, m)| invalid(offset.unwrap_or(at), format!("rule `{id}`: {m}")))?;
+                let rule_kind =
+                    self::syntax_rule(r, &id, relation, &lex_index).map_err(|(offset, m)| {
+                        invalid(offset.unwrap_or(at), format!("rule `{id}`: {m}"))
+                    })?;
                 (RuleKind::Syntax(rule_kind), false)
             } else {
                 let pattern_src = r.pattern.as_ref().ok_or_else(|| {
@@ -783,7 +785,10 @@ fn syntax_rule(
 ) -> Result<SyntaxRule, (Option<usize>, String)> {
     let lexicon = |n: &str| lex_index.get(n).copied();
     if r.pattern.is_some() {
-        return Err((None, "a syntax rule has a `trigger` and paths, not a `pattern`".into()));
+        return Err((
+            None,
+            "a syntax rule has a `trigger` and paths, not a `pattern`".into(),
+        ));
     }
     let trigger = r
         .trigger
@@ -791,8 +796,12 @@ fn syntax_rule(
         .ok_or((None, "a syntax rule needs a `trigger`".to_string()))?;
     let trigger_test = syntax::parse_test(trigger.get_ref(), &lexicon)
         .map_err(|m| (Some(trigger.span().start), format!("trigger: {m}")))?;
-    let paths = |field: &Option<Spanned<Paths>>, name: &str| -> Result<Vec<DepPath>, (Option<usize>, String)> {
-        let Some(f) = field else { return Ok(Vec::new()) };
+    let paths = |field: &Option<Spanned<Paths>>,
+                 name: &str|
+     -> Result<Vec<DepPath>, (Option<usize>, String)> {
+        let Some(f) = field else {
+            return Ok(Vec::new());
+        };
         f.get_ref()
             .list()
             .into_iter()
@@ -813,7 +822,10 @@ fn syntax_rule(
                 let known: Vec<&str> = Expansion::ALL.iter().map(|e| e.name()).collect();
                 (
                     Some(list.span().start),
-                    format!("unknown expansion step `{name}` (steps: {})", known.join(", ")),
+                    format!(
+                        "unknown expansion step `{name}` (steps: {})",
+                        known.join(", ")
+                    ),
                 )
             })?;
             expand.insert(step);
@@ -822,20 +834,47 @@ fn syntax_rule(
     let _ = id;
     if relation.figure {
         if source.is_empty() || figures.is_empty() {
-            return Err((None, format!("relation `{}` takes figures: a syntax rule needs `source` and `figures` paths", relation.name)));
+            return Err((
+                None,
+                format!(
+                    "relation `{}` takes figures: a syntax rule needs `source` and `figures` paths",
+                    relation.name
+                ),
+            ));
         }
         if !target.is_empty() || !group.is_empty() {
-            return Err((None, format!("relation `{}` takes figures, not `target` or `group`", relation.name)));
+            return Err((
+                None,
+                format!(
+                    "relation `{}` takes figures, not `target` or `group`",
+                    relation.name
+                ),
+            ));
         }
     } else {
         if !figures.is_empty() {
-            return Err((None, format!("relation `{}` links entities: `figures` belongs to figure relations", relation.name)));
+            return Err((
+                None,
+                format!(
+                    "relation `{}` links entities: `figures` belongs to figure relations",
+                    relation.name
+                ),
+            ));
         }
         if !group.is_empty() && relation.directed {
-            return Err((None, format!("relation `{}` is directed: `group` pairs entities without a direction", relation.name)));
+            return Err((
+                None,
+                format!(
+                    "relation `{}` is directed: `group` pairs entities without a direction",
+                    relation.name
+                ),
+            ));
         }
         if group.is_empty() && (source.is_empty() || target.is_empty()) {
-            return Err((None, "a syntax rule needs `source` and `target` paths, or `group`".into()));
+            return Err((
+                None,
+                "a syntax rule needs `source` and `target` paths, or `group`".into(),
+            ));
         }
     }
     Ok(SyntaxRule {

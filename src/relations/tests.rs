@@ -239,10 +239,9 @@ fn meets_headlines_groups_and_in_call() {
         "Talks between Putin and Macron ended without a deal.",
         &["meets macron putin asserted"],
     );
-    expect(
-        "Biden will meet Zelenskyy next week.",
-        &["meets biden zelenskyy planned"],
-    );
+    // A meeting that is still to come has not been held (ANNOTATION.md: intentions and
+    // meetings only called for are out); planned sanctions stay edges.
+    expect("Biden will meet Zelenskyy next week.", &[]);
 }
 
 #[test]
