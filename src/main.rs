@@ -1303,7 +1303,22 @@ fn eval_fixtures(
         std::fs::create_dir_all(g).with_context(|| format!("cannot create {}", g.display()))?;
     }
     let (pipeline, gold_rules) = if gold_entities {
-        (None, Some(rules.load()?.unwrap_or_else(RuleSet::builtin)))
+        // The gold entities replace NER only: the parser still runs, on the sentences
+        // `extract --parse relevant` would parse, so that syntax rules are measured too.
+        let parser = newsgraph::analysis::ParserModel::load(
+            &args
+                .parser
+                .parser
+                .clone()
+                .unwrap_or_else(pipeline::default_parser_dir),
+            args.parser.parser_onnx.as_deref(),
+            1,
+        )
+        .context("cannot load the parser model (--parser DIR)")?;
+        (
+            None,
+            Some((rules.load()?.unwrap_or_else(RuleSet::builtin), parser)),
+        )
     } else {
         (Some(load_pipeline_with_rules(args, rules)?), None)
     };
@@ -1314,7 +1329,7 @@ fn eval_fixtures(
         let doc = Document::new(f.fixture.id.clone(), f.text.clone());
         let results = match (&pipeline, &gold_rules) {
             (Some(p), _) => p.process(std::slice::from_ref(&doc))?.0,
-            (None, Some(rules)) => {
+            (None, Some((rules, parser))) => {
                 let resolved = fixtures::gold_resolved(&f.fixture, &doc.text);
                 // The gold mentions stand in for NER's in the analysis.
                 let gold: Vec<newsgraph::ner::Mention> = resolved
@@ -1327,8 +1342,14 @@ fn eval_fixtures(
                         score: 1.0,
                     })
                     .collect();
-                let analysis = newsgraph::analysis::analyse(&doc.text, &gold, None)
-                    .with_context(|| format!("fixture {}", f.fixture.id))?;
+                let relevant = newsgraph::analysis::relevant::can_hold_relation;
+                let analysis = newsgraph::analysis::analyse_with(
+                    &doc.text,
+                    &gold,
+                    Some(parser),
+                    newsgraph::analysis::ParseScope::Only(&relevant),
+                )
+                .with_context(|| format!("fixture {}", f.fixture.id))?;
                 let mut offsets = CharOffsets::new(&doc.text);
                 let relations =
                     pipeline::relation_records(rules, &doc, &analysis, &resolved, &mut offsets);
