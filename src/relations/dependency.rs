@@ -347,10 +347,10 @@ impl Ctx<'_> {
                         || self
                             .children_by(c, &["case"])
                             .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "of" | "from"));
-                    if of {
-                        if let Some(a) = named(c, Some("possessive")) {
-                            push(&mut out, a);
-                        }
+                    // The owner may be a coordination: "representatives from Armenia and
+                    // Azerbaijan".
+                    if of && self.entity_of(c).is_some() {
+                        nested(c, "possessive", &mut out);
                     }
                 }
             }
