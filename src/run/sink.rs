@@ -74,8 +74,10 @@ pub trait BatchSink {
 
     /// Called once before the first batch: `None` for a fresh run, or the state this
     /// sink returned at the checkpoint the run resumes from (`Null` when that run had
-    /// no such sink).
-    fn open(&mut self, resume: Option<&Value>) -> Result<(), SinkError>;
+    /// no such sink). A sink without state has nothing to do here.
+    fn open(&mut self, _resume: Option<&Value>) -> Result<(), SinkError> {
+        Ok(())
+    }
 
     /// A reason to skip this document before it reaches the model.
     fn skip(&mut self, _doc: &Document) -> Result<Option<String>, SinkError> {

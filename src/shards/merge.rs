@@ -26,8 +26,9 @@ pub enum MergeError {
     OtherModel {
         graph: PathBuf,
         first: PathBuf,
-        theirs: Value,
-        ours: Value,
+        /// The two metadata objects, as JSON.
+        theirs: String,
+        ours: String,
     },
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -104,8 +105,8 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
                 return Err(MergeError::OtherModel {
                     graph: folder.graph_path(),
                     first: shards[0].0.clone(),
-                    theirs: Value::Object(shard.meta.into_iter().collect()),
-                    ours: Value::Object(m.clone().into_iter().collect()),
+                    theirs: Value::Object(shard.meta.into_iter().collect()).to_string(),
+                    ours: Value::Object(m.clone().into_iter().collect()).to_string(),
                 })
             }
             Some(_) => {}

@@ -86,6 +86,19 @@ pub enum SkipReason {
     IdTaken { stored_hash: String },
 }
 
+impl SkipReason {
+    /// The reason for the document `id`, naming it (problems.jsonl's wording).
+    pub fn for_document(&self, id: &str) -> String {
+        match self {
+            SkipReason::Duplicate { .. } => self.to_string(),
+            // Without the hash: summary.json groups reasons by their wording.
+            SkipReason::IdTaken { .. } => {
+                format!("the store already holds another text under the id {id}")
+            }
+        }
+    }
+}
+
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

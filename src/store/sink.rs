@@ -69,7 +69,7 @@ impl BatchSink for StoreSink {
         // Documents this run stored are all in `taken`, so what the store holds
         // here was stored by an earlier run.
         if let Some(reason) = self.store.skip_reason(&doc.id, &hash)? {
-            return Ok(Some(reason.to_string()));
+            return Ok(Some(reason.for_document(&doc.id)));
         }
         self.taken.insert(hash, doc.id.clone());
         Ok(None)
