@@ -204,9 +204,8 @@ impl<'a> Run<'a> {
         }
         self.flush(&mut state, &mut pending)?;
         progress.finish(state.position());
-        for sink in &mut self.sinks {
-            sink.finish()?;
-        }
+        // The checkpoint goes first: should the run die before the sinks have
+        // finished, a graph log may be left over, never a checkpoint without its log.
         if let Some(path) = &self.checkpoint {
             if path.exists() {
                 std::fs::remove_file(path).map_err(|source| CheckpointError::Write {
@@ -214,6 +213,9 @@ impl<'a> Run<'a> {
                     source,
                 })?;
             }
+        }
+        for sink in &mut self.sinks {
+            sink.finish()?;
         }
         let mut summary = state.summary;
         summary.shard = self.options.shard.map(|s| s.to_string());
