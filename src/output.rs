@@ -48,8 +48,11 @@ pub enum OutputError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("{}: {reason}", path.display())]
-    NotAGraph { path: PathBuf, reason: String },
+    #[error("{}: {error}", path.display())]
+    NotAGraph {
+        path: PathBuf,
+        error: crate::graph::NodeLinkError,
+    },
     #[error("{}: not a newsgraph summary", path.display())]
     NotASummary {
         path: PathBuf,
@@ -70,9 +73,9 @@ impl GraphFile {
     /// Reads a graph.json written by extract or merge.
     pub fn read(path: &Path) -> Result<Self, OutputError> {
         let value = read_json(path)?;
-        let graph = Graph::from_node_link(&value).map_err(|reason| OutputError::NotAGraph {
+        let graph = Graph::from_node_link(&value).map_err(|error| OutputError::NotAGraph {
             path: path.to_path_buf(),
-            reason,
+            error,
         })?;
         let mut meta: BTreeMap<String, Value> = value["graph"]
             .as_object()
