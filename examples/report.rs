@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use newsgraph::graph::Graph;
+use newsgraph::output::{GraphFile, OutputDir};
 use newsgraph::pipeline::MentionRecord;
 use newsgraph::report::{self, Options, Report, ReportDocument};
 
@@ -34,18 +34,12 @@ fn main() -> Result<()> {
     let Some(dir) = dir else {
         bail!("usage: report OUT_DIR [TEXT_FILE...] [-o report.html] [--max-nodes N]");
     };
-    let value: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("graph.json")).context("reading graph.json")?,
-    )?;
-    let graph = Graph::from_node_link(&value).map_err(anyhow::Error::msg)?;
-    let meta: BTreeMap<String, Value> = value["graph"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
+    let out_dir = OutputDir::new(&dir);
+    let GraphFile { graph, meta } = out_dir.read_graph()?;
     let mut mentions: BTreeMap<String, Vec<MentionRecord>> = BTreeMap::new();
     if !texts.is_empty() {
-        let jsonl = std::fs::read_to_string(dir.join("mentions.jsonl"))
-            .context("reading mentions.jsonl")?;
+        let jsonl =
+            std::fs::read_to_string(out_dir.mentions_path()).context("reading mentions.jsonl")?;
         for line in jsonl.lines().filter(|l| !l.trim().is_empty()) {
             let v: Value = serde_json::from_str(line)?;
             let doc = v["doc"].as_str().unwrap_or_default().to_string();

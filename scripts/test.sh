@@ -13,4 +13,7 @@ bash scripts/test-tools.sh
 bash scripts/report-tools.sh
 bash scripts/ud-tools.sh
 export NEWSGRAPH_REQUIRE_TOOLS=1
+# The examples are library users (examples/meets_per_month.rs runs the pipeline into a
+# sink of its own): they must keep building as the library changes.
+cargo build --release --locked --examples
 cargo test --release --locked

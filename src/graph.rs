@@ -118,6 +118,27 @@ pub struct Edge {
     pub evidence: Vec<Evidence>,
 }
 
+/// Why node-link JSON is not a newsgraph graph.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeLinkError {
+    #[error("not a newsgraph graph: no graph.documents count")]
+    NoDocumentCount,
+    #[error("no {0:?} array")]
+    NoArray(&'static str),
+    #[error("node {index}: {error}")]
+    Node {
+        index: usize,
+        error: serde_json::Error,
+    },
+    #[error("link {index}: {error}")]
+    Link {
+        index: usize,
+        error: serde_json::Error,
+    },
+    #[error("link {index}: no node {id:?}")]
+    NoSuchNode { index: usize, id: String },
+}
+
 /// Nodes by id and edges by (source, target, relation, modality), so that
 /// output order never depends on processing order.
 #[derive(Clone, Debug, Default)]
@@ -191,35 +212,37 @@ impl Graph {
     }
 
     /// Reads a graph back from node-link JSON written by [`Graph::to_node_link`].
-    pub fn from_node_link(value: &Value) -> Result<Graph, String> {
+    pub fn from_node_link(value: &Value) -> Result<Graph, NodeLinkError> {
         let documents = value
             .pointer("/graph/documents")
             .and_then(Value::as_u64)
-            .ok_or("not a newsgraph graph: no graph.documents count")?
-            as usize;
+            .ok_or(NodeLinkError::NoDocumentCount)? as usize;
         let nodes = value
             .get("nodes")
             .and_then(Value::as_array)
-            .ok_or("no \"nodes\" array")?;
+            .ok_or(NodeLinkError::NoArray("nodes"))?;
         let links = value
             .get("links")
             .and_then(Value::as_array)
-            .ok_or("no \"links\" array")?;
+            .ok_or(NodeLinkError::NoArray("links"))?;
         let mut graph = Graph {
             documents,
             ..Graph::default()
         };
-        for (i, n) in nodes.iter().enumerate() {
-            let node: Node =
-                serde_json::from_value(n.clone()).map_err(|e| format!("node {i}: {e}"))?;
+        for (index, n) in nodes.iter().enumerate() {
+            let node: Node = serde_json::from_value(n.clone())
+                .map_err(|error| NodeLinkError::Node { index, error })?;
             graph.nodes.insert(node.id.clone(), node);
         }
-        for (i, l) in links.iter().enumerate() {
-            let edge: Edge =
-                serde_json::from_value(l.clone()).map_err(|e| format!("link {i}: {e}"))?;
+        for (index, l) in links.iter().enumerate() {
+            let edge: Edge = serde_json::from_value(l.clone())
+                .map_err(|error| NodeLinkError::Link { index, error })?;
             for end in [&edge.source, &edge.target] {
                 if !graph.nodes.contains_key(end) {
-                    return Err(format!("link {i}: no node {end:?}"));
+                    return Err(NodeLinkError::NoSuchNode {
+                        index,
+                        id: end.clone(),
+                    });
                 }
             }
             graph.add_edge(edge);
@@ -427,7 +450,7 @@ mod tests {
         let g = shard("a", "Putin", 3, None);
         let mut value = g.to_node_link(&BTreeMap::new());
         value["links"][0]["target"] = "person:nobody".into();
-        let err = Graph::from_node_link(&value).unwrap_err();
+        let err = Graph::from_node_link(&value).unwrap_err().to_string();
         assert!(err.contains("person:nobody"), "{err}");
     }
 }

@@ -10,13 +10,17 @@
 //! - [`relations`]: sanctions, meets and claims between entities, by rules that are data
 //!   (`rules/relations.toml`, described in docs/RULES.md).
 //! - [`graph`]: nodes and edges with provenance, merged deterministically.
-//! - [`pipeline`]: the stages wired together for the CLI and library users.
-//! - [`runner`]: whole archives in bounded batches: shards, checkpoints, progress, the run summary.
+//! - [`pipeline`]: the stages wired together for the CLI and library users, with the
+//!   hashes of what they loaded (the fingerprints).
+//! - [`run`]: whole archives in bounded batches into a list of sinks ([`run::BatchSink`]):
+//!   checkpoints, progress (a trait; the library prints nothing), the run summary.
+//! - [`output`]: the output folder ([`output::OutputDir`]): graph.json, summary.json,
+//!   mentions.jsonl, problems.jsonl, run.json.
 //! - [`store`]: an SQLite store that accumulates graphs across runs.
 //! - [`eval`]: CoNLL scoring and fixture scoring.
 //! - [`export`]: the graph in other tools' formats (GraphML, GEXF, Neo4j, Cypher, DOT, Cytoscape).
 //! - [`report`]: the self-contained HTML report (graph, documents, evidence).
-//! - [`shards`]: checks that shard outputs make one whole before they merge.
+//! - [`shards`]: `--shard K/N`, the check that shard outputs make one whole, and `merge`.
 //! - [`locate`]: where the models and ONNX Runtime are (an installed tree or the checkout);
 //!   [`doctor`] reports it.
 
@@ -28,11 +32,12 @@ pub mod graph;
 pub mod input;
 pub mod locate;
 pub mod ner;
+pub mod output;
 pub mod pipeline;
 pub mod relations;
 pub mod report;
 pub mod resolve;
-pub mod runner;
+pub mod run;
 pub mod shards;
 pub mod store;
 pub mod text;

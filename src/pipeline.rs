@@ -9,11 +9,107 @@ use serde_json::Value;
 
 use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
-use crate::input::Document;
+use crate::input::{Document, ReadOptions};
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
-use crate::relations::{self, RuleSet, Target};
+use crate::relations::{self, RuleSet, RulesError, Target};
 use crate::resolve::{Gazetteer, Resolved, Resolver};
+use crate::run::sha256_hex;
 use crate::text::CharOffsets;
+
+/// Why a pipeline's rules, gazetteer or model files could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("invalid rules file")]
+    Rules(#[source] RulesError),
+    #[error("{0}")]
+    Gazetteer(String),
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Something loaded from files, with the SHA-256 (hex) of each file's bytes as it was read.
+#[derive(Clone, Debug)]
+pub struct Hashed<T> {
+    pub value: T,
+    pub sha256: Vec<String>,
+}
+
+/// Reads and checks a relation rules file once, keeping the hash of the text parsed.
+pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
+    let src = std::fs::read_to_string(path).map_err(|source| {
+        LoadError::Rules(RulesError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+    })?;
+    let rules = RuleSet::parse(&src).map_err(|e| {
+        LoadError::Rules(match e {
+            RulesError::Invalid { line, message, .. } => RulesError::Invalid {
+                path: Some(path.display().to_string()),
+                line,
+                message,
+            },
+            other => other,
+        })
+    })?;
+    Ok(Hashed {
+        value: rules,
+        sha256: vec![sha256_hex(src.as_bytes())],
+    })
+}
+
+/// Reads `countries.tsv` and `organisations.tsv` from `dir` once, keeping their hashes.
+pub fn read_gazetteer(dir: &Path) -> Result<Hashed<Gazetteer>, LoadError> {
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| LoadError::Gazetteer(format!("{}: {e}", dir.join(name).display())))
+    };
+    let (countries, organisations) = (read("countries.tsv")?, read("organisations.tsv")?);
+    let gazetteer = Gazetteer::parse(&countries, &organisations).map_err(LoadError::Gazetteer)?;
+    Ok(Hashed {
+        value: gazetteer,
+        sha256: vec![
+            sha256_hex(countries.as_bytes()),
+            sha256_hex(organisations.as_bytes()),
+        ],
+    })
+}
+
+/// SHA-256 of a model's files: its ONNX weights, config.json and tokenizer.json.
+fn model_hashes(onnx: &Path, dir: &Path) -> Result<Vec<String>, LoadError> {
+    [
+        onnx.to_path_buf(),
+        dir.join("config.json"),
+        dir.join("tokenizer.json"),
+    ]
+    .iter()
+    .map(|path| {
+        std::fs::read(path)
+            .map(|bytes| sha256_hex(&bytes))
+            .map_err(|source| LoadError::Read {
+                path: path.clone(),
+                source,
+            })
+    })
+    .collect()
+}
+
+/// The hashes of what a pipeline loaded: what its results depend on, by content.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The NER model's ONNX file, config.json and tokenizer.json.
+    pub model: Vec<String>,
+    /// The parser's, when one is loaded.
+    pub parser: Vec<String>,
+    /// The rules text (the built-in rules' without a rules file).
+    pub rules: String,
+    /// countries.tsv and organisations.tsv, or `built-in`.
+    pub gazetteer: Vec<String>,
+}
 
 /// The name of the model shipped in `models/`.
 pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
@@ -98,7 +194,7 @@ pub struct DocResult {
 }
 
 /// Which sentences the analysis stage parses (when a parser is loaded).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ParseMode {
     /// Only the sentences that can hold a relation (`analysis::relevant`): an entity and a
     /// trigger word, or an entity, a word of attribution and a number. The others get
@@ -120,6 +216,8 @@ pub struct Pipeline {
     pub parser: Option<ParserModel>,
     /// Which sentences the parser reads.
     pub parse: ParseMode,
+    /// Hashes of the files loaded, for the fingerprints.
+    pub loaded: Loaded,
 }
 
 impl Pipeline {
@@ -130,26 +228,99 @@ impl Pipeline {
         gazetteer: Gazetteer,
     ) -> Result<Self, NerError> {
         let model = Model::load(model_dir, load)?;
+        let model_files =
+            model_hashes(&model.onnx_path, &model.dir).map_err(|e| NerError::Model(chain(&e)))?;
         Ok(Self {
             ner: Ner::new(model, options),
             resolver: Resolver::new(gazetteer),
             rules: RuleSet::builtin(),
             parser: None,
             parse: ParseMode::Relevant,
+            loaded: Loaded {
+                model: model_files,
+                parser: Vec::new(),
+                rules: sha256_hex(relations::rules::BUILTIN.as_bytes()),
+                gazetteer: vec!["built-in".to_string()],
+            },
         })
     }
 
-    /// Replaces the built-in relation rules.
+    /// Replaces the built-in relation rules. Rules built in code have no file to name
+    /// them in the fingerprints: prefer [`Pipeline::with_rules_file`].
     pub fn with_rules(mut self, rules: RuleSet) -> Self {
         self.rules = rules;
+        self.loaded.rules = "given in code".to_string();
+        self
+    }
+
+    /// Replaces the built-in relation rules with those of a file read by [`read_rules`].
+    pub fn with_rules_file(mut self, rules: Hashed<RuleSet>) -> Self {
+        self.rules = rules.value;
+        self.loaded.rules = rules.sha256.concat();
+        self
+    }
+
+    /// Replaces the gazetteer with one read by [`read_gazetteer`].
+    pub fn with_gazetteer(mut self, gazetteer: Hashed<Gazetteer>) -> Self {
+        self.resolver = Resolver::new(gazetteer.value);
+        self.loaded.gazetteer = gazetteer.sha256;
         self
     }
 
     /// Parses the sentences `mode` selects with `parser` in the analysis stage.
-    pub fn with_parser(mut self, parser: ParserModel, mode: ParseMode) -> Self {
+    pub fn with_parser(mut self, parser: ParserModel, mode: ParseMode) -> Result<Self, LoadError> {
+        self.loaded.parser = model_hashes(&parser.onnx_path, &parser.dir)?;
         self.parser = Some(parser);
         self.parse = mode;
-        self
+        Ok(self)
+    }
+
+    /// Names every setting that changes results, by content, not by where files are
+    /// (summary.json's `options_fingerprint`): what shards must share to be merged.
+    pub fn options_fingerprint(&self, read: &ReadOptions) -> String {
+        let o = &self.ner.options;
+        let text = serde_json::json!({
+            "read": [&read.id_field, &read.text_field, &read.date_field, &read.title_field,
+                     read.max_document_bytes.to_string()],
+            "model": self.loaded.model,
+            "parser": self.loaded.parser,
+            "parse": format!("{:?}", self.parse),
+            "decoding": [format!("{:?}", o.aggregation), o.batch_size.to_string(),
+                         format!("{:?}", o.max_tokens)],
+            "rules": self.loaded.rules,
+            "gazetteer": self.loaded.gazetteer,
+            "newsgraph": env!("CARGO_PKG_VERSION"),
+        })
+        .to_string();
+        sha256_hex(text.as_bytes())
+    }
+
+    /// Like [`Pipeline::process_each`], but a model failure on the batch does not fail
+    /// it: the documents are run one at a time to find the one the model fails on,
+    /// so that only that document fails (with the reason).
+    pub fn process_isolating(
+        &self,
+        docs: &[Document],
+    ) -> (Vec<Result<DocResult, String>>, NerStats) {
+        let failed = |e: NerError| Err(format!("the model failed on it: {e}"));
+        match self.process_each(docs) {
+            Ok(done) => done,
+            Err(_) if docs.len() > 1 => {
+                let mut each = Vec::with_capacity(docs.len());
+                let mut stats = NerStats::default();
+                for doc in docs {
+                    match self.process_each(std::slice::from_ref(doc)) {
+                        Ok((mut one, s)) => {
+                            stats.tokens += s.tokens;
+                            each.push(one.pop().expect("one result per document"));
+                        }
+                        Err(e) => each.push(failed(e)),
+                    }
+                }
+                (each, stats)
+            }
+            Err(e) => (vec![failed(e)], NerStats::default()),
+        }
     }
 
     /// Runs NER, resolution and relation rules over a batch of documents.
@@ -256,6 +427,53 @@ impl Pipeline {
         );
         meta
     }
+}
+
+/// An error and its causes, as one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// One document's result with the entities given instead of found (the fixtures' gold
+/// entities, say): their mentions stand in for NER's in the analysis, and the relation
+/// rules run on them. No NER model is involved, so the result has no mention records.
+///
+/// The given entities replace NER only: with a parser, the sentences `--parse relevant`
+/// would parse are parsed, so that syntax rules run as they do in `extract`.
+pub fn result_with_entities(
+    rules: &RuleSet,
+    doc: &Document,
+    resolved: Resolved,
+    parser: Option<&dyn SentenceParser>,
+) -> Result<DocResult, analysis::ParseError> {
+    let gold: Vec<crate::ner::Mention> = resolved
+        .entities
+        .iter()
+        .flat_map(|e| e.mentions.iter())
+        .map(|&span| crate::ner::Mention {
+            span,
+            label: "GOLD".into(),
+            score: 1.0,
+        })
+        .collect();
+    let relevant = analysis::relevant::can_hold_relation;
+    let analysis = analysis::analyse_with(&doc.text, &gold, parser, ParseScope::Only(&relevant))?;
+    let mut offsets = CharOffsets::new(&doc.text);
+    let relations = relation_records(rules, doc, &analysis, &resolved, &mut offsets);
+    Ok(DocResult {
+        id: doc.id.clone(),
+        mentions: Vec::new(),
+        resolved,
+        relations,
+        analysis,
+    })
 }
 
 /// The relations of one document, with graph ids and character-offset evidence.

@@ -28,7 +28,9 @@ mod walk;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use serde::Serialize;
@@ -136,12 +138,28 @@ pub fn load(inputs: &[PathBuf]) -> Loaded {
 pub fn read(inputs: &[PathBuf], options: &ReadOptions) -> Reader {
     Reader {
         state: State::Pending(inputs.to_vec(), options.clone()),
+        bytes_read: Arc::new(AtomicU64::new(0)),
     }
 }
 
 /// The iterator returned by [`read`].
 pub struct Reader {
     state: State,
+    bytes_read: Arc<AtomicU64>,
+}
+
+impl Reader {
+    /// Bytes read so far from the input files (compressed bytes for compressed ones),
+    /// updated as the reader goes: against [`total_bytes`], how far the reading is.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes_read)
+    }
+}
+
+/// The bytes of the files [`read`] would read (by their sizes, nothing is opened): the
+/// whole of which [`Reader::bytes_read`] counts, for a progress estimate.
+pub fn total_bytes(inputs: &[PathBuf]) -> u64 {
+    walk::total_bytes(inputs)
 }
 
 enum State {
@@ -160,10 +178,11 @@ impl Iterator for Reader {
                 unreachable!()
             };
             let (tx, rx) = sync_channel(0);
+            let bytes_read = Arc::clone(&self.bytes_read);
             let spawned = std::thread::Builder::new()
                 .name("newsgraph-input".into())
                 .spawn(move || {
-                    let mut producer = Producer::new(&options, tx);
+                    let mut producer = Producer::new(&options, tx, bytes_read);
                     let _ = walk::inputs(&mut producer, &inputs);
                 });
             match spawned {
@@ -231,14 +250,17 @@ pub(crate) struct Producer<'a> {
     options: &'a ReadOptions,
     tx: SyncSender<Item>,
     seen: HashMap<String, usize>,
+    /// Bytes read from input files so far ([`Reader::bytes_read`]).
+    bytes_read: Arc<AtomicU64>,
 }
 
 impl<'a> Producer<'a> {
-    fn new(options: &'a ReadOptions, tx: SyncSender<Item>) -> Self {
+    fn new(options: &'a ReadOptions, tx: SyncSender<Item>, bytes_read: Arc<AtomicU64>) -> Self {
         Self {
             options,
             tx,
             seen: HashMap::new(),
+            bytes_read,
         }
     }
 

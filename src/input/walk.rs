@@ -2,8 +2,10 @@
 //! sorted order without following symbolic links.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::format::{self, Format, Inner};
 use super::{archive, Flow, Origin, Producer};
@@ -110,6 +112,29 @@ fn dir(p: &mut Producer, path: &Path, rel: &str) -> Flow {
 
 /// Reads one regular file of a known format and `len` bytes.
 fn file(p: &mut Producer, path: &Path, origin: &Origin, format: Format, len: u64) -> Flow {
+    let before = p.bytes_read.load(Ordering::Relaxed);
+    let flow = read_file(p, path, origin, format, len);
+    // Whatever was not counted while reading (a zip read at once, a file not opened)
+    // counts as read now, so that the count reaches the total.
+    p.bytes_read.fetch_max(before + len, Ordering::Relaxed);
+    flow
+}
+
+/// A reader that counts the bytes it reads into the producer's total.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn read_file(p: &mut Producer, path: &Path, origin: &Origin, format: Format, len: u64) -> Flow {
     let single = !format.gzip && matches!(format.inner, Inner::Plain | Inner::Html);
     if single && len > p.options.max_document_bytes {
         // Known too big from its size alone: not even opened.
@@ -125,9 +150,46 @@ fn file(p: &mut Producer, path: &Path, origin: &Origin, format: Format, len: u64
     if format.inner == Inner::Zip && !format.gzip {
         return archive::zip(p, origin, file);
     }
+    let file = Counted {
+        inner: file,
+        count: Arc::clone(&p.bytes_read),
+    };
     let mut reader = BufReader::with_capacity(BUFFER, file);
     let declared = (!format.gzip).then_some(len);
     p.stream(origin, format, declared, &mut reader).map(|_| ())
+}
+
+/// The sizes of the files [`inputs`] would read: regular files of a known format,
+/// directories walked without following links.
+pub(crate) fn total_bytes(inputs: &[PathBuf]) -> u64 {
+    fn dir(path: &Path, rel: &str) -> u64 {
+        let Ok(listing) = fs::read_dir(path) else {
+            return 0;
+        };
+        let mut total = 0;
+        for entry in listing.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => total += dir(&entry.path(), &rel),
+                Ok(m) if m.is_file() && format::detect(&rel).is_ok() => total += m.len(),
+                _ => {}
+            }
+        }
+        total
+    }
+    inputs
+        .iter()
+        .map(|input| match fs::metadata(input) {
+            Ok(m) if m.is_dir() => dir(input, ""),
+            Ok(m) if m.is_file() => m.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 #[cfg(test)]

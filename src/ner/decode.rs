@@ -6,7 +6,7 @@ use crate::text::Span;
 
 /// How the labels of a word's subword tokens become one label for the word,
 /// as the Hugging Face pipeline's `aggregation_strategy`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Aggregation {
     /// The first subword's label.

@@ -35,7 +35,7 @@ pub struct NewsgraphConfig {
 
 /// How sessions are laid out over the worker threads. `Shared` is the
 /// default: it measured faster on 2 cores (README, "Session layout").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionLayout {
     /// One single-threaded session per rayon worker.
     PerWorker,

@@ -6,6 +6,10 @@
 // `<script type="application/json" id="data">`. Every text is escaped: HTML text and
 // attributes by `esc`, the JSON by `script_json`, so that no input can close a tag.
 
+mod collect;
+
+pub use collect::ReportSink;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;

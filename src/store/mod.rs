@@ -19,8 +19,11 @@ use sha2::{Digest, Sha256};
 use crate::graph::{Edge, Evidence, Graph, Node};
 use crate::pipeline::{self, DocResult, MentionRecord};
 
+mod sink;
 #[cfg(test)]
 mod tests;
+
+pub use sink::StoreSink;
 
 /// `PRAGMA application_id` of a newsgraph store ("NGst").
 pub const APPLICATION_ID: i32 = 0x4e47_7374;
@@ -81,6 +84,19 @@ pub enum SkipReason {
     Duplicate { stored_id: String },
     /// Its id is already stored with another text.
     IdTaken { stored_hash: String },
+}
+
+impl SkipReason {
+    /// The reason for the document `id`, naming it (problems.jsonl's wording).
+    pub fn for_document(&self, id: &str) -> String {
+        match self {
+            SkipReason::Duplicate { .. } => self.to_string(),
+            // Without the hash: summary.json groups reasons by their wording.
+            SkipReason::IdTaken { .. } => {
+                format!("the store already holds another text under the id {id}")
+            }
+        }
+    }
 }
 
 impl fmt::Display for SkipReason {
@@ -352,6 +368,12 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Why a document with this id and content hash would not be added (the check
+    /// [`Batch::add`] makes), before any work is spent on it.
+    pub fn skip_reason(&self, id: &str, hash: &str) -> Result<Option<SkipReason>, StoreError> {
+        skip_reason(&self.conn, id, hash).map_err(|e| self.err(e))
+    }
+
     /// (hash, id) of the documents stored in batches after `batch`.
     pub fn stored_after(&self, batch: u64) -> Result<Vec<(String, String)>, StoreError> {
         let mut stmt = self
@@ -606,27 +628,33 @@ impl Batch<'_> {
     }
 }
 
+/// Why a document (`id`, text hash `hash`) would not be added: its text is stored, or
+/// its id is taken by another text. One check for [`Store::skip_reason`] and adding.
+fn skip_reason(conn: &Connection, id: &str, hash: &str) -> rusqlite::Result<Option<SkipReason>> {
+    let by_hash: Option<String> = conn
+        .query_row("SELECT id FROM documents WHERE hash = ?1", [hash], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(stored_id) = by_hash {
+        return Ok(Some(SkipReason::Duplicate { stored_id }));
+    }
+    let by_id: Option<String> = conn
+        .query_row("SELECT hash FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(by_id.map(|stored_hash| SkipReason::IdTaken { stored_hash }))
+}
+
 fn add_document(
     tx: &Connection,
     doc: &StoredDocument,
     hash: &str,
     batch: &mut Option<u64>,
 ) -> rusqlite::Result<Added> {
-    let by_hash: Option<String> = tx
-        .query_row("SELECT id FROM documents WHERE hash = ?1", [hash], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if let Some(stored_id) = by_hash {
-        return Ok(Added::Skipped(SkipReason::Duplicate { stored_id }));
-    }
-    let by_id: Option<String> = tx
-        .query_row("SELECT hash FROM documents WHERE id = ?1", [doc.id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if let Some(stored_hash) = by_id {
-        return Ok(Added::Skipped(SkipReason::IdTaken { stored_hash }));
+    if let Some(reason) = skip_reason(tx, doc.id, hash)? {
+        return Ok(Added::Skipped(reason));
     }
     let batch = match *batch {
         Some(b) => b,

@@ -1,0 +1,92 @@
+//! `newsgraph export`: a graph.json or a store written in other tools' formats, and the HTML report both commands write.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use newsgraph::export;
+use newsgraph::graph::Graph;
+use newsgraph::output::GraphFile;
+use newsgraph::report::{self, ReportDocument};
+use newsgraph::store::Store;
+
+use super::args::{ExportArgs, OutputFormat, ReportArgs};
+
+pub fn export_graph(args: ExportArgs) -> Result<()> {
+    if OutputFormat::wants_conllu(&args.format) {
+        bail!(
+            "--format conllu needs the documents' parses, which a graph does not keep: \
+             run `newsgraph extract INPUT... -o OUT --format conllu`"
+        );
+    }
+    let mut documents = Vec::new();
+    let mut left_out = 0;
+    let (graph, meta) = match (&args.graph, &args.store) {
+        (Some(path), _) => {
+            let file = GraphFile::read(path)?;
+            (file.graph, file.meta)
+        }
+        (None, Some(path)) => {
+            if !path.exists() {
+                bail!("no store at {}", path.display());
+            }
+            let store = Store::open_read_only(path)?;
+            if OutputFormat::wants_html(&args.format) {
+                let list = store.document_list()?;
+                left_out = list.len().saturating_sub(args.report.report_docs);
+                for info in list.into_iter().take(args.report.report_docs) {
+                    if let Some(row) = store.document(&info.id)? {
+                        documents.push(ReportDocument {
+                            date: row.info.meta.get("date").cloned(),
+                            id: row.info.id,
+                            text: row.text,
+                            mentions: row.mentions,
+                        });
+                    }
+                }
+            }
+            (store.graph()?, BTreeMap::new())
+        }
+        (None, None) => bail!("give --graph FILE or --store FILE"),
+    };
+    for format in OutputFormat::exports(&args.format) {
+        for f in export::write(&graph, &meta, format, &args.out)
+            .with_context(|| format!("cannot write {}", args.out.display()))?
+        {
+            println!("{} written to {}", format.name(), f.display());
+        }
+    }
+    if OutputFormat::wants_html(&args.format) {
+        write_html(&args.report, &graph, &meta, &documents, left_out, &args.out)?;
+    }
+    Ok(())
+}
+
+/// Writes report.html into `dir` (created if missing).
+pub fn write_html(
+    args: &ReportArgs,
+    graph: &Graph,
+    meta: &BTreeMap<String, Value>,
+    documents: &[ReportDocument],
+    left_out: usize,
+    dir: &Path,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("report.html");
+    let page = report::Report {
+        graph,
+        meta,
+        documents,
+        documents_left_out: left_out,
+    };
+    let options = report::Options {
+        max_nodes: args.report_nodes,
+        ..report::Options::default()
+    };
+    report::write_with(&page, &options, &path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("html written to {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! `newsgraph extract`: the pipeline over the inputs into an output folder (and a store), through the library's run.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+
+use newsgraph::export;
+use newsgraph::input;
+use newsgraph::output::{OutputDir, RunInfo};
+use newsgraph::pipeline::{ParseMode, Pipeline};
+use newsgraph::report::ReportSink;
+use newsgraph::run::{ConlluSink, Outcome, Run, RunFiles, RunOptions};
+use newsgraph::store::{Store, StoreSink};
+
+use super::args::{ExtractArgs, OutputFormat, ParseArg};
+use super::export::write_html;
+use super::load::load_pipeline_with_rules;
+use super::progress::Terminal;
+use super::{Finished, EXIT_INTERRUPTED, EXIT_LOST_DOCUMENTS};
+
+/// The parses of `extract --format conllu`.
+const CONLLU_FILE: &str = "parses.conllu";
+
+pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
+    let started = Instant::now();
+    if OutputFormat::wants_conllu(&args.format) {
+        if args.model.parse == ParseArg::None {
+            bail!("--format conllu writes the parses: it cannot run with --parse none");
+        }
+        // A CoNLL-U file with sentences left unparsed would be of little use.
+        args.model.parse = ParseArg::All;
+    }
+    let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
+    let read_options = args.read.options();
+    let out = OutputDir::create(&args.out)?;
+    let options_fingerprint = pipeline.options_fingerprint(&read_options);
+    let options = RunOptions {
+        docs_per_batch: args.docs_per_batch,
+        shard: args.shard,
+        resume: args.resume,
+        checkpoint_every: Duration::from_secs(args.checkpoint_secs),
+        fingerprint: resume_fingerprint(&args, &pipeline, &options_fingerprint),
+        options_fingerprint,
+        ..RunOptions::default()
+    };
+    if args.resume && !out.has_checkpoint() {
+        eprintln!(
+            "no checkpoint in {}: starting from the beginning",
+            out.path().display()
+        );
+    }
+    let mut files = RunFiles::new(&out);
+    let mut store = args
+        .store
+        .as_deref()
+        .map(Store::open)
+        .transpose()?
+        .map(StoreSink::new);
+    let mut report =
+        OutputFormat::wants_html(&args.format).then(|| ReportSink::new(args.report.report_docs));
+    let mut conllu =
+        OutputFormat::wants_conllu(&args.format).then(|| ConlluSink::new(out.file(CONLLU_FILE)));
+    let stop = interrupt_flag()?;
+    let items = input::read(&args.inputs, &read_options);
+    // The ETA compares bytes read with the files' sizes: no second read to count.
+    let mut progress = Terminal::new(
+        !args.no_progress && std::io::stderr().is_terminal(),
+        items.bytes_read(),
+        input::total_bytes(&args.inputs),
+    );
+    let mut run = Run::new(&pipeline, options)
+        .checkpoint_in(&out)
+        .progress(&mut progress)
+        .stop_on(stop)
+        .sink(&mut files.mentions)
+        .sink(&mut files.graph);
+    if let Some(s) = &mut store {
+        run = run.sink(s);
+    }
+    if let Some(c) = &mut conllu {
+        run = run.sink(c);
+    }
+    if let Some(r) = &mut report {
+        run = run.sink(r);
+    }
+    let outcome = run.sink(&mut files.problems).run(items)?;
+    let (summary, resumed) = match outcome {
+        Outcome::Complete { summary, resumed } => (summary, resumed),
+        Outcome::Interrupted { items_done } => {
+            eprintln!(
+                "interrupted after {items_done} inputs; the checkpoint is in {}. \
+                 Run the same command with --resume to continue.",
+                out.path().display()
+            );
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+    };
+    let graph = files.graph.into_graph();
+    let meta = pipeline.graph_meta();
+    let graph_path = out.write_graph(&graph, &meta)?;
+    for format in OutputFormat::exports(&args.format) {
+        if format != export::Format::NodeLink {
+            for f in export::write(&graph, &meta, format, out.path())? {
+                println!("{} written to {}", format.name(), f.display());
+            }
+        }
+    }
+    if let Some(r) = &report {
+        write_html(
+            &args.report,
+            &graph,
+            &meta,
+            r.documents(),
+            r.left_out(),
+            out.path(),
+        )?;
+    }
+    out.write_summary(&summary, &graph)?;
+    if let Some(s) = &store {
+        let stats = s.store().stats()?;
+        println!(
+            "store {}: {} documents, {} nodes, {} edges",
+            s.store().path().display(),
+            stats.documents,
+            stats.nodes,
+            stats.edges
+        );
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    out.write_run_info(&RunInfo {
+        seconds: (seconds * 1000.0).round() / 1000.0,
+        threads: rayon::current_num_threads(),
+        documents_per_second: summary.documents_processed as f64 / seconds,
+        model_tokens_per_second: summary.model_tokens as f64 / seconds,
+        peak_rss_bytes: peak_rss_bytes(),
+        resumed,
+        newsgraph: env!("CARGO_PKG_VERSION"),
+    })?;
+    eprintln!(
+        "{} inputs: {} processed, {} skipped, {} failed (reasons in {}); {} mentions, {} nodes, {} links; {} model tokens in {:.1} s",
+        summary.documents_read,
+        summary.documents_processed,
+        summary.documents_skipped,
+        summary.documents_failed,
+        out.problems_path().display(),
+        summary.mentions,
+        graph.nodes.len(),
+        graph.edges.len(),
+        summary.model_tokens,
+        seconds
+    );
+    println!("graph written to {}", graph_path.display());
+    println!("mentions written to {}", out.mentions_path().display());
+    Ok(if summary.lost_documents() {
+        eprintln!(
+            "{} documents failed and are not in the graph (reasons in {}): exit status {EXIT_LOST_DOCUMENTS}",
+            summary.documents_failed,
+            out.problems_path().display()
+        );
+        Finished::LostDocuments
+    } else {
+        Finished::Done
+    })
+}
+
+/// What a checkpoint must match to be continued: the inputs (where they are), the
+/// shard, the outputs that keep state in it, and everything the pipeline's options
+/// fingerprint names (the contents of what it loaded, decoding, reading).
+fn resume_fingerprint(
+    args: &ExtractArgs,
+    pipeline: &Pipeline,
+    options_fingerprint: &str,
+) -> String {
+    let inputs: Vec<String> = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    json!({
+        "inputs": inputs,
+        "shard": args.shard.map(|s| s.to_string()),
+        "options": options_fingerprint,
+        "parse": format!("{:?}", pipeline.parse),
+        "store": args.store.as_ref().map(|p| p.display().to_string()),
+        "report": OutputFormat::wants_html(&args.format).then_some(args.report.report_docs),
+        "conllu": pipeline.parse == ParseMode::All && OutputFormat::wants_conllu(&args.format),
+    })
+    .to_string()
+}
+
+/// Ctrl-C asks the run to stop after the current batch and checkpoint; a
+/// second Ctrl-C stops at once (the last checkpoint still holds).
+fn interrupt_flag() -> Result<&'static AtomicBool> {
+    static STOP: AtomicBool = AtomicBool::new(false);
+    ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after this batch (Ctrl-C again to stop now)");
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    Ok(&STOP)
+}
+
+/// Peak resident memory of this process in bytes (Linux), for run.json.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

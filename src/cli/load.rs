@@ -1,0 +1,89 @@
+//! Loading the pipeline the command line asks for: model, gazetteer, rules and parser, each failing with what to do.
+
+use anyhow::{Context, Result};
+
+use newsgraph::analysis::ParserModel;
+use newsgraph::ner::{LoadOptions, NerOptions};
+use newsgraph::pipeline::{self, ParseMode, Pipeline};
+use newsgraph::resolve::Gazetteer;
+
+use super::args::{ModelArgs, RulesArgs};
+
+/// The pipeline with the rules of `rules` (read first, so that a bad file fails fast).
+pub fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<Pipeline> {
+    let rules = rules
+        .rules
+        .as_deref()
+        .map(pipeline::read_rules)
+        .transpose()?;
+    let pipeline = load_pipeline(args)?;
+    let pipeline = match ParseMode::from(args.parse) {
+        ParseMode::None => pipeline,
+        mode => {
+            let dir = args
+                .parser
+                .parser
+                .clone()
+                .unwrap_or_else(pipeline::default_parser_dir);
+            let parser = ParserModel::load(
+                &dir,
+                args.parser.parser_onnx.as_deref(),
+                rayon::current_num_threads(),
+            )
+            .with_context(|| {
+                format!(
+                    "cannot load the parser from {} (`newsgraph doctor` shows where newsgraph \
+                     looks and what to do; `--parse none` runs without it)",
+                    dir.display()
+                )
+            })?;
+            pipeline.with_parser(parser, mode)?
+        }
+    };
+    Ok(match rules {
+        Some(r) => pipeline.with_rules_file(r),
+        None => pipeline,
+    })
+}
+
+/// The NER pipeline (no parser) with the model and gazetteer of `args`.
+pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot set the thread count")?;
+    }
+    let gazetteer = args
+        .gazetteer
+        .as_deref()
+        .map(pipeline::read_gazetteer)
+        .transpose()?;
+    let dir = args
+        .model
+        .clone()
+        .unwrap_or_else(pipeline::default_model_dir);
+    let load = LoadOptions {
+        onnx_file: args.onnx.clone(),
+        layout: args.sessions.into(),
+        threads: rayon::current_num_threads(),
+    };
+    let options = NerOptions {
+        aggregation: args.aggregation.into(),
+        batch_size: args.batch_size,
+        max_tokens: args.max_tokens,
+        ..NerOptions::default()
+    };
+    let pipeline =
+        Pipeline::load(&dir, &load, options, Gazetteer::builtin()).with_context(|| {
+            format!(
+                "cannot load the model from {} (`newsgraph doctor` shows where newsgraph looks \
+             and what to do)",
+                dir.display()
+            )
+        })?;
+    Ok(match gazetteer {
+        Some(g) => pipeline.with_gazetteer(g),
+        None => pipeline,
+    })
+}

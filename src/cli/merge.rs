@@ -1,0 +1,47 @@
+//! `newsgraph merge`: the library's shard merge, with its report on the terminal and its exit status.
+
+use anyhow::Result;
+
+use newsgraph::output::OutputDir;
+use newsgraph::shards;
+
+use super::args::MergeArgs;
+use super::{Finished, EXIT_LOST_DOCUMENTS};
+
+pub fn merge(args: MergeArgs) -> Result<Finished> {
+    let out = OutputDir::create(&args.out)?;
+    let merged = shards::merge(&args.shards, &out, args.allow_partial)?;
+    for problem in &merged.left_out {
+        eprintln!("warning: left out: {problem}");
+    }
+    let summary = &merged.summary;
+    eprintln!(
+        "{} of {} shards: {} documents processed, {} skipped, {} failed; {} nodes, {} links",
+        merged.shards,
+        merged.set.count,
+        summary.documents_processed,
+        summary.documents_skipped,
+        summary.documents_failed,
+        merged.nodes,
+        merged.links
+    );
+    println!("graph written to {}", out.graph_path().display());
+    if !summary.missing_shards.is_empty() {
+        eprintln!(
+            "shards missing, their documents are not in the graph: {} (exit status {EXIT_LOST_DOCUMENTS})",
+            summary.missing_shards.join(", ")
+        );
+    }
+    if summary.documents_failed > 0 {
+        eprintln!(
+            "{} documents failed in the shards (reasons in {}): exit status {EXIT_LOST_DOCUMENTS}",
+            summary.documents_failed,
+            out.problems_path().display()
+        );
+    }
+    Ok(if summary.lost_documents() {
+        Finished::LostDocuments
+    } else {
+        Finished::Done
+    })
+}

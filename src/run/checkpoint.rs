@@ -1,0 +1,126 @@
+//! checkpoint.json: what an interrupted run needs to continue, written atomically after the outputs it counts are durable.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Summary;
+
+/// Version 3: the graph lives in the graph log, not in the checkpoint.
+pub const CHECKPOINT_VERSION: u32 = 3;
+
+/// Everything needed to continue an interrupted run. Small: the outputs (and the
+/// graph's log) are on disk already; the checkpoint records their lengths and the
+/// sinks' other state.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub version: u32,
+    pub fingerprint: String,
+    /// Input items consumed (all shards'), whose effects are all in the outputs.
+    pub items_done: usize,
+    pub summary: Summary,
+    /// Each sink's state ([`super::BatchSink::checkpoint`]), by its name.
+    #[serde(default)]
+    pub sinks: BTreeMap<String, Value>,
+    /// The input fingerprint's chain state after `items_done` items.
+    #[serde(default)]
+    pub input_fingerprint: String,
+}
+
+/// Why a checkpoint could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is damaged; delete it to start again", path.display())]
+    Damaged { path: PathBuf },
+    #[error(
+        "{} belongs to another run (other inputs, shard or settings):\n  it: {theirs}\n  now: {ours}\n\
+         Run without --resume (or into another folder) to start again.",
+        path.display()
+    )]
+    OtherRun {
+        path: PathBuf,
+        theirs: String,
+        ours: String,
+    },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Checkpoint {
+    /// Reads the checkpoint at `path`, refusing one of another run (`fingerprint`).
+    pub fn read(path: &Path, fingerprint: &str) -> Result<Checkpoint, CheckpointError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CheckpointError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let c: Checkpoint = serde_json::from_str(&text).map_err(|_| CheckpointError::Damaged {
+            path: path.to_path_buf(),
+        })?;
+        if c.version != CHECKPOINT_VERSION || c.fingerprint != fingerprint {
+            return Err(CheckpointError::OtherRun {
+                path: path.to_path_buf(),
+                theirs: c.fingerprint,
+                ours: fingerprint.to_string(),
+            });
+        }
+        Ok(c)
+    }
+
+    /// Writes it atomically: a temporary file, synced, renamed over `path`.
+    pub fn write(&self, path: &Path) -> Result<(), CheckpointError> {
+        let tmp = path.with_extension("json.tmp");
+        let write = || -> std::io::Result<()> {
+            let mut f = BufWriter::new(File::create(&tmp)?);
+            serde_json::to_writer(&mut f, self)?;
+            let file = f.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().map_err(|source| CheckpointError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_reads_back_and_another_runs_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("checkpoint.json");
+        let c = Checkpoint {
+            version: CHECKPOINT_VERSION,
+            fingerprint: "this".into(),
+            items_done: 7,
+            summary: Summary::default(),
+            sinks: BTreeMap::from([("graph".to_string(), Value::from(12))]),
+            input_fingerprint: String::new(),
+        };
+        c.write(&path).unwrap();
+        let back = Checkpoint::read(&path, "this").unwrap();
+        assert_eq!(back.items_done, 7);
+        assert_eq!(back.sinks["graph"], 12);
+        let err = Checkpoint::read(&path, "that").unwrap_err();
+        assert!(matches!(err, CheckpointError::OtherRun { .. }), "{err}");
+        std::fs::write(&path, "{").unwrap();
+        let err = Checkpoint::read(&path, "this").unwrap_err();
+        assert!(matches!(err, CheckpointError::Damaged { .. }), "{err}");
+    }
+}

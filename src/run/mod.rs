@@ -1,0 +1,429 @@
+//! Runs an archive through the pipeline in bounded batches into a list of sinks, with checkpoints for `--resume` and the run summary.
+//!
+//! The pieces: [`sink`] (the [`BatchSink`] trait every output implements), [`lines`]
+//! (mentions.jsonl, problems.jsonl), [`graph_sink`] (the graph and its log),
+//! [`conllu_sink`], [`checkpoint`], [`progress`] and [`summary`]. The store's sink is
+//! `store::StoreSink`, the report's `report::ReportSink`.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::input::{Document, Item};
+use crate::output::{OutputDir, GRAPH_LOG_FILE};
+use crate::pipeline::Pipeline;
+use crate::shards::Shard;
+
+pub mod checkpoint;
+pub mod conllu_sink;
+pub mod graph_sink;
+pub mod lines;
+pub mod progress;
+pub mod sink;
+pub mod summary;
+
+pub use checkpoint::{Checkpoint, CheckpointError};
+pub use conllu_sink::ConlluSink;
+pub use graph_sink::GraphSink;
+pub use lines::{Lines, LinesFile};
+pub use progress::{Position, Progress, Silent};
+pub use sink::{Batch, BatchSink, Problem, ProblemStatus, SinkError};
+pub use summary::{sha256_hex, InputFingerprint, Summary};
+
+/// How a run goes.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Documents per model batch.
+    pub docs_per_batch: usize,
+    /// Text bytes per batch, so that a few huge documents do not make a huge batch.
+    pub batch_bytes: usize,
+    pub shard: Option<Shard>,
+    /// Continue from the checkpoint, if there is one.
+    pub resume: bool,
+    /// Time between checkpoints (zero: after every batch).
+    pub checkpoint_every: Duration,
+    /// Names the inputs and settings; a checkpoint of another run is refused.
+    pub fingerprint: String,
+    /// Goes into the summary as `options_fingerprint` (see [`Summary`]).
+    pub options_fingerprint: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            docs_per_batch: 256,
+            batch_bytes: 16 << 20,
+            shard: None,
+            resume: false,
+            checkpoint_every: Duration::from_secs(30),
+            fingerprint: String::new(),
+            options_fingerprint: String::new(),
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome {
+    Complete {
+        summary: Box<Summary>,
+        /// Whether it continued from a checkpoint (`--resume` with one there).
+        resumed: bool,
+    },
+    /// Stopped on request after a checkpoint; `--resume` continues.
+    Interrupted { items_done: usize },
+}
+
+/// Why a run stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+    #[error("the input reader failed")]
+    Reader,
+}
+
+/// The files every extract run writes in its output folder, as sinks: mentions.jsonl,
+/// problems.jsonl, and the graph (with its log while the run is unfinished).
+pub struct RunFiles {
+    pub mentions: LinesFile,
+    pub problems: LinesFile,
+    pub graph: GraphSink,
+}
+
+impl RunFiles {
+    pub fn new(out: &OutputDir) -> Self {
+        RunFiles {
+            mentions: LinesFile::new(Lines::Mentions, out.mentions_path()),
+            problems: LinesFile::new(Lines::Problems, out.problems_path()),
+            graph: GraphSink::new(out.file(GRAPH_LOG_FILE)),
+        }
+    }
+}
+
+/// A run being set up: the pipeline, its options, the sinks it writes to, and where
+/// it checkpoints; [`Run::run`] streams the input through.
+pub struct Run<'a> {
+    pipeline: &'a Pipeline,
+    options: RunOptions,
+    sinks: Vec<&'a mut dyn BatchSink>,
+    progress: Option<&'a mut dyn Progress>,
+    stop: Option<&'a AtomicBool>,
+    checkpoint: Option<PathBuf>,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(pipeline: &'a Pipeline, options: RunOptions) -> Self {
+        Run {
+            pipeline,
+            options,
+            sinks: Vec::new(),
+            progress: None,
+            stop: None,
+            checkpoint: None,
+        }
+    }
+
+    /// Adds a sink; sinks get each batch in the order they were added.
+    pub fn sink(mut self, sink: &'a mut dyn BatchSink) -> Self {
+        self.sinks.push(sink);
+        self
+    }
+
+    pub fn progress(mut self, progress: &'a mut dyn Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Stops after the current batch (and a checkpoint) once `flag` is set.
+    pub fn stop_on(mut self, flag: &'a AtomicBool) -> Self {
+        self.stop = Some(flag);
+        self
+    }
+
+    /// Checkpoints into `out` (checkpoint.json), and resumes from there with `resume`.
+    pub fn checkpoint_in(mut self, out: &OutputDir) -> Self {
+        self.checkpoint = Some(out.checkpoint_path());
+        self
+    }
+
+    /// Streams `items` through the pipeline into the sinks.
+    pub fn run<I>(mut self, items: I) -> Result<Outcome, RunError>
+    where
+        I: Iterator<Item = Item> + Send + 'static,
+    {
+        let mut silent = Silent;
+        let progress = self.progress.take().unwrap_or(&mut silent);
+        let never = AtomicBool::new(false);
+        let stop = self.stop.unwrap_or(&never);
+        let mut state = self.open()?;
+        let skip = state.items_done;
+        progress.start(skip);
+        let (tx, rx) = mpsc::sync_channel::<Item>(32);
+        let reader = std::thread::spawn(move || {
+            for item in items.skip(skip) {
+                if tx.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        let batch_items = self.options.docs_per_batch.max(1);
+        let mut pending = Pending::default();
+        let mut stopped = false;
+        for item in rx.iter() {
+            pending.items += 1;
+            self.take(&mut state, item, &mut pending)?;
+            // Counting every item, not only documents, bounds the problems held and
+            // keeps checkpoints and Ctrl-C working on input that is all skips.
+            if pending.docs.len() >= batch_items
+                || pending.items >= batch_items
+                || pending.bytes >= self.options.batch_bytes
+            {
+                self.flush(&mut state, &mut pending)?;
+                progress.update(state.position());
+                if stop.load(Ordering::SeqCst) {
+                    stopped = true;
+                    break;
+                }
+                if state.last_checkpoint.elapsed() >= self.options.checkpoint_every {
+                    self.checkpoint(&mut state)?;
+                }
+            }
+        }
+        drop(rx);
+        reader.join().map_err(|_| RunError::Reader)?;
+        if stopped {
+            self.checkpoint(&mut state)?;
+            progress.finish(state.position());
+            return Ok(Outcome::Interrupted {
+                items_done: state.items_done,
+            });
+        }
+        self.flush(&mut state, &mut pending)?;
+        progress.finish(state.position());
+        // The checkpoint goes first: should the run die before the sinks have
+        // finished, a graph log may be left over, never a checkpoint without its log.
+        if let Some(path) = &self.checkpoint {
+            if path.exists() {
+                std::fs::remove_file(path).map_err(|source| CheckpointError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        for sink in &mut self.sinks {
+            sink.finish()?;
+        }
+        let mut summary = state.summary;
+        summary.shard = self.options.shard.map(|s| s.to_string());
+        summary.input_fingerprint = state.input.hex();
+        summary.options_fingerprint = self.options.options_fingerprint.clone();
+        Ok(Outcome::Complete {
+            summary: Box::new(summary),
+            resumed: state.resumed,
+        })
+    }
+
+    /// Opens every sink, fresh or from the checkpoint a resumed run continues.
+    fn open(&mut self) -> Result<State, RunError> {
+        let checkpoint = match &self.checkpoint {
+            Some(path) if self.options.resume && path.exists() => {
+                Some(Checkpoint::read(path, &self.options.fingerprint)?)
+            }
+            _ => None,
+        };
+        let Some(c) = checkpoint else {
+            for sink in &mut self.sinks {
+                sink.open(None)?;
+            }
+            return Ok(State::new(
+                Summary::default(),
+                0,
+                InputFingerprint::default(),
+                false,
+            ));
+        };
+        let input = InputFingerprint::from_hex(&c.input_fingerprint).ok_or_else(|| {
+            CheckpointError::Damaged {
+                path: self.checkpoint.clone().expect("read from a path"),
+            }
+        })?;
+        for sink in &mut self.sinks {
+            let state = c.sinks.get(sink.name()).unwrap_or(&serde_json::Value::Null);
+            sink.open(Some(state))?;
+        }
+        Ok(State::new(c.summary, c.items_done, input, true))
+    }
+
+    fn owns(&self, key: &str) -> bool {
+        self.options.shard.is_none_or(|s| s.owns(key))
+    }
+
+    /// Takes one input item into the pending batch.
+    fn take(
+        &mut self,
+        state: &mut State,
+        item: Item,
+        pending: &mut Pending,
+    ) -> Result<(), RunError> {
+        state.input.add(&item);
+        let (status, failure) = match item {
+            Item::Document(doc) => {
+                if !self.owns(&doc.id) {
+                    return Ok(());
+                }
+                state.summary.documents_read += 1;
+                for sink in &mut self.sinks {
+                    if let Some(reason) = sink.skip(&doc)? {
+                        state.summary.skipped(&reason);
+                        pending.problems.push(Problem {
+                            status: ProblemStatus::Skipped,
+                            source: source_of(&doc),
+                            id: Some(doc.id),
+                            reason,
+                        });
+                        return Ok(());
+                    }
+                }
+                pending.bytes += doc.text.len();
+                pending.docs.push(doc);
+                return Ok(());
+            }
+            Item::Skipped(f) => (ProblemStatus::Skipped, f),
+            Item::Failed(f) => (ProblemStatus::Failed, f),
+        };
+        if self.owns(&failure.source) {
+            state.summary.documents_read += 1;
+            match status {
+                ProblemStatus::Skipped => state.summary.skipped(&failure.reason),
+                ProblemStatus::Failed => state.summary.failed(&failure.reason),
+            }
+            pending.problems.push(Problem {
+                status,
+                id: None,
+                source: failure.source,
+                reason: failure.reason,
+            });
+        }
+        Ok(())
+    }
+
+    /// Processes the pending documents and hands the batch to every sink.
+    fn flush(&mut self, state: &mut State, pending: &mut Pending) -> Result<(), RunError> {
+        let docs = std::mem::take(&mut pending.docs);
+        let mut kept_docs = Vec::with_capacity(docs.len());
+        let mut results = Vec::with_capacity(docs.len());
+        if !docs.is_empty() {
+            let (each, stats) = self.pipeline.process_isolating(&docs);
+            state.summary.model_tokens += stats.tokens;
+            for (doc, r) in docs.into_iter().zip(each) {
+                match r {
+                    Ok(r) => {
+                        kept_docs.push(doc);
+                        results.push(r);
+                    }
+                    Err(reason) => {
+                        state.summary.failed(&reason);
+                        pending.problems.push(Problem {
+                            status: ProblemStatus::Failed,
+                            source: source_of(&doc),
+                            id: Some(doc.id),
+                            reason,
+                        });
+                    }
+                }
+            }
+            for r in &results {
+                let s = &mut state.summary;
+                s.documents_processed += 1;
+                s.mentions += r.mentions.len();
+                s.sentences += r.analysis.sentences.len();
+                s.sentences_parsed += r.analysis.sentences.iter().filter(|s| s.parsed).count();
+                for rel in &r.relations {
+                    *s.relations.entry(rel.relation.clone()).or_default() += 1;
+                }
+            }
+        }
+        let problems = std::mem::take(&mut pending.problems);
+        let batch = Batch {
+            docs: &kept_docs,
+            results: &results,
+            problems: &problems,
+        };
+        for sink in &mut self.sinks {
+            sink.batch(&batch)?;
+        }
+        state.items_done += pending.items;
+        pending.items = 0;
+        pending.bytes = 0;
+        Ok(())
+    }
+
+    /// Makes every sink durable, then writes checkpoint.json with their states.
+    fn checkpoint(&mut self, state: &mut State) -> Result<(), RunError> {
+        let Some(path) = &self.checkpoint else {
+            return Ok(());
+        };
+        let mut sinks = std::collections::BTreeMap::new();
+        for sink in &mut self.sinks {
+            sinks.insert(sink.name().to_string(), sink.checkpoint()?);
+        }
+        Checkpoint {
+            version: checkpoint::CHECKPOINT_VERSION,
+            fingerprint: self.options.fingerprint.clone(),
+            items_done: state.items_done,
+            summary: state.summary.clone(),
+            sinks,
+            input_fingerprint: state.input.hex(),
+        }
+        .write(path)?;
+        state.last_checkpoint = Instant::now();
+        Ok(())
+    }
+}
+
+/// Where a document came from, for problems.jsonl.
+fn source_of(doc: &Document) -> String {
+    doc.meta.get("source").cloned().unwrap_or_default()
+}
+
+/// The counts and position of a run under way.
+struct State {
+    summary: Summary,
+    items_done: usize,
+    input: InputFingerprint,
+    resumed: bool,
+    last_checkpoint: Instant,
+}
+
+impl State {
+    fn new(summary: Summary, items_done: usize, input: InputFingerprint, resumed: bool) -> Self {
+        State {
+            summary,
+            items_done,
+            input,
+            resumed,
+            last_checkpoint: Instant::now(),
+        }
+    }
+
+    fn position(&self) -> Position<'_> {
+        Position {
+            items_done: self.items_done,
+            summary: &self.summary,
+        }
+    }
+}
+
+/// Items consumed but not yet written: documents to process and problems,
+/// kept in input order so that outputs only ever hold whole batches.
+#[derive(Default)]
+struct Pending {
+    docs: Vec<Document>,
+    problems: Vec<Problem>,
+    bytes: usize,
+    items: usize,
+}

@@ -1,0 +1,219 @@
+//! The run summary (summary.json's counts) and the input fingerprint that names a run's input.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::graph::Graph;
+use crate::input::Item;
+
+/// What a run did with its input: deterministic (no timings), so that shards
+/// sum to a single run's summary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Summary {
+    /// Inputs in this run's shard: processed + skipped + failed.
+    pub documents_read: usize,
+    pub documents_processed: usize,
+    pub documents_skipped: usize,
+    pub documents_failed: usize,
+    /// Reasons with numbers generalised ("line N: ..."), and how often each
+    /// came; problems.jsonl lists every skip and failure with its source.
+    pub skip_reasons: BTreeMap<String, usize>,
+    pub failure_reasons: BTreeMap<String, usize>,
+    pub mentions: usize,
+    pub relations: BTreeMap<String, usize>,
+    /// Tokens fed to the model, special tokens included.
+    pub model_tokens: usize,
+    /// Sentences of the processed documents, and those the dependency parser read
+    /// (`--parse relevant` parses only the ones that can hold a relation).
+    #[serde(default)]
+    pub sentences: usize,
+    #[serde(default)]
+    pub sentences_parsed: usize,
+    /// The slice this run took (`K/N`); absent for a whole run and a merge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Names the whole input, every shard's part of it ([`InputFingerprint`]):
+    /// shards of one input carry the same one.
+    pub input_fingerprint: String,
+    /// Names every setting that changes results (model files, decoding, rules,
+    /// gazetteer, reading options, version), not where files are.
+    pub options_fingerprint: String,
+    /// The shards a `merge --allow-partial` went without (`K/N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_shards: Vec<String>,
+}
+
+impl Summary {
+    /// Adds a shard's counts (the fingerprints and shard fields are the merge's to set).
+    pub fn add(&mut self, other: &Summary) {
+        self.documents_read += other.documents_read;
+        self.documents_processed += other.documents_processed;
+        self.documents_skipped += other.documents_skipped;
+        self.documents_failed += other.documents_failed;
+        for (mine, theirs) in [
+            (&mut self.skip_reasons, &other.skip_reasons),
+            (&mut self.failure_reasons, &other.failure_reasons),
+            (&mut self.relations, &other.relations),
+        ] {
+            for (k, v) in theirs {
+                *mine.entry(k.clone()).or_default() += v;
+            }
+        }
+        self.mentions += other.mentions;
+        self.model_tokens += other.model_tokens;
+        self.sentences += other.sentences;
+        self.sentences_parsed += other.sentences_parsed;
+    }
+
+    /// Counts one skipped input under its generalised reason.
+    pub fn skipped(&mut self, reason: &str) {
+        self.documents_skipped += 1;
+        *self.skip_reasons.entry(reason_kind(reason)).or_default() += 1;
+    }
+
+    /// Counts one failed input under its generalised reason.
+    pub fn failed(&mut self, reason: &str) {
+        self.documents_failed += 1;
+        *self.failure_reasons.entry(reason_kind(reason)).or_default() += 1;
+    }
+
+    /// Documents this run or merge lost: inputs that failed (skipped ones are
+    /// not lost: empty files, links and the like hold no document), and the
+    /// documents of missing shards, which are unknown but not none.
+    pub fn lost_documents(&self) -> bool {
+        self.documents_failed > 0 || !self.missing_shards.is_empty()
+    }
+
+    /// summary.json: these counts plus the graph's size.
+    pub fn to_json(&self, graph: &Graph) -> Value {
+        let mut v = serde_json::to_value(self).expect("summary serialises");
+        v["nodes"] = json!(graph.nodes.len());
+        v["links"] = json!(graph.edges.len());
+        v
+    }
+}
+
+/// The input fingerprint: a SHA-256 chain over every input item in input
+/// order, whichever shard owns it: a document's id, metadata (except its
+/// `source` path) and text; a skipped or failed input's status and reason.
+/// So it names the input's contents, not where they were mounted, and every
+/// shard of one input computes the same one. The chain state is 32 bytes,
+/// kept in checkpoints.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InputFingerprint([u8; 32]);
+
+impl InputFingerprint {
+    /// Adds one item.
+    pub fn add(&mut self, item: &Item) {
+        let mut h = Sha256::new();
+        match item {
+            Item::Document(d) => {
+                h.update(b"D\0");
+                h.update(d.id.as_bytes());
+                for (k, v) in d.meta.iter().filter(|(k, _)| k.as_str() != "source") {
+                    h.update(b"\0");
+                    h.update(k.as_bytes());
+                    h.update(b"=");
+                    h.update(v.as_bytes());
+                }
+                h.update(b"\0\0");
+                h.update(d.text.as_bytes());
+            }
+            Item::Skipped(f) => {
+                h.update(b"S\0");
+                h.update(f.reason.as_bytes());
+            }
+            Item::Failed(f) => {
+                h.update(b"F\0");
+                h.update(f.reason.as_bytes());
+            }
+        }
+        let item = h.finalize();
+        let mut chain = Sha256::new();
+        chain.update(self.0);
+        chain.update(item);
+        self.0 = chain.finalize().into();
+    }
+
+    pub fn hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Option<Self> {
+        if s.len() != 64 || !s.is_ascii() {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Self(out))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of some bytes, in lowercase hex (fingerprints name contents by it).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// "line 12: bad JSON at column 3" -> "line N: bad JSON at column N".
+fn reason_kind(reason: &str) -> String {
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in reason.chars().take(120) {
+        if c.is_ascii_digit() {
+            if !in_number {
+                out.push('N');
+            }
+            in_number = true;
+        } else {
+            in_number = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_grouped_without_their_numbers() {
+        assert_eq!(
+            reason_kind("line 12: expected value at line 1 column 3"),
+            "line N: expected value at line N column N"
+        );
+    }
+
+    #[test]
+    fn summaries_add_up() {
+        let mut a = Summary {
+            documents_read: 2,
+            documents_processed: 1,
+            documents_failed: 1,
+            failure_reasons: BTreeMap::from([("x".to_string(), 1)]),
+            ..Summary::default()
+        };
+        let b = a.clone();
+        a.add(&b);
+        assert_eq!(a.documents_read, 4);
+        assert_eq!(a.failure_reasons["x"], 2);
+    }
+
+    #[test]
+    fn input_fingerprints_round_trip_through_hex() {
+        let mut f = InputFingerprint::default();
+        f.add(&Item::Document(crate::input::Document::new("a", "text")));
+        assert_eq!(InputFingerprint::from_hex(&f.hex()), Some(f));
+        assert_eq!(InputFingerprint::from_hex("zz"), None);
+    }
+}

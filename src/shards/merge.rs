@@ -1,0 +1,175 @@
+//! `merge`: the output folders of `extract --shard K/N` runs combined into the folder one run would have written.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::{check, ShardSet, ShardSetError};
+use crate::graph::Graph;
+use crate::output::{OutputDir, OutputError};
+use crate::run::Summary;
+
+/// Why a merge could not be made; each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{}: the output folder cannot also be a shard", dir.display())]
+    OutputIsShard { dir: PathBuf },
+    /// A folder that holds no finished shard, without `allow_partial`.
+    #[error("{problem} (or merge without it: --allow-partial)")]
+    Unfinished { problem: String },
+    #[error(transparent)]
+    Set(#[from] ShardSetError),
+    #[error("{} was made with another model than {} ({theirs} vs {ours})", graph.display(), first.display())]
+    OtherModel {
+        graph: PathBuf,
+        first: PathBuf,
+        /// The two metadata objects, as JSON.
+        theirs: String,
+        ours: String,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What a merge wrote.
+#[derive(Debug)]
+pub struct Merged {
+    pub set: ShardSet,
+    /// Folders merged.
+    pub shards: usize,
+    /// Folders left out under `allow_partial`, each with why.
+    pub left_out: Vec<String>,
+    pub summary: Summary,
+    pub nodes: usize,
+    pub links: usize,
+}
+
+/// Merges the shard folders `dirs` into `out`: the graph a single run would give,
+/// summed summaries (with the shards' fingerprints and any missing shards),
+/// mentions and problems concatenated in the order given. Every folder's summary
+/// is checked ([`check`]) before anything is written.
+pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<Merged, MergeError> {
+    let out_canonical = out
+        .path()
+        .canonicalize()
+        .map_err(|source| OutputError::Create {
+            path: out.path().to_path_buf(),
+            source,
+        })?;
+    let mut shards: Vec<(PathBuf, Summary)> = Vec::new();
+    let mut left_out = Vec::new();
+    for dir in dirs {
+        if dir.canonicalize().ok().as_ref() == Some(&out_canonical) {
+            return Err(MergeError::OutputIsShard { dir: dir.clone() });
+        }
+        let folder = OutputDir::new(dir);
+        let problem = if folder.has_checkpoint() {
+            Some(format!(
+                "{} holds an unfinished run (checkpoint.json): finish it with --resume first",
+                dir.display()
+            ))
+        } else {
+            match folder.read_summary() {
+                Ok(summary) => {
+                    shards.push((dir.clone(), summary));
+                    None
+                }
+                Err(e) => Some(format!(
+                    "{} holds no finished shard ({}); run it again",
+                    dir.display(),
+                    chain(&e)
+                )),
+            }
+        };
+        match problem {
+            Some(problem) if allow_partial => left_out.push(problem),
+            Some(problem) => return Err(MergeError::Unfinished { problem }),
+            None => {}
+        }
+    }
+    let set = check(&shards, allow_partial)?;
+    let mut graph = Graph::default();
+    let mut summary = Summary::default();
+    let mut meta: Option<BTreeMap<String, Value>> = None;
+    let mut mentions = create(out.mentions_path())?;
+    let mut problems = create(out.problems_path())?;
+    for (dir, shard_summary) in &shards {
+        let folder = OutputDir::new(dir);
+        let shard = folder.read_graph()?;
+        match &meta {
+            None => meta = Some(shard.meta),
+            Some(m) if *m != shard.meta => {
+                return Err(MergeError::OtherModel {
+                    graph: folder.graph_path(),
+                    first: shards[0].0.clone(),
+                    theirs: Value::Object(shard.meta.into_iter().collect()).to_string(),
+                    ours: Value::Object(m.clone().into_iter().collect()).to_string(),
+                })
+            }
+            Some(_) => {}
+        }
+        graph.merge(shard.graph);
+        summary.add(shard_summary);
+        append(&folder.mentions_path(), &mut mentions, out.mentions_path())?;
+        append(&folder.problems_path(), &mut problems, out.problems_path())?;
+    }
+    for (writer, path) in [
+        (&mut mentions, out.mentions_path()),
+        (&mut problems, out.problems_path()),
+    ] {
+        writer
+            .flush()
+            .map_err(|source| OutputError::Write { path, source })?;
+    }
+    summary.input_fingerprint = set.input_fingerprint.clone();
+    summary.options_fingerprint = set.options_fingerprint.clone();
+    summary.missing_shards = set.missing.clone();
+    out.write_graph(&graph, &meta.unwrap_or_default())?;
+    out.write_summary(&summary, &graph)?;
+    Ok(Merged {
+        shards: shards.len(),
+        set,
+        left_out,
+        summary,
+        nodes: graph.nodes.len(),
+        links: graph.edges.len(),
+    })
+}
+
+fn create(path: PathBuf) -> Result<BufWriter<File>, OutputError> {
+    File::create(&path)
+        .map(BufWriter::new)
+        .map_err(|source| OutputError::Write { path, source })
+}
+
+fn append(
+    from: &std::path::Path,
+    to: &mut BufWriter<File>,
+    to_path: PathBuf,
+) -> Result<(), OutputError> {
+    let mut f = File::open(from).map_err(|source| OutputError::Read {
+        path: from.to_path_buf(),
+        source,
+    })?;
+    std::io::copy(&mut f, to)
+        .map(|_| ())
+        .map_err(|source| OutputError::Write {
+            path: to_path,
+            source,
+        })
+}
+
+/// An error and its causes, as one line.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
