@@ -26,6 +26,7 @@ pub mod eval;
 pub mod export;
 pub mod graph;
 pub mod input;
+pub mod lexicon;
 pub mod locate;
 pub mod ner;
 pub mod pipeline;

@@ -7,7 +7,7 @@ use crate::resolve::EntityType;
 
 use super::engine::{Ctx, Found, FoundTarget};
 use super::rules::{CueSite, Effect, Rule, SyntaxRule};
-use super::syntax::{Constraint, Direction, Expansion, Field, DepPath, Step, TokenTest, Value};
+use super::syntax::{Constraint, DepPath, Direction, Expansion, Field, Step, TokenTest, Value};
 use super::{Matched, Modality};
 
 /// How deep expansion steps may nest ("X, including Y and Z, ...": a list inside a conjunct).
@@ -81,7 +81,8 @@ impl Ctx<'_> {
                     continue;
                 }
                 let excluded: Vec<usize> = sources.iter().map(|(n, _, _)| *n).collect();
-                for (scope_path, reading) in self.scoped_figures(trigger, &syntax.figures, &excluded)
+                for (scope_path, reading) in
+                    self.scoped_figures(trigger, &syntax.figures, &excluded)
                 {
                     let figure = self.figure(&reading);
                     let text = format!(
@@ -337,9 +338,9 @@ impl Ctx<'_> {
             if on(Expansion::Possessive) && self.in_lexicon(settings.collective, node) {
                 for c in self.children_by(node, &["nmod:poss", "compound", "nmod"]) {
                     let of = self.doc.tokens[c].deprel != "nmod"
-                        || self.children_by(c, &["case"]).any(|k| {
-                            matches!(self.doc.tokens[k].lower.as_str(), "of" | "from")
-                        });
+                        || self
+                            .children_by(c, &["case"])
+                            .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "of" | "from"));
                     if of {
                         if let Some(a) = named(c, Some("possessive")) {
                             push(&mut out, a);
@@ -350,9 +351,9 @@ impl Ctx<'_> {
         }
         if on(Expansion::Including) {
             for c in self.children_by(node, &["nmod", "obl", "acl", "appos"]) {
-                let including = self.children_by(c, &["case", "mark"]).any(|k| {
-                    matches!(self.doc.tokens[k].lower.as_str(), "including" | "among")
-                });
+                let including = self
+                    .children_by(c, &["case", "mark"])
+                    .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "including" | "among"));
                 if including {
                     nested(c, "including", &mut out);
                 }
@@ -419,8 +420,7 @@ impl Ctx<'_> {
                 // invades, the US will sanction Putin" marks the clause "invades".
                 CueSite::Dependent => chain.iter().any(|&n| {
                     self.doc.children[n].iter().any(|&c| {
-                        (cue.deprels.is_empty()
-                            || cue.deprels.contains(&self.doc.tokens[c].deprel))
+                        (cue.deprels.is_empty() || cue.deprels.contains(&self.doc.tokens[c].deprel))
                             && (self.in_lexicon(Some(cue.lexicon), c)
                                 || self
                                     .children_by(c, &["mark"])

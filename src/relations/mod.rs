@@ -8,13 +8,13 @@
 //! - `engine`: surface rules tried over sentences; cues, pronouns and figures.
 //! - `dependency`: syntax rules matched in the dependency parse; expansion steps and syntax cues.
 
+mod dependency;
 mod engine;
 pub mod mentions;
 pub mod numbers;
 pub mod pattern;
-pub mod syntax;
-mod dependency;
 pub mod rules;
+pub mod syntax;
 
 use std::collections::BTreeMap;
 

@@ -113,7 +113,9 @@ pub fn parse_test(
         .trim()
         .strip_prefix('{')
         .and_then(|s| s.strip_suffix('}'))
-        .ok_or_else(|| format!("a token test is written in braces: `{{lemma:meet}}`, not `{src}`"))?;
+        .ok_or_else(|| {
+            format!("a token test is written in braces: `{{lemma:meet}}`, not `{src}`")
+        })?;
     let mut constraints = Vec::new();
     for part in inner.split_whitespace() {
         let (name, values) = part
@@ -180,11 +182,9 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
         let direction = match rest.chars().next() {
             Some('>') => Direction::Down,
             Some('<') => Direction::Up,
-            _ => {
-                return Err(format!(
-                    "a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`"
-                ))
-            }
+            _ => return Err(format!(
+                "a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`"
+            )),
         };
         rest = &rest[1..];
         let end = rest
@@ -192,7 +192,9 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
             .unwrap_or(rest.len());
         let rels = &rest[..end];
         if rels.is_empty() {
-            return Err(format!("a step without a relation in `{src}` (use `*` for any)"));
+            return Err(format!(
+                "a step without a relation in `{src}` (use `*` for any)"
+            ));
         }
         let relations = if rels == "*" {
             Vec::new()
@@ -312,7 +314,9 @@ mod tests {
         assert!(parse_test("{entity:city}", &lex)
             .unwrap_err()
             .contains("unknown entity type"));
-        assert!(parse_path("nsubj", &lex).unwrap_err().contains("starts with"));
+        assert!(parse_path("nsubj", &lex)
+            .unwrap_err()
+            .contains("starts with"));
         assert!(parse_path(">obl{case:with", &lex)
             .unwrap_err()
             .contains("unclosed"));
