@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::analysis::Token;
-use crate::lexicon::{fold, ListError};
+use crate::lexicon::{fold, Lexicon, ListError};
 
 /// A number phrase read from tokens: where it is and what it says.
 #[derive(Clone, Debug, PartialEq)]
@@ -275,77 +275,34 @@ pub trait Vocabulary {
     ) -> Option<(String, usize)>;
 }
 
-const ABOUT_STOP: [&str; 60] = [
-    "and",
-    "or",
-    "but",
-    "in",
-    "on",
-    "at",
-    "to",
-    "for",
-    "from",
-    "by",
-    "with",
-    "after",
-    "before",
-    "as",
-    "that",
-    "which",
-    "who",
-    "while",
-    "since",
-    "of",
-    "than",
-    "had",
-    "have",
-    "has",
-    "were",
-    "was",
-    "are",
-    "is",
-    "be",
-    "been",
-    "will",
-    "would",
-    "could",
-    "the",
-    "a",
-    "an",
-    "said",
-    "says",
-    "according",
-    "she",
-    "he",
-    "they",
-    "it",
-    "we",
-    "this",
-    "these",
-    "those",
-    "its",
-    "their",
-    "his",
-    "her",
-    "during",
-    "over",
-    "into",
-    "across",
-    "per",
-    "up",
-    "out",
-    "than",
-    "so",
-];
-const AUX: [&str; 11] = [
-    "had", "have", "has", "were", "was", "are", "is", "be", "been", "being", "got",
-];
+/// The words that end an `about` phrase, and the auxiliaries skipped to reach its verb.
+fn about_lists() -> &'static (Lexicon, Lexicon) {
+    static LISTS: OnceLock<(Lexicon, Lexicon)> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let list = |name: &str, file: &str, text: &str| {
+            Lexicon::from_list(name, file, text).expect("the built-in number lists parse (tested)")
+        };
+        (
+            list(
+                "about_stop",
+                "about_stop.txt",
+                include_str!("../../data/numbers/about_stop.txt"),
+            ),
+            list(
+                "about_auxiliaries",
+                "about_auxiliaries.txt",
+                include_str!("../../data/numbers/about_auxiliaries.txt"),
+            ),
+        )
+    })
+}
 
 fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
+    let (stop, aux) = about_lists();
     let usable = |t: &Token| {
         t.is_word()
-            && !ABOUT_STOP.contains(&t.lower.as_str())
+            && !stop.contains_word(&t.lower)
             && digits_value(&t.lower).is_none()
             && unit_word(&t.lower).is_none()
     };
@@ -355,7 +312,7 @@ fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     }
     // "137 people had been killed": what happened to them.
     let mut q = p;
-    while q < end && AUX.contains(&tokens[q].lower.as_str()) {
+    while q < end && aux.contains_word(&tokens[q].lower) {
         q += 1;
     }
     if q > p && q < end && usable(&tokens[q]) {
@@ -622,6 +579,8 @@ mod tests {
         assert_eq!(builtin.unit_word("twenty-twenty"), None);
         assert_eq!(builtin.scales.get("bn"), Some(&1e9));
         assert_eq!(builtin.suffixes.get("bn"), Some(&1e9));
+        let (stop, aux) = about_lists();
+        assert!(stop.contains_word("according") && aux.contains_word("been"));
     }
 
     #[test]

@@ -735,7 +735,7 @@ fn list_file(file: &str, folder: Option<&Path>) -> Result<Vec<String>, String> {
         let path = folder.map_or_else(|| Path::new(file).to_path_buf(), |d| d.join(file));
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        (path.display().to_string(), text)
+        (file.to_string(), text)
     };
     let entries = crate::lexicon::list_entries(&label, &text).map_err(|e| e.to_string())?;
     Ok(entries.into_iter().map(|(_, e)| e.to_string()).collect())

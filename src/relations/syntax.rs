@@ -182,9 +182,11 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
         let direction = match rest.chars().next() {
             Some('>') => Direction::Down,
             Some('<') => Direction::Up,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`"
-            )),
+            ))
+            }
         };
         rest = &rest[1..];
         let end = rest
