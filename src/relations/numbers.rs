@@ -43,11 +43,11 @@ const NUMBER_WORDS: &str = include_str!("../../data/numbers/number_words.tsv");
 const SCALES: &str = include_str!("../../data/numbers/scales.tsv");
 const VAGUE: &str = include_str!("../../data/numbers/vague.tsv");
 
-/// The entries of a tab-separated data file: (line, word, value, further fields).
-fn values<'a>(
-    file: &str,
-    text: &'a str,
-) -> Result<Vec<(usize, String, f64, Vec<&'a str>)>, ListError> {
+/// An entry of a tab-separated number file: line, folded word, value, further fields.
+type Entry<'a> = (usize, String, f64, Vec<&'a str>);
+
+/// The entries of a tab-separated data file.
+fn values<'a>(file: &str, text: &'a str) -> Result<Vec<Entry<'a>>, ListError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
