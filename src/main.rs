@@ -987,7 +987,15 @@ fn options_fingerprint(args: &ExtractArgs, pipeline: &Pipeline) -> Result<String
         None => Vec::new(),
     };
     let rules = match args.rules.rules.as_deref() {
-        Some(path) => file_hash(path)?,
+        // The list files its lexicons read count too; a file without any hashes as before.
+        Some(path) => pipeline.rules.list_texts.iter().try_fold(
+            file_hash(path)?,
+            |hash, text| -> Result<String> {
+                Ok(runner::sha256_hex(
+                    format!("{hash}{}", runner::sha256_hex(text.as_bytes())).as_bytes(),
+                ))
+            },
+        )?,
         None => runner::sha256_hex(newsgraph::relations::rules::BUILTIN.as_bytes()),
     };
     let gazetteer = match &args.model.gazetteer {

@@ -223,6 +223,9 @@ pub struct RuleSet {
     pub syntax_cues: Vec<SyntaxCue>,
     pub settings: Settings,
     pub numbers: NumberSettings,
+    /// The texts of the list files its lexicons read from disk (`file = "PATH"`), in file
+    /// order, so that a run's fingerprint changes when one of them does.
+    pub list_texts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -405,13 +408,14 @@ impl RuleSet {
 
         let mut lexicons = Vec::new();
         let mut lex_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut list_texts = Vec::new();
         for (name, lex) in &raw.lexicon {
             let at = lex.span().start;
             check_name(name).map_err(|m| invalid(at, format!("lexicon `{name}`: {m}")))?;
             let lex = lex.get_ref();
             let mut written: Vec<String> = lex.words.clone();
             if let Some(file) = &lex.file {
-                let from_file = list_file(file.get_ref(), folder)
+                let from_file = list_file(file.get_ref(), folder, &mut list_texts)
                     .map_err(|m| invalid(file.span().start, format!("lexicon `{name}`: {m}")))?;
                 written.extend(from_file);
             }
@@ -715,13 +719,18 @@ impl RuleSet {
             syntax_cues,
             settings,
             numbers,
+            list_texts,
         })
     }
 }
 
 /// The entries of a lexicon's `file`: a built-in list by name ("titles", from
 /// `data/resolve/`), or a path (it has a `/` or a `.`) relative to `folder`.
-fn list_file(file: &str, folder: Option<&Path>) -> Result<Vec<String>, String> {
+fn list_file(
+    file: &str,
+    folder: Option<&Path>,
+    read: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
     let builtin = !file.contains(['/', '.', '\\']);
     let (label, text) = if builtin {
         let text = crate::resolve::lexicon::builtin_list(file).ok_or_else(|| {
@@ -738,6 +747,9 @@ fn list_file(file: &str, folder: Option<&Path>) -> Result<Vec<String>, String> {
         (file.to_string(), text)
     };
     let entries = crate::lexicon::list_entries(&label, &text).map_err(|e| e.to_string())?;
+    if !builtin {
+        read.push(text.clone());
+    }
     Ok(entries.into_iter().map(|(_, e)| e.to_string()).collect())
 }
 
@@ -1058,6 +1070,11 @@ mod tests {
         let visit = set.lexicons.iter().find(|l| l.name == "visit").unwrap();
         assert!(visit.contains_word("visited") && visit.contains_word("toured"));
         assert!(visit.entries().any(|e| e == ["fly", "to"]));
+        assert_eq!(
+            set.list_texts.len(),
+            1,
+            "built-in lists are not read from disk"
+        );
 
         std::fs::write(dir.path().join("bad.txt"), "visit\nfly\tto\n").unwrap();
         for (file, want) in [
