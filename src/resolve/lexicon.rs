@@ -104,9 +104,31 @@ pub fn builtin_list_names() -> Vec<&'static str> {
         .collect()
 }
 
-fn phrase_set(i: usize, text: &str) -> Result<Lexicon, String> {
+fn phrase_set(i: usize, text: &str) -> Result<Lexicon, ListError> {
     let name = FILES[i].trim_end_matches(".txt");
-    Lexicon::from_list(name, FILES[i], text).map_err(|e: ListError| e.to_string())
+    Lexicon::from_list(name, FILES[i], text)
+}
+
+/// Why the word lists could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum WordListsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Entry(#[from] ListError),
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+}
+
+fn bad_line(file: &str, line: usize, message: &str) -> WordListsError {
+    WordListsError::Entry(ListError {
+        file: file.to_string(),
+        line,
+        message: message.to_string(),
+    })
 }
 
 impl WordLists {
@@ -116,12 +138,15 @@ impl WordLists {
     }
 
     /// Reads the list files (names as in data/resolve/) from `dir`.
-    pub fn from_dir(dir: &Path) -> Result<Self, String> {
+    pub fn from_dir(dir: &Path) -> Result<Self, WordListsError> {
         let mut texts: Vec<String> = Vec::new();
         for name in FILES {
             let path = dir.join(name);
             texts.push(
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+                std::fs::read_to_string(&path).map_err(|source| WordListsError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?,
             );
         }
         let texts: [String; LIST_FILES] = texts.try_into().expect("one text per file");
@@ -129,7 +154,7 @@ impl WordLists {
     }
 
     /// Parses the texts of the list files, in the order of [`FILES`].
-    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, String> {
+    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, WordListsError> {
         let mut organisation_nouns: BTreeMap<String, String> = BTreeMap::new();
         for (i, line) in texts[6].lines().enumerate() {
             let line = line.trim_end();
@@ -144,9 +169,10 @@ impl WordLists {
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| phrase.clone());
             if fields.next().is_some() || phrase.is_empty() {
-                return Err(format!(
-                    "organisation_nouns.txt line {}: expected a phrase and an optional canonical form",
-                    i + 1
+                return Err(bad_line(
+                    "organisation_nouns.txt",
+                    i + 1,
+                    "expected a phrase and an optional canonical form",
                 ));
             }
             organisation_nouns.insert(phrase, canonical);
@@ -175,9 +201,10 @@ impl WordLists {
                 continue;
             }
             let Some((name, ids)) = line.split_once('\t') else {
-                return Err(format!(
-                    "short_names.tsv line {}: expected a short name, a tab and organisation ids",
-                    i + 1
+                return Err(bad_line(
+                    "short_names.tsv",
+                    i + 1,
+                    "expected a short name, a tab and organisation ids",
                 ));
             };
             let ids: Vec<String> = ids
@@ -187,9 +214,10 @@ impl WordLists {
                 .map(str::to_string)
                 .collect();
             if name.trim().is_empty() || ids.is_empty() {
-                return Err(format!(
-                    "short_names.tsv line {}: expected a short name and organisation ids",
-                    i + 1
+                return Err(bad_line(
+                    "short_names.tsv",
+                    i + 1,
+                    "expected a short name and organisation ids",
                 ));
             }
             short_names.insert(name.trim().to_string(), ids);
@@ -210,7 +238,7 @@ impl WordLists {
             eponym_nouns: folded_set(&texts[12]),
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
-            return Err("titles.txt and government_verbs.txt must not be empty".into());
+            return Err(WordListsError::Empty("titles.txt and government_verbs.txt"));
         }
         Ok(lexicon)
     }
@@ -273,6 +301,13 @@ mod tests {
         let mut texts = BUILTIN.map(String::from);
         texts[6] = "# comment\nforeign ministry\ta\tb\n".into();
         let err = WordLists::parse(&texts).unwrap_err();
-        assert!(err.contains("organisation_nouns.txt line 2"), "{err}");
+        assert!(
+            err.to_string().contains("organisation_nouns.txt line 2"),
+            "{err}"
+        );
+        texts[6] = BUILTIN[6].to_string();
+        texts[0] = "president\n# c\nminister\tx\n".into();
+        let err = WordLists::parse(&texts).unwrap_err();
+        assert!(err.to_string().starts_with("titles.txt line 3:"), "{err}");
     }
 }
