@@ -30,6 +30,7 @@ pub mod eval;
 pub mod export;
 pub mod graph;
 pub mod input;
+pub mod lexicon;
 pub mod locate;
 pub mod ner;
 pub mod output;

@@ -46,7 +46,7 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
             source,
         })
     })?;
-    let rules = RuleSet::parse(&src).map_err(|e| {
+    let rules = RuleSet::parse_in(&src, path.parent()).map_err(|e| {
         LoadError::Rules(match e {
             RulesError::Invalid { line, message, .. } => RulesError::Invalid {
                 path: Some(path.display().to_string()),
@@ -56,9 +56,12 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
             other => other,
         })
     })?;
+    // The list files its lexicons read count too.
+    let mut sha256 = vec![sha256_hex(src.as_bytes())];
+    sha256.extend(rules.list_texts.iter().map(|t| sha256_hex(t.as_bytes())));
     Ok(Hashed {
         value: rules,
-        sha256: vec![sha256_hex(src.as_bytes())],
+        sha256,
     })
 }
 

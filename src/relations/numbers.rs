@@ -1,6 +1,10 @@
-//! Number normalisation: "more than 160", "50,000", "seven", "one billion", "$600m", "70 percent".
+//! Number normalisation: "more than 160", "50,000", "seven", "one billion", "$600m", "70 percent"; the words are data (`data/numbers/`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::analysis::Token;
+use crate::lexicon::{fold, Lexicon, ListError};
 
 /// A number phrase read from tokens: where it is and what it says.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,44 +26,128 @@ pub struct Reading {
     pub scale: f64,
 }
 
-const UNITS: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+/// The number vocabulary: number words, scales and vague plurals, from `data/numbers/`.
+#[derive(Clone, Debug, Default)]
+pub struct NumberWords {
+    /// "seven" -> 7, "twenty" -> 20.
+    pub words: HashMap<String, f64>,
+    /// Scales written as a word after a number ("million", "bn").
+    pub scales: HashMap<String, f64>,
+    /// Scales glued to digits ("m" in "$600m", "k" in "10k").
+    pub suffixes: HashMap<String, f64>,
+    /// "hundreds" -> 100.
+    pub vague: HashMap<String, f64>,
+}
+
+const NUMBER_WORDS: &str = include_str!("../../data/numbers/number_words.tsv");
+const SCALES: &str = include_str!("../../data/numbers/scales.tsv");
+const VAGUE: &str = include_str!("../../data/numbers/vague.tsv");
+
+/// An entry of a tab-separated number file: line, folded word, value, further fields.
+type Entry<'a> = (usize, String, f64, Vec<&'a str>);
+
+/// The entries of a tab-separated data file.
+fn values<'a>(file: &str, text: &'a str) -> Result<Vec<Entry<'a>>, ListError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let bad = |message: String| ListError {
+            file: file.to_string(),
+            line: i + 1,
+            message,
+        };
+        let mut fields = line.split('\t').map(str::trim);
+        let word = fields.next().unwrap_or_default();
+        let value = fields.next().unwrap_or_default();
+        if word.is_empty() || word.contains(' ') {
+            return Err(bad(format!(
+                "`{}`: expected one word, a tab and a value",
+                line.trim()
+            )));
+        }
+        let value: f64 = value
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| bad(format!("`{word}`: `{value}` is not a number")))?;
+        out.push((i + 1, fold(word).into_owned(), value, fields.collect()));
+    }
+    Ok(out)
+}
+
+impl NumberWords {
+    /// The vocabulary built into the binary.
+    pub fn builtin() -> &'static Self {
+        static WORDS: OnceLock<NumberWords> = OnceLock::new();
+        WORDS.get_or_init(|| {
+            Self::parse(NUMBER_WORDS, SCALES, VAGUE)
+                .expect("the built-in number files parse (tested)")
+        })
+    }
+
+    /// Reads the texts of `number_words.tsv`, `scales.tsv` and `vague.tsv`.
+    pub fn parse(number_words: &str, scales: &str, vague: &str) -> Result<Self, ListError> {
+        let mut out = Self::default();
+        for (line, word, value, rest) in values("number_words.tsv", number_words)? {
+            if !rest.is_empty() {
+                return Err(ListError {
+                    file: "number_words.tsv".into(),
+                    line,
+                    message: format!("`{word}`: expected a word and a value only"),
+                });
+            }
+            out.words.insert(word, value);
+        }
+        for (line, word, value, rest) in values("scales.tsv", scales)? {
+            let (as_word, as_suffix) = match rest.as_slice() {
+                ["word"] => (true, false),
+                ["suffix"] => (false, true),
+                ["both"] => (true, true),
+                _ => {
+                    return Err(ListError {
+                        file: "scales.tsv".into(),
+                        line,
+                        message: format!("`{word}`: the third field is `word`, `suffix` or `both`"),
+                    })
+                }
+            };
+            if as_word {
+                out.scales.insert(word.clone(), value);
+            }
+            if as_suffix {
+                out.suffixes.insert(word, value);
+            }
+        }
+        for (line, word, value, rest) in values("vague.tsv", vague)? {
+            if !rest.is_empty() {
+                return Err(ListError {
+                    file: "vague.tsv".into(),
+                    line,
+                    message: format!("`{word}`: expected a word and a value only"),
+                });
+            }
+            out.vague.insert(word, value);
+        }
+        Ok(out)
+    }
+
+    /// A number word, or tens and a unit joined by a hyphen ("twenty-five").
+    fn unit_word(&self, w: &str) -> Option<f64> {
+        if let Some(&v) = self.words.get(w) {
+            return Some(v);
+        }
+        let (tens, unit) = w.split_once('-')?;
+        let t = *self.words.get(tens)?;
+        let u = *self.words.get(unit)?;
+        let is_tens = (20.0..100.0).contains(&t) && t % 10.0 == 0.0;
+        (is_tens && (1.0..10.0).contains(&u) && u.fract() == 0.0).then_some(t + u)
+    }
+}
 
 fn unit_word(w: &str) -> Option<f64> {
-    if let Some(i) = UNITS.iter().position(|&u| u == w) {
-        return Some(i as f64);
-    }
-    if let Some(i) = TENS.iter().position(|&t| t == w) {
-        return Some(20.0 + 10.0 * i as f64);
-    }
-    // "twenty-five"
-    let (tens, unit) = w.split_once('-')?;
-    let t = TENS.iter().position(|&x| x == tens)?;
-    let u = UNITS[1..10].iter().position(|&x| x == unit)?;
-    Some(20.0 + 10.0 * t as f64 + (u + 1) as f64)
+    NumberWords::builtin().unit_word(w)
 }
 
 /// "twenty" "-" "five", as the tokenizer splits "twenty-five": its value and width in tokens.
@@ -73,26 +161,12 @@ fn hyphenated_unit(tokens: &[Token], p: usize, end: usize) -> Option<(f64, usize
 }
 
 fn scale_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "hundred" => 1e2,
-        "thousand" => 1e3,
-        "million" | "mln" | "mn" => 1e6,
-        "billion" | "bln" | "bn" => 1e9,
-        "trillion" | "tn" | "trn" => 1e12,
-        _ => return None,
-    })
+    NumberWords::builtin().scales.get(w).copied()
 }
 
 /// Vague plurals: value and qualifier ("hundreds" -> 100, "hundreds").
 fn vague_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "dozens" => 12.0,
-        "hundreds" => 1e2,
-        "thousands" => 1e3,
-        "millions" => 1e6,
-        "billions" => 1e9,
-        _ => return None,
-    })
+    NumberWords::builtin().vague.get(w).copied()
 }
 
 /// A number written in digits: "137", "50,000", "1.5", "600m", "1.5bn", "10k".
@@ -107,11 +181,7 @@ pub fn digits_value(token: &str) -> Option<f64> {
     }
     let scale = match suffix {
         "" => 1.0,
-        "k" => 1e3,
-        "m" | "mn" | "mln" => 1e6,
-        "b" | "bn" | "bln" => 1e9,
-        "tn" | "trn" => 1e12,
-        _ => return None,
+        s => *NumberWords::builtin().suffixes.get(s)?,
     };
     if !num
         .chars()
@@ -205,77 +275,34 @@ pub trait Vocabulary {
     ) -> Option<(String, usize)>;
 }
 
-const ABOUT_STOP: [&str; 60] = [
-    "and",
-    "or",
-    "but",
-    "in",
-    "on",
-    "at",
-    "to",
-    "for",
-    "from",
-    "by",
-    "with",
-    "after",
-    "before",
-    "as",
-    "that",
-    "which",
-    "who",
-    "while",
-    "since",
-    "of",
-    "than",
-    "had",
-    "have",
-    "has",
-    "were",
-    "was",
-    "are",
-    "is",
-    "be",
-    "been",
-    "will",
-    "would",
-    "could",
-    "the",
-    "a",
-    "an",
-    "said",
-    "says",
-    "according",
-    "she",
-    "he",
-    "they",
-    "it",
-    "we",
-    "this",
-    "these",
-    "those",
-    "its",
-    "their",
-    "his",
-    "her",
-    "during",
-    "over",
-    "into",
-    "across",
-    "per",
-    "up",
-    "out",
-    "than",
-    "so",
-];
-const AUX: [&str; 11] = [
-    "had", "have", "has", "were", "was", "are", "is", "be", "been", "being", "got",
-];
+/// The words that end an `about` phrase, and the auxiliaries skipped to reach its verb.
+fn about_lists() -> &'static (Lexicon, Lexicon) {
+    static LISTS: OnceLock<(Lexicon, Lexicon)> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let list = |name: &str, file: &str, text: &str| {
+            Lexicon::from_list(name, file, text).expect("the built-in number lists parse (tested)")
+        };
+        (
+            list(
+                "about_stop",
+                "about_stop.txt",
+                include_str!("../../data/numbers/about_stop.txt"),
+            ),
+            list(
+                "about_auxiliaries",
+                "about_auxiliaries.txt",
+                include_str!("../../data/numbers/about_auxiliaries.txt"),
+            ),
+        )
+    })
+}
 
 fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     let mut words: Vec<&str> = Vec::new();
+    let (stop, aux) = about_lists();
     let usable = |t: &Token| {
         t.is_word()
-            && !ABOUT_STOP.contains(&t.lower.as_str())
+            && !stop.contains_word(&t.lower)
             && digits_value(&t.lower).is_none()
             && unit_word(&t.lower).is_none()
     };
@@ -285,7 +312,7 @@ fn about_words(tokens: &[Token], mut p: usize, end: usize) -> Option<String> {
     }
     // "137 people had been killed": what happened to them.
     let mut q = p;
-    while q < end && AUX.contains(&tokens[q].lower.as_str()) {
+    while q < end && aux.contains_word(&tokens[q].lower) {
         q += 1;
     }
     if q > p && q < end && usable(&tokens[q]) {
@@ -532,6 +559,41 @@ mod tests {
             assert_eq!(u, unit, "{text}");
             assert_eq!(q, qualifier, "{text}");
         }
+    }
+
+    #[test]
+    fn number_words_are_data() {
+        let words = NumberWords::parse(
+            "# c\nseven\t7\ndozen\t12\n",
+            "lakh\t100000\tword\nk\t1000\tsuffix\n",
+            "scores\t20\n",
+        )
+        .unwrap();
+        assert_eq!(words.unit_word("dozen"), Some(12.0));
+        assert_eq!(words.scales.get("lakh"), Some(&1e5));
+        assert_eq!(words.suffixes.get("k"), Some(&1e3));
+        assert!(!words.scales.contains_key("k"));
+        assert_eq!(words.vague.get("scores"), Some(&20.0));
+        let builtin = NumberWords::builtin();
+        assert_eq!(builtin.unit_word("twenty-five"), Some(25.0));
+        assert_eq!(builtin.unit_word("twenty-twenty"), None);
+        assert_eq!(builtin.scales.get("bn"), Some(&1e9));
+        assert_eq!(builtin.suffixes.get("bn"), Some(&1e9));
+        let (stop, aux) = about_lists();
+        assert!(stop.contains_word("according") && aux.contains_word("been"));
+    }
+
+    #[test]
+    fn bad_number_entries_give_their_line() {
+        let err = NumberWords::parse("seven\t7\n\neight\teight\n", "", "").unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line),
+            ("number_words.tsv", 3),
+            "{err}"
+        );
+        let err = NumberWords::parse("", "# c\nlakh\t100000\n", "").unwrap_err();
+        assert_eq!((err.file.as_str(), err.line), ("scales.tsv", 2), "{err}");
+        assert!(err.to_string().starts_with("scales.tsv line 2:"), "{err}");
     }
 
     #[test]

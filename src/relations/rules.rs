@@ -1,6 +1,6 @@
 //! The rules file: TOML read into relation types, lexicons, rules and cues, checked with line numbers.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::pattern::{Pattern, Role};
 use super::syntax::{self, DepPath, Expansion, TokenTest};
-use crate::analysis::{lemma, tokenize, Token};
+use crate::analysis::{lemma, tokenize};
 use crate::text::Span;
 
 /// The default rules, built into the binary.
@@ -50,82 +50,8 @@ pub fn words_of(phrase: &str) -> Vec<String> {
         .collect()
 }
 
-/// A named list of words and phrases.
-#[derive(Clone, Debug)]
-pub struct Lexicon {
-    pub name: String,
-    /// Entries as lowercase tokens, longest first.
-    entries: Vec<Vec<String>>,
-    by_first: HashMap<String, Vec<usize>>,
-}
-
-impl Lexicon {
-    pub fn new(name: &str, phrases: impl IntoIterator<Item = Vec<String>>) -> Self {
-        let set: BTreeSet<Vec<String>> = phrases.into_iter().filter(|p| !p.is_empty()).collect();
-        let mut entries: Vec<Vec<String>> = set.into_iter().collect();
-        entries.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            by_first.entry(e[0].clone()).or_default().push(i);
-        }
-        Self {
-            name: name.to_string(),
-            entries,
-            by_first,
-        }
-    }
-
-    /// Lengths of the entries that match `tokens` at `pos` without passing `end`, longest first.
-    pub fn lengths_at(&self, tokens: &[Token], pos: usize, end: usize) -> Vec<usize> {
-        let Some(first) = tokens.get(pos).filter(|_| pos < end) else {
-            return Vec::new();
-        };
-        let Some(candidates) = self.by_first.get(&first.lower) else {
-            return Vec::new();
-        };
-        candidates
-            .iter()
-            .map(|&i| &self.entries[i])
-            .filter(|e| {
-                pos + e.len() <= end
-                    && e.iter()
-                        .zip(&tokens[pos..pos + e.len()])
-                        .all(|(w, t)| *w == t.lower)
-            })
-            .map(Vec::len)
-            .collect()
-    }
-
-    /// Whether `word` (lower case) alone is an entry.
-    pub fn contains_word(&self, word: &str) -> bool {
-        self.by_first
-            .get(word)
-            .is_some_and(|c| c.iter().any(|&i| self.entries[i].len() == 1))
-    }
-
-    /// The longest entry matching at `pos`.
-    pub fn longest_at(&self, tokens: &[Token], pos: usize, end: usize) -> Option<usize> {
-        self.lengths_at(tokens, pos, end).first().copied()
-    }
-
-    /// Whether an entry ends right before `pos` and starts at or after `start`.
-    pub fn ends_at(&self, tokens: &[Token], start: usize, pos: usize) -> bool {
-        self.entries.iter().any(|e| {
-            e.len() <= pos - start
-                && e.iter()
-                    .zip(&tokens[pos - e.len()..pos])
-                    .all(|(w, t)| *w == t.lower)
-        })
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
+/// Rules-file lexicons are the shared phrase-list type, folded as resolve's lists are.
+pub use crate::lexicon::Lexicon;
 
 /// Regular inflections of a word: sanction -> sanctions, sanctioned, sanctioning;
 /// ban -> bans, banned, banning; freeze -> freezes, freezed, freezing; apply -> applies, applied.
@@ -297,6 +223,9 @@ pub struct RuleSet {
     pub syntax_cues: Vec<SyntaxCue>,
     pub settings: Settings,
     pub numbers: NumberSettings,
+    /// The texts of the list files its lexicons read from disk (`file = "PATH"`), in file
+    /// order, so that a run's fingerprint changes when one of them does.
+    pub list_texts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -363,7 +292,11 @@ fn yes() -> bool {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLexicon {
+    #[serde(default)]
     words: Vec<String>,
+    /// A word-list file whose entries join `words`: a built-in list's name ("titles") or a
+    /// path, relative to the rules file's folder.
+    file: Option<Spanned<String>>,
     #[serde(default)]
     inflect: bool,
 }
@@ -444,7 +377,7 @@ impl RuleSet {
             path: path.display().to_string(),
             source,
         })?;
-        Self::parse(&src).map_err(|e| match e {
+        Self::parse_in(&src, path.parent()).map_err(|e| match e {
             RulesError::Invalid { line, message, .. } => RulesError::Invalid {
                 path: Some(path.display().to_string()),
                 line,
@@ -454,8 +387,15 @@ impl RuleSet {
         })
     }
 
-    /// Parses and checks the text of a rules file.
+    /// Parses and checks the text of a rules file; `file = "PATH"` lexicons are read
+    /// relative to the working folder.
     pub fn parse(src: &str) -> Result<Self, RulesError> {
+        Self::parse_in(src, None)
+    }
+
+    /// Parses and checks the text of a rules file whose `file = "PATH"` lexicons are read
+    /// relative to `folder` (the rules file's own folder).
+    pub fn parse_in(src: &str, folder: Option<&Path>) -> Result<Self, RulesError> {
         let invalid = |offset: usize, message: String| RulesError::Invalid {
             path: None,
             line: line_of(src, offset),
@@ -468,16 +408,23 @@ impl RuleSet {
 
         let mut lexicons = Vec::new();
         let mut lex_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut list_texts = Vec::new();
         for (name, lex) in &raw.lexicon {
             let at = lex.span().start;
             check_name(name).map_err(|m| invalid(at, format!("lexicon `{name}`: {m}")))?;
             let lex = lex.get_ref();
-            if lex.words.is_empty() {
+            let mut written: Vec<String> = lex.words.clone();
+            if let Some(file) = &lex.file {
+                let from_file = list_file(file.get_ref(), folder, &mut list_texts)
+                    .map_err(|m| invalid(file.span().start, format!("lexicon `{name}`: {m}")))?;
+                written.extend(from_file);
+            }
+            if written.is_empty() {
                 return Err(invalid(at, format!("lexicon `{name}` has no words")));
             }
             let mut phrases = Vec::new();
-            for w in &lex.words {
-                let words = words_of(w);
+            for w in &written {
+                let words = crate::lexicon::phrase_words(w);
                 if words.is_empty() {
                     return Err(invalid(at, format!("lexicon `{name}` has an empty entry")));
                 }
@@ -547,7 +494,7 @@ impl RuleSet {
                     }
                     Ok((
                         name.clone(),
-                        Lexicon::new(name, words.get_ref().iter().map(|w| words_of(w))),
+                        Lexicon::from_phrases(name, words.get_ref().iter().map(String::as_str)),
                     ))
                 })
                 .collect::<Result<_, _>>()?,
@@ -772,8 +719,38 @@ impl RuleSet {
             syntax_cues,
             settings,
             numbers,
+            list_texts,
         })
     }
+}
+
+/// The entries of a lexicon's `file`: a built-in list by name ("titles", from
+/// `data/resolve/`), or a path (it has a `/` or a `.`) relative to `folder`.
+fn list_file(
+    file: &str,
+    folder: Option<&Path>,
+    read: &mut Vec<String>,
+) -> Result<Vec<String>, String> {
+    let builtin = !file.contains(['/', '.', '\\']);
+    let (label, text) = if builtin {
+        let text = crate::resolve::lexicon::builtin_list(file).ok_or_else(|| {
+            format!(
+                "unknown list `{file}` (built-in lists: {}; or a path to a .txt file)",
+                crate::resolve::lexicon::builtin_list_names().join(", ")
+            )
+        })?;
+        (format!("{file}.txt"), text.to_string())
+    } else {
+        let path = folder.map_or_else(|| Path::new(file).to_path_buf(), |d| d.join(file));
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        (file.to_string(), text)
+    };
+    let entries = crate::lexicon::list_entries(&label, &text).map_err(|e| e.to_string())?;
+    if !builtin {
+        read.push(text.clone());
+    }
+    Ok(entries.into_iter().map(|(_, e)| e.to_string()).collect())
 }
 
 /// Checks the fields of a syntax rule: an error is (offset in the file, message).
@@ -1067,6 +1044,53 @@ mod tests {
         assert!(err.contains("bad.toml: line 4:"), "{err}");
         let missing = RuleSet::from_file(&dir.path().join("none.toml")).unwrap_err();
         assert!(missing.to_string().contains("cannot read"));
+    }
+
+    #[test]
+    fn the_title_lexicon_is_resolves_title_list() {
+        let rules = RuleSet::builtin();
+        let title = rules.settings.titles.map(|i| &rules.lexicons[i]).unwrap();
+        let resolve = crate::resolve::WordLists::builtin();
+        let ours: Vec<&[String]> = title.entries().collect();
+        let theirs: Vec<&[String]> = resolve.titles.entries().collect();
+        assert_eq!(ours, theirs);
+        assert!(title.contains_word("Gen."));
+        assert!(title.contains_word("tycoon"));
+        assert!(resolve.titles.contains_word("tycoon"));
+    }
+
+    #[test]
+    fn lexicon_files_are_read_beside_the_rules_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("verbs.txt"), "# mine\nvisit\nfly to\n").unwrap();
+        let rules = "[lexicon.title]\nfile = \"titles\"\n\n[lexicon.visit]\nwords = [\"tour\"]\nfile = \"verbs.txt\"\ninflect = true\n";
+        let path = dir.path().join("r.toml");
+        std::fs::write(&path, rules).unwrap();
+        let set = RuleSet::from_file(&path).unwrap();
+        let visit = set.lexicons.iter().find(|l| l.name == "visit").unwrap();
+        assert!(visit.contains_word("visited") && visit.contains_word("toured"));
+        assert!(visit.entries().any(|e| e == ["fly", "to"]));
+        assert_eq!(
+            set.list_texts.len(),
+            1,
+            "built-in lists are not read from disk"
+        );
+
+        std::fs::write(dir.path().join("bad.txt"), "visit\nfly\tto\n").unwrap();
+        for (file, want) in [
+            ("none.txt", "cannot read"),
+            ("nosuchlist", "unknown list `nosuchlist`"),
+            ("bad.txt", "bad.txt line 2"),
+        ] {
+            std::fs::write(
+                &path,
+                format!("[relation.x]\n\n[lexicon.visit]\nfile = \"{file}\"\n"),
+            )
+            .unwrap();
+            let err = RuleSet::from_file(&path).unwrap_err();
+            assert_eq!(err.line(), Some(4), "{err}");
+            assert!(err.to_string().contains(want), "{err} lacks {want}");
+        }
     }
 
     #[test]

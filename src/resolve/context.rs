@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::lexicon::{fold_word, Lexicon};
+use super::lexicon::{fold, WordLists};
 use super::words::words_before;
 use crate::analysis::Doc;
 
@@ -13,20 +13,20 @@ const MAX_AUXILIARIES: usize = 4;
 
 /// Whether the name on `tokens` is the subject of a verb of saying, deciding or acting:
 /// "Moscow denied", "Washington will also impose", "Kyiv has been urging".
-pub fn acts(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+pub fn acts(doc: &Doc, tokens: Range<usize>, lex: &WordLists) -> bool {
     let mut at = tokens.end - 1;
     for _ in 0..=MAX_AUXILIARIES {
         let Some(next) = doc.next_in_sentence(at) else {
             return false;
         };
         let token = &doc.tokens[next];
-        let folded = fold_word(&token.text);
-        if lex.auxiliaries.contains(&folded) {
+        let folded = fold(&token.text);
+        if lex.auxiliaries.contains(folded.as_ref()) {
             at = next;
             continue;
         }
         return token.text.starts_with(char::is_lowercase)
-            && lex.government_verbs.contains(&folded);
+            && lex.government_verbs.contains(folded.as_ref());
     }
     false
 }
@@ -34,13 +34,13 @@ pub fn acts(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
 /// Whether a capital on `tokens` stands for its government: it acts ([`acts`]), it owns a
 /// government noun ("Moscow's decision"), or a preceding phrase makes it the government
 /// ("sanctions against Moscow"). As a place ("blasts in Kyiv", "in Moscow") it does not.
-pub fn capital_governs(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+pub fn capital_governs(doc: &Doc, tokens: Range<usize>, lex: &WordLists) -> bool {
     let last = tokens.end - 1;
     if let Some(clitic) = doc.next_in_sentence(last).filter(|_| doc.touching(last)) {
         if doc.tokens[clitic].lower == "'s" {
             return doc.next_in_sentence(clitic).is_some_and(|t| {
                 lex.government_nouns
-                    .contains(&fold_word(&doc.tokens[t].text))
+                    .contains(fold(&doc.tokens[t].text).as_ref())
             });
         }
     }
@@ -65,7 +65,7 @@ pub fn in_headline(doc: &Doc, tokens: Range<usize>) -> bool {
 }
 
 /// Whether the word right before `tokens` is an organisation descriptor ("club", "airline").
-pub fn described_as_organisation(doc: &Doc, tokens: Range<usize>, lex: &Lexicon) -> bool {
+pub fn described_as_organisation(doc: &Doc, tokens: Range<usize>, lex: &WordLists) -> bool {
     doc.prev_in_sentence(tokens.start)
         .is_some_and(|t| lex.organisation_descriptors.contains(&doc.tokens[t].text))
 }
@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn capitals_govern_when_they_act() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         for (text, capital) in [
             ("Washington plans sanctions on Putin.", "Washington"),
             ("Moscow denied the report.", "Moscow"),
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn capitals_as_places_do_not_govern() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         for (text, capital) in [
             ("Blasts were heard in Kyiv on Friday.", "Kyiv"),
             ("He lives in Moscow.", "Moscow"),
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn descriptors_make_organisations() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         let doc = analyse("the German soccer club Schalke and Club Brugge", &[], None).unwrap();
         assert!(described_as_organisation(&doc, at(&doc, "Schalke"), &lex));
         assert!(!described_as_organisation(&doc, at(&doc, "Brugge"), &lex));

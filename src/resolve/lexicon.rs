@@ -1,83 +1,10 @@
-//! The word lists of the resolve stage (data/resolve/*.txt): titles, government verbs,
-//! organisation nouns and the rest. Data, not code: see data/resolve/README.md.
+//! The word lists of the resolve stage (`data/resolve/*.txt`), as the shared [`crate::lexicon::Lexicon`] type: see data/resolve/README.md.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The words of a list entry as the analysis tokenizer splits text ("vice-president" is
-/// "vice" "-" "president", "prosecutor's office" "prosecutor" "'s" "office"), so an entry
-/// matches the tokens of the text it names.
-pub fn phrase_tokens(phrase: &str) -> Vec<String> {
-    let span = crate::text::Span::new(0, phrase.len());
-    crate::analysis::tokenize(phrase, span)
-        .into_iter()
-        .map(|t| phrase[t.start..t.end].to_string())
-        .collect()
-}
-
-/// Phrases of one or more words, matched case-insensitively word by word.
-#[derive(Clone, Debug, Default)]
-pub struct PhraseSet {
-    /// Lower-case phrases as word lists, longest first.
-    phrases: Vec<Vec<String>>,
-}
-
-impl PhraseSet {
-    fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut set: BTreeSet<Vec<String>> = BTreeSet::new();
-        for line in lines {
-            let words: Vec<String> = phrase_tokens(line).iter().map(|w| fold_word(w)).collect();
-            if !words.is_empty() {
-                set.insert(words);
-            }
-        }
-        let mut phrases: Vec<Vec<String>> = set.into_iter().collect();
-        phrases.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        Self { phrases }
-    }
-
-    /// Whether `word` alone is an entry.
-    pub fn contains_word(&self, word: &str) -> bool {
-        let w = fold_word(word);
-        self.phrases.iter().any(|p| p.len() == 1 && p[0] == w)
-    }
-
-    /// The length in words of the longest entry that `words` starts with.
-    pub fn longest_prefix<S: AsRef<str>>(&self, words: &[S]) -> Option<usize> {
-        self.phrases
-            .iter()
-            .find(|p| {
-                p.len() <= words.len()
-                    && p.iter()
-                        .zip(words)
-                        .all(|(a, b)| *a == fold_word(b.as_ref()))
-            })
-            .map(Vec::len)
-    }
-
-    /// The length in words of the longest entry that `words` ends with.
-    pub fn longest_suffix<S: AsRef<str>>(&self, words: &[S]) -> Option<usize> {
-        self.phrases
-            .iter()
-            .find(|p| {
-                p.len() <= words.len()
-                    && p.iter()
-                        .zip(&words[words.len() - p.len()..])
-                        .all(|(a, b)| *a == fold_word(b.as_ref()))
-            })
-            .map(Vec::len)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
-    }
-}
-
-/// Lower case, curly apostrophes straightened, a trailing period dropped ("Gen." -> "gen").
-pub fn fold_word(word: &str) -> String {
-    let lowered = word.to_lowercase().replace(['’', '‘', '`'], "'");
-    lowered.strip_suffix('.').unwrap_or(&lowered).to_string()
-}
+pub use crate::lexicon::{fold, phrase_tokens};
+use crate::lexicon::{Lexicon, ListError};
 
 /// A noun phrase that names a state's organisation, with its canonical form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,13 +19,13 @@ pub struct OrgNoun {
 
 /// Every word list the resolver uses.
 #[derive(Clone, Debug, Default)]
-pub struct Lexicon {
-    pub titles: PhraseSet,
-    pub kept_titles: PhraseSet,
+pub struct WordLists {
+    pub titles: Lexicon,
+    pub kept_titles: Lexicon,
     pub government_verbs: BTreeSet<String>,
     pub auxiliaries: BTreeSet<String>,
     pub government_nouns: BTreeSet<String>,
-    pub government_preceders: PhraseSet,
+    pub government_preceders: Lexicon,
     pub organisation_nouns: Vec<OrgNoun>,
     /// Case-sensitive lower-case words.
     pub organisation_descriptors: BTreeSet<String>,
@@ -114,7 +41,7 @@ pub struct Lexicon {
 /// How many list files there are.
 pub const LIST_FILES: usize = 13;
 
-/// The list files, in the order [`Lexicon::parse`] takes their texts.
+/// The list files, in the order [`WordLists::parse`] takes their texts.
 pub const FILES: [&str; LIST_FILES] = [
     "titles.txt",
     "kept_titles.txt",
@@ -155,22 +82,71 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn folded_set(text: &str) -> BTreeSet<String> {
-    entries(text).map(fold_word).collect()
+    entries(text).map(|e| fold(e).into_owned()).collect()
 }
 
-impl Lexicon {
+/// The titles list (`titles.txt`), which the built-in rules' `[lexicon.title]` also reads.
+pub const TITLES: &str = BUILTIN[0];
+
+/// A built-in list by its name without extension ("titles"), for rules files that read one.
+pub fn builtin_list(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .position(|f| f.strip_suffix(".txt") == Some(name))
+        .map(|i| BUILTIN[i])
+}
+
+/// The names [`builtin_list`] knows.
+pub fn builtin_list_names() -> Vec<&'static str> {
+    FILES
+        .iter()
+        .filter_map(|f| f.strip_suffix(".txt"))
+        .collect()
+}
+
+fn phrase_set(i: usize, text: &str) -> Result<Lexicon, ListError> {
+    let name = FILES[i].trim_end_matches(".txt");
+    Lexicon::from_list(name, FILES[i], text)
+}
+
+/// Why the word lists could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum WordListsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Entry(#[from] ListError),
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+}
+
+fn bad_line(file: &str, line: usize, message: &str) -> WordListsError {
+    WordListsError::Entry(ListError {
+        file: file.to_string(),
+        line,
+        message: message.to_string(),
+    })
+}
+
+impl WordLists {
     /// The lists shipped in the binary.
     pub fn builtin() -> Self {
         Self::parse(&BUILTIN.map(String::from)).expect("the built-in word lists parse")
     }
 
     /// Reads the list files (names as in data/resolve/) from `dir`.
-    pub fn from_dir(dir: &Path) -> Result<Self, String> {
+    pub fn from_dir(dir: &Path) -> Result<Self, WordListsError> {
         let mut texts: Vec<String> = Vec::new();
         for name in FILES {
             let path = dir.join(name);
             texts.push(
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+                std::fs::read_to_string(&path).map_err(|source| WordListsError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?,
             );
         }
         let texts: [String; LIST_FILES] = texts.try_into().expect("one text per file");
@@ -178,7 +154,7 @@ impl Lexicon {
     }
 
     /// Parses the texts of the list files, in the order of [`FILES`].
-    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, String> {
+    pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, WordListsError> {
         let mut organisation_nouns: BTreeMap<String, String> = BTreeMap::new();
         for (i, line) in texts[6].lines().enumerate() {
             let line = line.trim_end();
@@ -193,9 +169,10 @@ impl Lexicon {
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| phrase.clone());
             if fields.next().is_some() || phrase.is_empty() {
-                return Err(format!(
-                    "organisation_nouns.txt line {}: expected a phrase and an optional canonical form",
-                    i + 1
+                return Err(bad_line(
+                    "organisation_nouns.txt",
+                    i + 1,
+                    "expected a phrase and an optional canonical form",
                 ));
             }
             organisation_nouns.insert(phrase, canonical);
@@ -224,9 +201,10 @@ impl Lexicon {
                 continue;
             }
             let Some((name, ids)) = line.split_once('\t') else {
-                return Err(format!(
-                    "short_names.tsv line {}: expected a short name, a tab and organisation ids",
-                    i + 1
+                return Err(bad_line(
+                    "short_names.tsv",
+                    i + 1,
+                    "expected a short name, a tab and organisation ids",
                 ));
             };
             let ids: Vec<String> = ids
@@ -236,20 +214,21 @@ impl Lexicon {
                 .map(str::to_string)
                 .collect();
             if name.trim().is_empty() || ids.is_empty() {
-                return Err(format!(
-                    "short_names.tsv line {}: expected a short name and organisation ids",
-                    i + 1
+                return Err(bad_line(
+                    "short_names.tsv",
+                    i + 1,
+                    "expected a short name and organisation ids",
                 ));
             }
             short_names.insert(name.trim().to_string(), ids);
         }
-        let lexicon = Lexicon {
-            titles: PhraseSet::from_lines(entries(&texts[0])),
-            kept_titles: PhraseSet::from_lines(entries(&texts[1])),
+        let lexicon = WordLists {
+            titles: phrase_set(0, &texts[0])?,
+            kept_titles: phrase_set(1, &texts[1])?,
             government_verbs: folded_set(&texts[2]),
             auxiliaries: folded_set(&texts[3]),
             government_nouns: folded_set(&texts[4]),
-            government_preceders: PhraseSet::from_lines(entries(&texts[5])),
+            government_preceders: phrase_set(5, &texts[5])?,
             organisation_nouns,
             organisation_descriptors: entries(&texts[7]).map(str::to_string).collect(),
             connectors: entries(&texts[8]).map(str::to_string).collect(),
@@ -259,7 +238,7 @@ impl Lexicon {
             eponym_nouns: folded_set(&texts[12]),
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
-            return Err("titles.txt and government_verbs.txt must not be empty".into());
+            return Err(WordListsError::Empty("titles.txt and government_verbs.txt"));
         }
         Ok(lexicon)
     }
@@ -271,7 +250,7 @@ mod tests {
 
     #[test]
     fn builtin_lists_load() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         assert_eq!(
             lex.titles
                 .longest_prefix(&["Foreign", "Minister", "Sergey"]),
@@ -305,7 +284,7 @@ mod tests {
 
     #[test]
     fn short_names_name_gazetteer_organisations() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         let g = super::super::Gazetteer::builtin();
         for (name, ids) in &lex.short_names {
             for id in ids {
@@ -321,7 +300,14 @@ mod tests {
     fn malformed_organisation_nouns_are_rejected_with_their_line() {
         let mut texts = BUILTIN.map(String::from);
         texts[6] = "# comment\nforeign ministry\ta\tb\n".into();
-        let err = Lexicon::parse(&texts).unwrap_err();
-        assert!(err.contains("organisation_nouns.txt line 2"), "{err}");
+        let err = WordLists::parse(&texts).unwrap_err();
+        assert!(
+            err.to_string().contains("organisation_nouns.txt line 2"),
+            "{err}"
+        );
+        texts[6] = BUILTIN[6].to_string();
+        texts[0] = "president\n# c\nminister\tx\n".into();
+        let err = WordLists::parse(&texts).unwrap_err();
+        assert!(err.to_string().starts_with("titles.txt line 3:"), "{err}");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! One node per real-world person, state or organisation however the text names it
 //! (ANNOTATION.md). The rules are listed on [`Resolver`]; their word lists are data
-//! (`data/resolve/`, see [`Lexicon`]), as are the gazetteers (`data/gazetteer/`).
+//! (`data/resolve/`, see [`WordLists`]), as are the gazetteers (`data/gazetteer/`).
 
 mod context;
 pub mod gazetteer;
@@ -22,7 +22,7 @@ use crate::ner::Mention;
 use crate::text::Span;
 use gazetteer::Country;
 pub use gazetteer::Gazetteer;
-pub use lexicon::Lexicon;
+pub use lexicon::WordLists;
 
 /// The node types of ANNOTATION.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -276,7 +276,7 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 /// document and the graph merges them.
 pub struct Resolver {
     pub gazetteer: Gazetteer,
-    pub lexicon: Lexicon,
+    pub lexicon: WordLists,
     /// Model mentions scoring below this are ignored ([`DEFAULT_MIN_SCORE`]).
     pub min_score: f32,
     patterns: Vec<ScanPattern>,
@@ -288,10 +288,10 @@ pub struct Resolver {
 impl Resolver {
     /// The resolver with the built-in word lists.
     pub fn new(gazetteer: Gazetteer) -> Self {
-        Self::with_lexicon(gazetteer, Lexicon::builtin())
+        Self::with_lexicon(gazetteer, WordLists::builtin())
     }
 
-    pub fn with_lexicon(gazetteer: Gazetteer, lexicon: Lexicon) -> Self {
+    pub fn with_lexicon(gazetteer: Gazetteer, lexicon: WordLists) -> Self {
         let mut patterns = Vec::new();
         for (i, org) in gazetteer.organisations.iter().enumerate() {
             for name in std::iter::once(&org.name).chain(&org.aliases) {
@@ -971,7 +971,7 @@ impl Resolver {
                         && self
                             .lexicon
                             .eponym_nouns
-                            .contains(&lexicon::fold_word(&t.text))
+                            .contains(lexicon::fold(&t.text).as_ref())
                 });
             let key = people::name_key(surface);
             if let Some(noun) = eponym {
@@ -987,7 +987,12 @@ impl Resolver {
     /// "Liquor Control Board of Ontario" -> "LCBO" (name stopwords skipped).
     fn initials(&self, name: &str) -> String {
         name.split_whitespace()
-            .filter(|w| !self.lexicon.name_stopwords.contains(&lexicon::fold_word(w)))
+            .filter(|w| {
+                !self
+                    .lexicon
+                    .name_stopwords
+                    .contains(lexicon::fold(w).as_ref())
+            })
             .filter_map(|w| w.chars().next())
             .flat_map(char::to_uppercase)
             .collect()

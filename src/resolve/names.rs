@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::gazetteer::Gazetteer;
-use super::lexicon::Lexicon;
+use super::lexicon::WordLists;
 use super::words::{has_upper, words_before};
 use crate::analysis::Doc;
 
@@ -57,7 +57,7 @@ pub struct PersonName {
 pub fn clean_person(
     doc: &Doc,
     tokens: Range<usize>,
-    lex: &Lexicon,
+    lex: &WordLists,
     gazetteer: &Gazetteer,
 ) -> Option<PersonName> {
     let tokens = trim_name(doc, tokens)?;
@@ -130,7 +130,7 @@ mod tests {
     }
 
     fn person(s: &str) -> Option<String> {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         let g = Gazetteer::builtin();
         let (doc, all) = whole(s);
         clean_person(&doc, all, &lex, &g).map(|p| text_of(s, &doc, p.tokens))
@@ -197,7 +197,7 @@ mod tests {
     fn titles_alone_are_no_name() {
         assert_eq!(person("the foreign minister"), None);
         assert_eq!(person("Prime Minister"), None);
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         let g = Gazetteer::builtin();
         let (doc, all) = whole("Major");
         let major = clean_person(&doc, all, &lex, &g).unwrap();
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn kept_titles_left_out_by_the_model_are_taken_in() {
-        let lex = Lexicon::builtin();
+        let lex = WordLists::builtin();
         let g = Gazetteer::builtin();
         let text = "Jordan's King Abdullah spoke";
         let doc = analyse(text, &[], None).unwrap();
