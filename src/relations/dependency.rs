@@ -214,11 +214,19 @@ impl Ctx<'_> {
             for &n in &nodes {
                 match step.direction {
                     Direction::Down => {
-                        for &c in &self.doc.children[n] {
-                            if self.step_fits(step, c, c) {
-                                next.insert(c);
-                            }
-                        }
+                        let fits: Vec<usize> = self.doc.children[n]
+                            .iter()
+                            .copied()
+                            .filter(|&c| self.step_fits(step, c, c))
+                            .collect();
+                        // A clause has its subjects on one side: when the parser puts
+                        // them on both ("Zelenskyy told Reuters" with Reuters as a
+                        // subject), the ones before the verb are it.
+                        let subject = |c: &usize| self.doc.tokens[*c].deprel.starts_with("nsubj");
+                        let both_sides = fits.iter().all(subject)
+                            && fits.iter().any(|&c| c < n)
+                            && fits.iter().any(|&c| c > n);
+                        next.extend(fits.into_iter().filter(|&c| !both_sides || c < n));
                     }
                     Direction::Up => {
                         if let Some(h) = self.doc.tokens[n].head {
