@@ -87,6 +87,40 @@ fn relation_scores_on_our_fixtures_stay_above_the_floor() {
     }
 }
 
+/// Per-type floors on the held-out story and the shared NBC fixture, with the model's
+/// entities (measured at the end of issue 12: every type 1.00 on both).
+#[test]
+fn relation_scores_per_type_on_the_heldout_story_and_the_news_fixture() {
+    let Some(model) =
+        model_args("relation_scores_per_type_on_the_heldout_story_and_the_news_fixture")
+    else {
+        return;
+    };
+    let news = root()
+        .join("..")
+        .join("shared")
+        .join("fixtures")
+        .join("news");
+    let mut sets = vec![("tests/fixtures/heldout".to_string(), 0.80)];
+    if news.is_dir() {
+        sets.push((news.display().to_string(), 0.85));
+    } else {
+        eprintln!("news fixture skipped: {} is absent", news.display());
+    }
+    for (dir, floor) in sets {
+        let mut args = vec!["eval", "fixtures", dir.as_str(), "--json", "-"];
+        args.extend(model.iter().map(String::as_str));
+        let scores = run_json(&args);
+        for kind in ["overall", "claims", "meets", "sanctions"] {
+            let got = f1(&scores, kind);
+            assert!(
+                got >= floor,
+                "{dir}: {kind} F1 {got} is below {floor}: {scores}"
+            );
+        }
+    }
+}
+
 #[test]
 fn relation_rules_alone_score_on_gold_entities() {
     let scores = run_json(&[
