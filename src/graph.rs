@@ -32,6 +32,10 @@ pub struct Evidence {
 /// `Evidence::sentence`, token indices count from the sentence's first token.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SentenceParse {
+    /// Written as one string, a token per space-separated item `start:end:UPOS:head:deprel`
+    /// (head 1-based, 0 for the root, as in CoNLL-U): an object per token would make the
+    /// evidence of a large graph several times its size.
+    #[serde(with = "parse_tokens")]
     pub tokens: Vec<ParsedToken>,
     /// The token the rule triggered on.
     pub trigger: usize,
@@ -48,6 +52,48 @@ pub struct ParsedToken {
     /// Index of the head token within the sentence; None for the root.
     pub head: Option<usize>,
     pub deprel: String,
+}
+
+/// `SentenceParse::tokens` as one compact string.
+mod parse_tokens {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    use super::ParsedToken;
+
+    pub fn serialize<S: Serializer>(tokens: &[ParsedToken], s: S) -> Result<S::Ok, S::Error> {
+        let items: Vec<String> = tokens
+            .iter()
+            .map(|t| {
+                let head = t.head.map_or(0, |h| h + 1);
+                format!("{}:{}:{}:{}:{}", t.start, t.end, t.upos, head, t.deprel)
+            })
+            .collect();
+        s.serialize_str(&items.join(" "))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ParsedToken>, D::Error> {
+        let text = String::deserialize(d)?;
+        text.split_whitespace()
+            .map(|item| {
+                let bad = || D::Error::custom(format!("bad parse token `{item}`"));
+                let mut parts = item.splitn(5, ':');
+                let mut number = || -> Result<usize, D::Error> {
+                    parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)
+                };
+                let (start, end) = (number()?, number()?);
+                let upos = parts.next().ok_or_else(bad)?.to_string();
+                let head: usize = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+                let deprel = parts.next().ok_or_else(bad)?.to_string();
+                Ok(ParsedToken {
+                    start,
+                    end,
+                    upos,
+                    head: head.checked_sub(1),
+                    deprel,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A node: an entity (person, state, organisation) or a claimed figure.
@@ -360,6 +406,36 @@ pub fn evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_parse_round_trips_as_one_compact_string() {
+        let parse = SentenceParse {
+            tokens: vec![
+                ParsedToken {
+                    start: 0,
+                    end: 5,
+                    upos: "PROPN".into(),
+                    head: Some(1),
+                    deprel: "nsubj:pass".into(),
+                },
+                ParsedToken {
+                    start: 6,
+                    end: 9,
+                    upos: "VERB".into(),
+                    head: None,
+                    deprel: "root".into(),
+                },
+            ],
+            trigger: 1,
+            arguments: vec![0],
+        };
+        let json = serde_json::to_value(&parse).unwrap();
+        assert_eq!(json["tokens"], "0:5:PROPN:2:nsubj:pass 6:9:VERB:0:root");
+        let back: SentenceParse = serde_json::from_value(json).unwrap();
+        assert_eq!(back, parse);
+        let bad = serde_json::json!({"tokens": "0:5:PROPN", "trigger": 0, "arguments": []});
+        assert!(serde_json::from_value::<SentenceParse>(bad).is_err());
+    }
 
     fn person(id: &str, name: &str, doc: &str, mentions: usize, country: Option<&str>) -> Node {
         Node {
