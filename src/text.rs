@@ -283,7 +283,9 @@ fn split_run(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
             let spaced = chars.get(j).is_some_and(|&(_, ch)| ch.is_whitespace());
             if spaced
                 && next_word.is_some_and(can_start_sentence)
-                && !(c == '.' && ends_abbreviation(&line[..pos]))
+                && !(c == '.'
+                    && ends_abbreviation(&line[..pos])
+                    && !ends_name_then_starts_sentence(&line[..pos], &line[boundary..]))
             {
                 push_trimmed(text, start + sentence_start, start + boundary, out);
                 sentence_start = boundary;
@@ -294,6 +296,31 @@ fn split_run(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
         i += 1;
     }
     push_trimmed(text, start + sentence_start, end, out);
+}
+
+/// Whether an abbreviation that ends a name ("Co.", "Inc.") is followed by a word that
+/// starts a sentence and cannot continue a name ("... Birr, Wilson and Co. He noted"): the
+/// period ends the sentence too. Lists: `data/sentences/name_final_abbreviations.txt` and
+/// `sentence_starters.txt`.
+fn ends_name_then_starts_sentence(before: &str, after: &str) -> bool {
+    static FINAL: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static STARTERS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let finals = FINAL.get_or_init(|| {
+        word_list(include_str!(
+            "../data/sentences/name_final_abbreviations.txt"
+        ))
+    });
+    let starters =
+        STARTERS.get_or_init(|| word_list(include_str!("../data/sentences/sentence_starters.txt")));
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
+        .next()
+        .unwrap_or("");
+    let next = after
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    finals.contains(word) && starters.contains(next)
 }
 
 /// Whether the word before a period is an abbreviation, an initial ("J."),

@@ -151,6 +151,32 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
         .map(|mut r| {
             r.found.sort();
             r.found.dedup();
+            // One instance per place: where a syntax rule and a surface rule found the
+            // relation in the same words, the syntax rule's (it can show its path) stands
+            // for both.
+            let overlap =
+                |a: &Found, b: &Found| a.span.start < b.span.end && b.span.start < a.span.end;
+            let kept: Vec<Found> = r
+                .found
+                .iter()
+                .filter(|f| {
+                    !r.found.iter().any(|g| {
+                        g.sentence == f.sentence
+                            && overlap(g, f)
+                            && g != *f
+                            && (g.matched.is_some(), std::cmp::Reverse(g))
+                                > (f.matched.is_some(), std::cmp::Reverse(*f))
+                    })
+                })
+                .cloned()
+                .collect();
+            r.found = kept;
+            r.modality = r
+                .found
+                .iter()
+                .map(|f| f.modality)
+                .min()
+                .unwrap_or(r.modality);
             r
         })
         .collect()
