@@ -11,7 +11,7 @@ use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use crate::input::{Document, ReadOptions};
 use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
-use crate::relations::{self, RuleSet, RulesError, Target};
+use crate::relations::{self, Modality, RuleSet, RulesError, Target};
 use crate::resolve::{Gazetteer, Resolved, Resolver};
 use crate::run::sha256_hex;
 use crate::text::CharOffsets;
@@ -179,7 +179,7 @@ pub struct RelationRecord {
     pub source: String,
     /// An entity id, or for figures `claim:<doc>:<character offset of the number>`.
     pub target: String,
-    pub modality: String,
+    pub modality: Modality,
     pub evidence: Vec<Evidence>,
     pub claim: Option<ClaimRecord>,
 }
@@ -522,7 +522,7 @@ pub fn relation_records(
                 relation: r.relation.clone(),
                 source: resolved.entities[r.source].id.clone(),
                 target,
-                modality: r.modality.as_str().to_string(),
+                modality: r.modality,
                 evidence,
                 claim,
             }
@@ -574,7 +574,7 @@ pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
                 source: rel.source.clone(),
                 target: rel.target.clone(),
                 relation: rel.relation.clone(),
-                modality: rel.modality.clone(),
+                modality: rel.modality,
                 evidence: rel.evidence.clone(),
             });
         }

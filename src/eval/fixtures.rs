@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::eval::{Counts, Table};
-use crate::graph::{Edge, Graph, Node};
+use crate::graph::{Edge, Graph, Node, NodeKind};
 use crate::resolve::{Entity, EntityType, Resolved};
 use crate::text::Span;
 
@@ -293,7 +293,7 @@ impl<'a> Matching<'a> {
             out.relations.insert(kind.into(), Counts::default());
         }
         for (node, outcome) in &self.nodes {
-            count(&mut out.entities, &node.kind, *outcome);
+            count(&mut out.entities, node.kind.as_str(), *outcome);
         }
         for e in self.fixture.entities.iter().filter(|e| !e.optional) {
             out.entities.entry(e.kind.clone()).or_default().gold += 1;
@@ -369,7 +369,7 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
     };
 
     let mut hit = vec![false; fixture.entities.len()];
-    for node in graph.nodes.values().filter(|n| n.kind != "claim") {
+    for node in graph.nodes.values().filter(|n| n.kind != NodeKind::Claim) {
         let names: BTreeSet<String> = node
             .aliases
             .iter()
@@ -380,7 +380,7 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
             .entities
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind == node.kind && !m.gold_names[*i].is_disjoint(&names))
+            .filter(|(i, e)| e.kind == node.kind.as_str() && !m.gold_names[*i].is_disjoint(&names))
             .map(|(i, _)| i)
             .collect();
         let o = outcome(&matches, |i| fixture.entities[i].optional, &mut hit);
@@ -415,6 +415,7 @@ pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
 mod tests {
     use super::*;
     use crate::graph::Evidence;
+    use crate::relations::Modality;
 
     fn fixture() -> Fixture {
         serde_json::from_str(
@@ -450,7 +451,7 @@ mod tests {
             source: source.into(),
             target: target.into(),
             relation: relation.into(),
-            modality: "asserted".into(),
+            modality: Modality::Asserted,
             evidence: vec![Evidence {
                 doc: "t".into(),
                 start: 0,
@@ -540,7 +541,7 @@ mod tests {
         graph.add_entities("t", &resolved);
         let mut claim = graph.nodes["person:putin"].clone();
         claim.id = "claim:1".into();
-        claim.kind = "claim".into();
+        claim.kind = NodeKind::Claim;
         claim.value = Some(137.0);
         graph.add_node(claim);
         graph.add_edge(edge("state:GB", "person:putin", "sanctions"));

@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 use super::xml_allowed;
 use crate::graph::Graph;
+use crate::relations::Modality;
 
 /// A DOT id or escString in double quotes: `\` doubled, `"` escaped; in labels
 /// (`label == true`) newlines become `\n`, in ids they stay as they are.
@@ -59,7 +60,7 @@ pub fn render(graph: &Graph) -> String {
     out.push_str("  node [style=filled, fontname=\"Helvetica\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for node in graph.nodes.values() {
-        let (shape, fill) = style(&node.kind);
+        let (shape, fill) = style(node.kind.as_str());
         let _ = writeln!(
             out,
             "  {} [label={}, shape={shape}, fillcolor=\"{fill}\", tooltip={}];",
@@ -69,7 +70,7 @@ pub fn render(graph: &Graph) -> String {
         );
     }
     for edge in graph.edges.values() {
-        let dashed = if edge.modality == "planned" {
+        let dashed = if edge.modality == Modality::Planned {
             ", style=dashed"
         } else {
             ""

@@ -604,8 +604,8 @@ impl<'a> Page<'a> {
             let _ = write!(
                 out,
                 " <span class=\"modality m-{}\">{}</span> <span class=\"rule\">{}</span>",
-                class_part(&edge.modality),
-                esc(&edge.modality),
+                class_part(edge.modality.as_str()),
+                esc(edge.modality.as_str()),
                 esc(&ev.rule)
             );
             if let Some(date) = &ev.date {
@@ -799,7 +799,7 @@ mod tests {
         Node {
             id: id.into(),
             label: label.into(),
-            kind: kind.into(),
+            kind: kind.parse().unwrap(),
             aliases: BTreeSet::from([label.to_string(), format!("{label} </script>")]),
             mentions,
             docs: BTreeSet::from([doc.to_string()]),
@@ -825,7 +825,7 @@ mod tests {
             source: "person:putin".into(),
             target: "state:RU".into(),
             relation: "meets<script>".into(),
-            modality: "asserted".into(),
+            modality: crate::relations::Modality::Asserted,
             evidence: vec![Evidence {
                 doc: doc.into(),
                 start,
