@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use crate::input::{Document, ReadOptions};
-use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
+use crate::ner::{Label, LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
 use crate::relations::{self, Modality, RuleSet, RulesError, Target};
 use crate::resolve::{Gazetteer, Resolved, Resolver};
 use crate::run::sha256_hex;
@@ -153,7 +153,7 @@ pub struct MentionRecord {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub label: String,
+    pub label: Label,
     /// Rounded to four decimals.
     pub score: f64,
     /// The graph node it names; absent when it names none (a city as a place, say).

@@ -149,8 +149,10 @@ pub fn evaluate(ner: &Ner, docs: &[ConllDoc]) -> Result<Table, NerError> {
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
         let (mentions, _) = ner.recognise(&texts)?;
         for (doc, mentions) in batch.iter().zip(mentions) {
-            let spans: Vec<(Span, String)> =
-                mentions.into_iter().map(|m| (m.span, m.label)).collect();
+            let spans: Vec<(Span, String)> = mentions
+                .into_iter()
+                .map(|m| (m.span, m.label.to_string()))
+                .collect();
             let predicted = tags_from_mentions(doc, &spans);
             count(doc, &predicted, &mut counts);
         }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::Label;
 use crate::text::Span;
 
 /// How the labels of a word's subword tokens become one label for the word,
@@ -31,7 +32,7 @@ enum Prefix {
 #[derive(Clone, Debug)]
 pub struct LabelSet {
     prefixes: Vec<Prefix>,
-    kinds: Vec<String>,
+    kinds: Vec<Label>,
     bioes: bool,
 }
 
@@ -43,7 +44,7 @@ impl LabelSet {
         for label in labels {
             if label == "O" {
                 prefixes.push(Prefix::Outside);
-                kinds.push(String::new());
+                kinds.push(Label::Other(String::new()));
                 continue;
             }
             let (prefix, kind) = label
@@ -57,7 +58,7 @@ impl LabelSet {
                 _ => return Err(format!("label {label:?} has an unknown prefix {prefix:?}")),
             };
             prefixes.push(prefix);
-            kinds.push(kind.to_string());
+            kinds.push(Label::from(kind));
         }
         let bioes = prefixes
             .iter()
@@ -91,8 +92,8 @@ impl LabelSet {
         let mut kinds: Vec<String> = self
             .kinds
             .iter()
-            .filter(|k| !k.is_empty())
-            .cloned()
+            .filter(|k| !k.as_str().is_empty())
+            .map(Label::to_string)
             .collect();
         kinds.sort();
         kinds.dedup();
@@ -111,7 +112,7 @@ pub struct TokenSpan {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawMention {
     pub span: Span,
-    pub label: String,
+    pub label: Label,
     pub score: f32,
 }
 
@@ -308,7 +309,12 @@ mod tests {
     fn texts(text: &str, mentions: &[RawMention]) -> Vec<(String, String)> {
         mentions
             .iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.label.clone()))
+            .map(|m| {
+                (
+                    text[m.span.start..m.span.end].to_string(),
+                    m.label.to_string(),
+                )
+            })
             .collect()
     }
 

@@ -662,7 +662,7 @@ impl<'a> Page<'a> {
                         esc(id),
                         esc(&label),
                         esc(kind),
-                        esc(&m.label),
+                        esc(m.label.as_str()),
                         m.score
                     );
                 }
@@ -670,8 +670,8 @@ impl<'a> Page<'a> {
                     let _ = write!(
                         out,
                         "<mark class=\"m unlinked l-{}\" title=\"{} {:.2}, no graph node\">{span}</mark>",
-                        class_part(&m.label),
-                        esc(&m.label),
+                        class_part(m.label.as_str()),
+                        esc(m.label.as_str()),
                         m.score
                     );
                 }

@@ -933,6 +933,7 @@ mod columns {
     use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
     use crate::graph::NodeKind;
+    use crate::ner::Label;
     use crate::relations::Modality;
 
     fn parse<T: std::str::FromStr>(value: ValueRef<'_>) -> FromSqlResult<T>
@@ -966,6 +967,18 @@ mod columns {
     impl FromSql for Modality {
         fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
             parse(value)
+        }
+    }
+
+    impl ToSql for Label {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(ToSqlOutput::from(self.as_str()))
+        }
+    }
+
+    impl FromSql for Label {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            Ok(Label::from(value.as_str()?))
         }
     }
 }
