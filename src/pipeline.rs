@@ -12,7 +12,7 @@ use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse
 use crate::input::{Document, ReadOptions};
 use crate::ner::{Label, LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
 use crate::relations::{self, Modality, RuleSet, RulesError, Target};
-use crate::resolve::{Gazetteer, Resolved, Resolver};
+use crate::resolve::{Gazetteer, GazetteerError, Resolved, Resolver};
 use crate::run::sha256_hex;
 use crate::text::CharOffsets;
 
@@ -22,7 +22,7 @@ pub enum LoadError {
     #[error("invalid rules file")]
     Rules(#[source] RulesError),
     #[error("{0}")]
-    Gazetteer(String),
+    Gazetteer(GazetteerError),
     #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
@@ -68,8 +68,12 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
 /// Reads `countries.tsv` and `organisations.tsv` from `dir` once, keeping their hashes.
 pub fn read_gazetteer(dir: &Path) -> Result<Hashed<Gazetteer>, LoadError> {
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| LoadError::Gazetteer(format!("{}: {e}", dir.join(name).display())))
+        std::fs::read_to_string(dir.join(name)).map_err(|error| {
+            LoadError::Gazetteer(GazetteerError::Read {
+                path: dir.join(name),
+                error,
+            })
+        })
     };
     let (countries, organisations) = (read("countries.tsv")?, read("organisations.tsv")?);
     let gazetteer = Gazetteer::parse(&countries, &organisations).map_err(LoadError::Gazetteer)?;

@@ -21,7 +21,7 @@ use crate::analysis::{Doc, Token};
 use crate::ner::{self, Mention};
 use crate::text::Span;
 use gazetteer::Country;
-pub use gazetteer::Gazetteer;
+pub use gazetteer::{Gazetteer, GazetteerError};
 pub use lexicon::WordLists;
 
 /// The node types of ANNOTATION.md.
