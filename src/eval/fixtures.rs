@@ -70,27 +70,49 @@ pub struct LoadedFixture {
     pub text: String,
 }
 
+/// Why a fixture directory could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: no *.json fixtures", .0.display())]
+    Empty(PathBuf),
+    #[error("{}: {error}", path.display())]
+    Json {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+}
+
 /// Every `*.json` fixture in `dir`, sorted by file name, with its text file.
-pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFixture>, String> {
+pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFixture>, FixtureError> {
+    let read_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| FixtureError::Read { path, error }
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map_err(read_error(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(format!("{}: no *.json fixtures", dir.display()));
+        return Err(FixtureError::Empty(dir.to_path_buf()));
     }
     paths
         .into_iter()
         .map(|path| {
-            let raw =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let raw = std::fs::read_to_string(&path).map_err(read_error(&path))?;
             let fixture: Fixture =
-                serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", path.display()))?;
+                serde_json::from_str(&raw).map_err(|error| FixtureError::Json {
+                    path: path.clone(),
+                    error,
+                })?;
             let text_path = path.parent().unwrap_or(dir).join(&fixture.text_file);
-            let text = std::fs::read_to_string(&text_path)
-                .map_err(|e| format!("{}: {e}", text_path.display()))?;
+            let text = std::fs::read_to_string(&text_path).map_err(read_error(&text_path))?;
             Ok(LoadedFixture {
                 path,
                 fixture,
