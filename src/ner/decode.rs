@@ -28,6 +28,15 @@ enum Prefix {
     Single,
 }
 
+/// Why a label of config.json's `id2label` is not one a label set takes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelSetError {
+    #[error("label {0:?} is neither O nor PREFIX-TYPE")]
+    NoPrefix(String),
+    #[error("label {label:?} has an unknown prefix {prefix:?}")]
+    UnknownPrefix { label: String, prefix: String },
+}
+
 /// A model's label set, parsed from config.json's `id2label`.
 #[derive(Clone, Debug)]
 pub struct LabelSet {
@@ -38,7 +47,7 @@ pub struct LabelSet {
 
 impl LabelSet {
     /// Parses labels such as `O`, `B-PER`, `I-ORG`, `E-LOC`, `S-MISC` (also `L-`/`U-`).
-    pub fn parse(labels: &[String]) -> Result<Self, String> {
+    pub fn parse(labels: &[String]) -> Result<Self, LabelSetError> {
         let mut prefixes = Vec::with_capacity(labels.len());
         let mut kinds = Vec::with_capacity(labels.len());
         for label in labels {
@@ -49,13 +58,18 @@ impl LabelSet {
             }
             let (prefix, kind) = label
                 .split_once(['-', '_'])
-                .ok_or_else(|| format!("label {label:?} is neither O nor PREFIX-TYPE"))?;
+                .ok_or_else(|| LabelSetError::NoPrefix(label.clone()))?;
             let prefix = match prefix {
                 "B" => Prefix::Begin,
                 "I" => Prefix::Inside,
                 "E" | "L" => Prefix::End,
                 "S" | "U" => Prefix::Single,
-                _ => return Err(format!("label {label:?} has an unknown prefix {prefix:?}")),
+                _ => {
+                    return Err(LabelSetError::UnknownPrefix {
+                        label: label.clone(),
+                        prefix: prefix.to_string(),
+                    })
+                }
             };
             prefixes.push(prefix);
             kinds.push(Label::from(kind));
@@ -450,7 +464,9 @@ mod tests {
 
     #[test]
     fn unknown_prefix_is_an_error() {
-        let err = LabelSet::parse(&["O".into(), "X-PER".into()]).unwrap_err();
+        let err = LabelSet::parse(&["O".into(), "X-PER".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("X-PER"));
     }
 }

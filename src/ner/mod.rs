@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::text::{self, ChunkPlan, Span};
-pub use decode::{Aggregation, LabelSet, TokenSpan};
+pub use decode::{Aggregation, LabelSet, LabelSetError, TokenSpan};
 pub use label::Label;
 pub use model::{LoadOptions, Model, SessionLayout};
 
