@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
-use crate::graph::{Edge, Evidence, Graph, Node};
+use crate::graph::{Edge, Evidence, Graph, Node, NodeKind};
 use crate::pipeline::MentionRecord;
 
 mod arcs;
@@ -205,8 +205,8 @@ fn relation_class(relation: &str) -> String {
 
 /// A node's name as drawn: a claim's figure with what it counts.
 fn display_label(node: &Node) -> String {
-    match (&node.about, node.kind.as_str()) {
-        (Some(about), "claim") => format!("{} ({})", node.label, about),
+    match (&node.about, node.kind) {
+        (Some(about), NodeKind::Claim) => format!("{} ({})", node.label, about),
         _ => node.label.clone(),
     }
 }
