@@ -11,7 +11,8 @@ pub enum Label {
     Org,
     Loc,
     Misc,
-    /// A class outside the four, as written ("PERSON", "GPE", "GOLD").
+    /// A class outside the four, as written ("PERSON", "GPE", "GOLD"); never one of
+    /// the four's own names (`Label::from` gives those their variant).
     Other(String),
 }
 
