@@ -819,7 +819,8 @@ mod tests {
             ..Graph::default()
         };
         g.add_node(node("person:putin", "person", "Putin </script>", 2, doc));
-        g.add_node(node("state:RU", "state\"<x>", "Russia", 1, doc));
+        // A node type is a NodeKind now: hostile text can no longer reach the page as one.
+        g.add_node(node("state:RU", "state", "Russia", 1, doc));
         let start = HOSTILE.chars().count() - "Putin.".chars().count();
         g.add_edge(Edge {
             source: "person:putin".into(),
