@@ -81,7 +81,7 @@ fn mention(v: &Value) -> MentionRecord {
         start: n("start"),
         end: n("end"),
         text: s("text"),
-        label: s("label"),
+        label: s("label").into(),
         score: v["score"].as_f64().unwrap_or_default(),
         entity: v["entity"].as_str().map(str::to_string),
     }

@@ -5,8 +5,65 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::resolve::Resolved;
+use crate::relations::Modality;
+use crate::resolve::{EntityType, Resolved};
 use crate::text::CharOffsets;
+
+/// A node's type: an entity type of ANNOTATION.md, or a claimed figure. Written in
+/// lower case ("person", "state", "organisation", "claim") in graph.json and exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    Person,
+    State,
+    Organisation,
+    Claim,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Person => "person",
+            NodeKind::State => "state",
+            NodeKind::Organisation => "organisation",
+            NodeKind::Claim => "claim",
+        }
+    }
+}
+
+impl From<EntityType> for NodeKind {
+    fn from(kind: EntityType) -> Self {
+        match kind {
+            EntityType::Person => NodeKind::Person,
+            EntityType::State => NodeKind::State,
+            EntityType::Organisation => NodeKind::Organisation,
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not a node type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown node type {0:?}")]
+pub struct UnknownNodeKind(pub String);
+
+impl std::str::FromStr for NodeKind {
+    type Err = UnknownNodeKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "person" => Ok(NodeKind::Person),
+            "state" => Ok(NodeKind::State),
+            "organisation" => Ok(NodeKind::Organisation),
+            "claim" => Ok(NodeKind::Claim),
+            _ => Err(UnknownNodeKind(s.to_string())),
+        }
+    }
+}
 
 /// Where an edge was found: document, character offsets, the sentence.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -102,7 +159,7 @@ pub struct Node {
     pub id: String,
     pub label: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: NodeKind,
     pub aliases: BTreeSet<String>,
     /// Mentions over all documents.
     pub mentions: usize,
@@ -139,7 +196,7 @@ impl Node {
         Node {
             id,
             label,
-            kind: "claim".to_string(),
+            kind: NodeKind::Claim,
             aliases: BTreeSet::new(),
             mentions: 1,
             docs: BTreeSet::from([doc.to_string()]),
@@ -160,7 +217,7 @@ pub struct Edge {
     pub target: String,
     pub relation: String,
     /// "asserted" or "planned".
-    pub modality: String,
+    pub modality: Modality,
     pub evidence: Vec<Evidence>,
 }
 
@@ -190,7 +247,7 @@ pub enum NodeLinkError {
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
     pub nodes: BTreeMap<String, Node>,
-    pub edges: BTreeMap<(String, String, String, String), Edge>,
+    pub edges: BTreeMap<(String, String, String, Modality), Edge>,
     /// Documents added (each document is added once).
     pub documents: usize,
 }
@@ -203,7 +260,7 @@ impl Graph {
             let node = self.nodes.entry(entity.id.clone()).or_insert_with(|| Node {
                 id: entity.id.clone(),
                 label: entity.name.clone(),
-                kind: entity.kind.as_str().to_string(),
+                kind: entity.kind.into(),
                 aliases: BTreeSet::new(),
                 mentions: 0,
                 docs: BTreeSet::new(),
@@ -302,7 +359,7 @@ impl Graph {
             edge.source.clone(),
             edge.target.clone(),
             edge.relation.clone(),
-            edge.modality.clone(),
+            edge.modality,
         );
         match self.edges.get_mut(&key) {
             Some(existing) => {
@@ -441,7 +498,7 @@ mod tests {
         Node {
             id: id.into(),
             label: name.into(),
-            kind: "person".into(),
+            kind: NodeKind::Person,
             aliases: BTreeSet::from([name.to_string()]),
             mentions,
             docs: BTreeSet::from([doc.to_string()]),
@@ -459,7 +516,7 @@ mod tests {
             source: source.into(),
             target: target.into(),
             relation: "meets".into(),
-            modality: "asserted".into(),
+            modality: Modality::Asserted,
             evidence: vec![Evidence {
                 doc: doc.into(),
                 start: 0,

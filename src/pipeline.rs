@@ -10,9 +10,9 @@ use serde_json::Value;
 use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use crate::input::{Document, ReadOptions};
-use crate::ner::{LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
-use crate::relations::{self, RuleSet, RulesError, Target};
-use crate::resolve::{Gazetteer, Resolved, Resolver};
+use crate::ner::{Label, LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
+use crate::relations::{self, Modality, RuleSet, RulesError, Target};
+use crate::resolve::{Gazetteer, GazetteerError, Resolved, Resolver};
 use crate::run::sha256_hex;
 use crate::text::CharOffsets;
 
@@ -22,7 +22,7 @@ pub enum LoadError {
     #[error("invalid rules file")]
     Rules(#[source] RulesError),
     #[error("{0}")]
-    Gazetteer(String),
+    Gazetteer(GazetteerError),
     #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
@@ -68,8 +68,12 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
 /// Reads `countries.tsv` and `organisations.tsv` from `dir` once, keeping their hashes.
 pub fn read_gazetteer(dir: &Path) -> Result<Hashed<Gazetteer>, LoadError> {
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| LoadError::Gazetteer(format!("{}: {e}", dir.join(name).display())))
+        std::fs::read_to_string(dir.join(name)).map_err(|error| {
+            LoadError::Gazetteer(GazetteerError::Read {
+                path: dir.join(name),
+                error,
+            })
+        })
     };
     let (countries, organisations) = (read("countries.tsv")?, read("organisations.tsv")?);
     let gazetteer = Gazetteer::parse(&countries, &organisations).map_err(LoadError::Gazetteer)?;
@@ -153,7 +157,7 @@ pub struct MentionRecord {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub label: String,
+    pub label: Label,
     /// Rounded to four decimals.
     pub score: f64,
     /// The graph node it names; absent when it names none (a city as a place, say).
@@ -179,7 +183,7 @@ pub struct RelationRecord {
     pub source: String,
     /// An entity id, or for figures `claim:<doc>:<character offset of the number>`.
     pub target: String,
-    pub modality: String,
+    pub modality: Modality,
     pub evidence: Vec<Evidence>,
     pub claim: Option<ClaimRecord>,
 }
@@ -522,7 +526,7 @@ pub fn relation_records(
                 relation: r.relation.clone(),
                 source: resolved.entities[r.source].id.clone(),
                 target,
-                modality: r.modality.as_str().to_string(),
+                modality: r.modality,
                 evidence,
                 claim,
             }
@@ -574,7 +578,7 @@ pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
                 source: rel.source.clone(),
                 target: rel.target.clone(),
                 relation: rel.relation.clone(),
-                modality: rel.modality.clone(),
+                modality: rel.modality,
                 evidence: rel.evidence.clone(),
             });
         }

@@ -20,7 +20,7 @@ fn node(id: &str, label: &str, kind: &str, mentions: usize, docs: &[&str]) -> No
     Node {
         id: id.into(),
         label: label.into(),
-        kind: kind.into(),
+        kind: kind.parse().unwrap(),
         // `;` and `,` inside list elements (names such as "Smith; Jones LLP", and ids).
         aliases: BTreeSet::from([label.to_string(), format!("{label}; alias, too")]),
         mentions,
@@ -52,7 +52,7 @@ fn edge(s: &str, t: &str, relation: &str, modality: &str, evidence: Vec<Evidence
         source: s.into(),
         target: t.into(),
         relation: relation.into(),
-        modality: modality.into(),
+        modality: modality.parse().unwrap(),
         evidence,
     }
 }

@@ -143,7 +143,7 @@ fn node(id: &str, kind: &str, label: &str, aliases: &[&str], mentions: usize) ->
     Node {
         id: id.into(),
         label: label.into(),
-        kind: kind.into(),
+        kind: kind.parse().unwrap(),
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         mentions,
         docs: BTreeSet::from(["hostile".to_string()]),
@@ -252,7 +252,7 @@ fn small_graph() -> (Graph, Vec<ReportDocument>) {
             source: s.into(),
             target: t.into(),
             relation: rel.into(),
-            modality: modality.into(),
+            modality: modality.parse().unwrap(),
             evidence: vec![ev],
         });
     }
@@ -544,7 +544,7 @@ fn parsed_graph() -> (Graph, Vec<ReportDocument>) {
         source: "person:vladimir-putin".into(),
         target: "person:emmanuel-macron".into(),
         relation: "meets".into(),
-        modality: "asserted".into(),
+        modality: "asserted".parse().unwrap(),
         evidence: vec![parsed_evidence()],
     });
     let docs = vec![ReportDocument {

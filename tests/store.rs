@@ -99,7 +99,8 @@ fn doc(i: usize, padding: usize) -> Doc {
         } else {
             "asserted"
         }
-        .into(),
+        .parse()
+        .unwrap(),
         evidence: vec![evidence("verb")],
         claim: None,
     }];
@@ -108,7 +109,7 @@ fn doc(i: usize, padding: usize) -> Doc {
             relation: "claims".into(),
             source: "state:UA".into(),
             target: format!("claim:{id}:31"),
-            modality: "asserted".into(),
+            modality: "asserted".parse().unwrap(),
             evidence: vec![evidence("claims.figure")],
             claim: Some(ClaimRecord {
                 label: format!("{i} drones"),

@@ -256,7 +256,7 @@ mod tests {
         let start = text.find(name).expect("name in text");
         Mention {
             span: Span::new(start, start + name.len()),
-            label: label.to_string(),
+            label: label.into(),
             score: 1.0,
         }
     }
@@ -339,7 +339,7 @@ mod tests {
             mention(text, "Berlin", "LOC"),
             Mention {
                 span: Span::new(text.len() - "Scholz".len(), text.len()),
-                label: "PER".to_string(),
+                label: "PER".into(),
                 score: 1.0,
             },
         ];

@@ -58,7 +58,7 @@ pub struct MentionSpan {
     pub tokens: Range<usize>,
     /// The mention's byte span as NER gave it.
     pub span: Span,
-    pub label: String,
+    pub label: crate::ner::Label,
 }
 
 /// One analysed document.

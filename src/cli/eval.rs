@@ -124,7 +124,7 @@ pub fn eval(command: EvalCommand) -> Result<()> {
 }
 
 fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Result<()> {
-    let docs = eval::conll::read(file).map_err(anyhow::Error::msg)?;
+    let docs = eval::conll::read(file)?;
     if docs.is_empty() {
         bail!("{}: no sentences", file.display());
     }
@@ -246,7 +246,7 @@ fn eval_fixtures(
         graphs,
         explain,
     } = options;
-    let loaded = fixtures::load_dir(dir).map_err(anyhow::Error::msg)?;
+    let loaded = fixtures::load_dir(dir)?;
     if let Some(g) = &graphs {
         std::fs::create_dir_all(g).with_context(|| format!("cannot create {}", g.display()))?;
     }

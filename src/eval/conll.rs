@@ -18,14 +18,40 @@ pub struct ConllDoc {
     pub sentence_starts: Vec<usize>,
 }
 
-/// Reads a CoNLL file (token first column, NER tag last column, `-DOCSTART-`
-/// lines between documents, blank lines between sentences).
-pub fn read(path: &Path) -> Result<Vec<ConllDoc>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+/// Why a CoNLL file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConllError {
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    /// A parse error in the file at `path`.
+    #[error("{}: {error}", path.display())]
+    In {
+        path: std::path::PathBuf,
+        error: Box<ConllError>,
+    },
+    #[error("line {0}: expected a token and a tag")]
+    NoTag(usize),
+    #[error("line {line}: {tag:?} is not an IOB tag")]
+    NotIob { line: usize, tag: String },
 }
 
-pub fn parse(text: &str) -> Result<Vec<ConllDoc>, String> {
+/// Reads a CoNLL file (token first column, NER tag last column, `-DOCSTART-`
+/// lines between documents, blank lines between sentences).
+pub fn read(path: &Path) -> Result<Vec<ConllDoc>, ConllError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ConllError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    parse(&text).map_err(|error| ConllError::In {
+        path: path.to_path_buf(),
+        error: Box::new(error),
+    })
+}
+
+pub fn parse(text: &str) -> Result<Vec<ConllDoc>, ConllError> {
     let mut docs = Vec::new();
     let mut doc = ConllDoc::default();
     let mut in_sentence = false;
@@ -43,11 +69,14 @@ pub fn parse(text: &str) -> Result<Vec<ConllDoc>, String> {
             continue;
         }
         if cols.len() < 2 {
-            return Err(format!("line {}: expected a token and a tag", i + 1));
+            return Err(ConllError::NoTag(i + 1));
         }
         let tag = cols[cols.len() - 1];
         if !(tag == "O" || tag.len() > 2 && matches!(&tag[..2], "B-" | "I-" | "E-" | "S-")) {
-            return Err(format!("line {}: {tag:?} is not an IOB tag", i + 1));
+            return Err(ConllError::NotIob {
+                line: i + 1,
+                tag: tag.to_string(),
+            });
         }
         if !in_sentence {
             if !doc.text.is_empty() {
@@ -149,8 +178,10 @@ pub fn evaluate(ner: &Ner, docs: &[ConllDoc]) -> Result<Table, NerError> {
         let texts: Vec<&str> = batch.iter().map(|d| d.text.as_str()).collect();
         let (mentions, _) = ner.recognise(&texts)?;
         for (doc, mentions) in batch.iter().zip(mentions) {
-            let spans: Vec<(Span, String)> =
-                mentions.into_iter().map(|m| (m.span, m.label)).collect();
+            let spans: Vec<(Span, String)> = mentions
+                .into_iter()
+                .map(|m| (m.span, m.label.to_string()))
+                .collect();
             let predicted = tags_from_mentions(doc, &spans);
             count(doc, &predicted, &mut counts);
         }

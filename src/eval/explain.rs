@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use crate::eval::fixtures::{gold_resolved, match_graph, Fixture, GoldRelation, Matching, Outcome};
-use crate::graph::{Edge, Graph, Node};
+use crate::graph::{Edge, Graph, Node, NodeKind};
+use crate::relations::Modality;
 use crate::resolve::Resolved;
 use crate::text::{sentences, Span};
 
@@ -58,7 +59,7 @@ pub struct Found {
     pub path: Option<String>,
     pub sentence: String,
     /// "asserted" or "planned".
-    pub modality: String,
+    pub modality: Modality,
 }
 
 /// A missed gold relation, or a false or correct predicted edge.
@@ -158,7 +159,7 @@ impl DocExplanation {
             }
             for f in &r.found {
                 let mut line = format!("    rule: {}", f.rule);
-                if f.modality != "asserted" {
+                if f.modality != Modality::Asserted {
                     line.push_str(&format!(" ({})", f.modality));
                 }
                 if let Some(p) = &f.path {
@@ -308,7 +309,7 @@ fn entity_items(m: &Matching, located: &Located, resolved: Option<&Resolved>) ->
             }
         }
         for (node, _) in &m.nodes {
-            if node.kind != gold.kind && !m.gold_names[g].is_disjoint(&node_names(node)) {
+            if node.kind.as_str() != gold.kind && !m.gold_names[g].is_disjoint(&node_names(node)) {
                 notes.push(format!(
                     "predicted as {} \"{}\" [{}]",
                     node.kind, node.label, node.id
@@ -350,7 +351,7 @@ fn entity_items(m: &Matching, located: &Located, resolved: Option<&Resolved>) ->
             }
         }
         for (g, gold) in fixture.entities.iter().enumerate() {
-            if gold.kind != node.kind && !m.gold_names[g].is_disjoint(&names) {
+            if gold.kind != node.kind.as_str() && !m.gold_names[g].is_disjoint(&names) {
                 notes.push(format!(
                     "gold has \"{}\" as {} [{}]",
                     gold.name, gold.kind, gold.id
@@ -359,7 +360,7 @@ fn entity_items(m: &Matching, located: &Located, resolved: Option<&Resolved>) ->
         }
         out.push(EntityItem {
             verdict: Verdict::False,
-            kind: node.kind.clone(),
+            kind: node.kind.to_string(),
             id: node.id.clone(),
             name: node.label.clone(),
             aliases: node.aliases.iter().cloned().collect(),
@@ -418,7 +419,7 @@ fn near(m: &Matching, edge: &Edge, r: &GoldRelation) -> Option<Near> {
 
 fn node_name(graph: &Graph, id: &str) -> String {
     match graph.nodes.get(id) {
-        Some(n) if n.kind == "claim" => figure_text(n.value, n.unit.as_deref()),
+        Some(n) if n.kind == NodeKind::Claim => figure_text(n.value, n.unit.as_deref()),
         Some(n) => n.label.clone(),
         None => id.to_string(),
     }
@@ -478,7 +479,7 @@ fn found(edge: &Edge) -> Vec<Found> {
             rule: e.rule.clone(),
             path: e.path.clone(),
             sentence: e.sentence.clone(),
-            modality: edge.modality.clone(),
+            modality: edge.modality,
         })
         .collect()
 }
@@ -671,7 +672,7 @@ mod tests {
             source: source.into(),
             target: target.into(),
             relation: relation.into(),
-            modality: "asserted".into(),
+            modality: Modality::Asserted,
             evidence: vec![Evidence {
                 doc: "t".into(),
                 start: 0,

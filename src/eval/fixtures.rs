@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::eval::{Counts, Table};
-use crate::graph::{Edge, Graph, Node};
+use crate::graph::{Edge, Graph, Node, NodeKind};
 use crate::resolve::{Entity, EntityType, Resolved};
 use crate::text::Span;
 
@@ -70,27 +70,49 @@ pub struct LoadedFixture {
     pub text: String,
 }
 
+/// Why a fixture directory could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: no *.json fixtures", .0.display())]
+    Empty(PathBuf),
+    #[error("{}: {error}", path.display())]
+    Json {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+}
+
 /// Every `*.json` fixture in `dir`, sorted by file name, with its text file.
-pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFixture>, String> {
+pub fn load_dir(dir: &Path) -> Result<Vec<LoadedFixture>, FixtureError> {
+    let read_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| FixtureError::Read { path, error }
+    };
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map_err(read_error(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(format!("{}: no *.json fixtures", dir.display()));
+        return Err(FixtureError::Empty(dir.to_path_buf()));
     }
     paths
         .into_iter()
         .map(|path| {
-            let raw =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let raw = std::fs::read_to_string(&path).map_err(read_error(&path))?;
             let fixture: Fixture =
-                serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", path.display()))?;
+                serde_json::from_str(&raw).map_err(|error| FixtureError::Json {
+                    path: path.clone(),
+                    error,
+                })?;
             let text_path = path.parent().unwrap_or(dir).join(&fixture.text_file);
-            let text = std::fs::read_to_string(&text_path)
-                .map_err(|e| format!("{}: {e}", text_path.display()))?;
+            let text = std::fs::read_to_string(&text_path).map_err(read_error(&text_path))?;
             Ok(LoadedFixture {
                 path,
                 fixture,
@@ -293,7 +315,7 @@ impl<'a> Matching<'a> {
             out.relations.insert(kind.into(), Counts::default());
         }
         for (node, outcome) in &self.nodes {
-            count(&mut out.entities, &node.kind, *outcome);
+            count(&mut out.entities, node.kind.as_str(), *outcome);
         }
         for e in self.fixture.entities.iter().filter(|e| !e.optional) {
             out.entities.entry(e.kind.clone()).or_default().gold += 1;
@@ -369,7 +391,7 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
     };
 
     let mut hit = vec![false; fixture.entities.len()];
-    for node in graph.nodes.values().filter(|n| n.kind != "claim") {
+    for node in graph.nodes.values().filter(|n| n.kind != NodeKind::Claim) {
         let names: BTreeSet<String> = node
             .aliases
             .iter()
@@ -380,7 +402,7 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
             .entities
             .iter()
             .enumerate()
-            .filter(|(i, e)| e.kind == node.kind && !m.gold_names[*i].is_disjoint(&names))
+            .filter(|(i, e)| e.kind == node.kind.as_str() && !m.gold_names[*i].is_disjoint(&names))
             .map(|(i, _)| i)
             .collect();
         let o = outcome(&matches, |i| fixture.entities[i].optional, &mut hit);
@@ -415,6 +437,7 @@ pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
 mod tests {
     use super::*;
     use crate::graph::Evidence;
+    use crate::relations::Modality;
 
     fn fixture() -> Fixture {
         serde_json::from_str(
@@ -450,7 +473,7 @@ mod tests {
             source: source.into(),
             target: target.into(),
             relation: relation.into(),
-            modality: "asserted".into(),
+            modality: Modality::Asserted,
             evidence: vec![Evidence {
                 doc: "t".into(),
                 start: 0,
@@ -540,7 +563,7 @@ mod tests {
         graph.add_entities("t", &resolved);
         let mut claim = graph.nodes["person:putin"].clone();
         claim.id = "claim:1".into();
-        claim.kind = "claim".into();
+        claim.kind = NodeKind::Claim;
         claim.value = Some(137.0);
         graph.add_node(claim);
         graph.add_edge(edge("state:GB", "person:putin", "sanctions"));

@@ -115,7 +115,10 @@ CREATE CONSTRAINT newsgraph_claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS
             ),
         ]);
         groups
-            .entry((neo4j_base_label(&node.kind), neo4j_label(&node.kind)))
+            .entry((
+                neo4j_base_label(node.kind.as_str()),
+                neo4j_label(node.kind.as_str()),
+            ))
             .or_default()
             .push(row);
     }
@@ -140,7 +143,7 @@ CREATE CONSTRAINT newsgraph_claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.id IS
         let row = map(&[
             ("source".into(), string(&edge.source)),
             ("target".into(), string(&edge.target)),
-            ("modality".into(), string(&edge.modality)),
+            ("modality".into(), string(edge.modality.as_str())),
             ("props".into(), props(attrs)),
         ]);
         groups

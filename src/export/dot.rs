@@ -11,7 +11,8 @@
 use std::fmt::Write;
 
 use super::xml_allowed;
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeKind};
+use crate::relations::Modality;
 
 /// A DOT id or escString in double quotes: `\` doubled, `"` escaped; in labels
 /// (`label == true`) newlines become `\n`, in ids they stay as they are.
@@ -32,13 +33,12 @@ fn quote(s: &str, label: bool) -> String {
     out
 }
 
-fn style(kind: &str) -> (&'static str, &'static str) {
+fn style(kind: NodeKind) -> (&'static str, &'static str) {
     match kind {
-        "person" => ("ellipse", "#a6cee3"),
-        "state" => ("box", "#b2df8a"),
-        "organisation" => ("hexagon", "#fdbf6f"),
-        "claim" => ("note", "#ffffb3"),
-        _ => ("ellipse", "#dddddd"),
+        NodeKind::Person => ("ellipse", "#a6cee3"),
+        NodeKind::State => ("box", "#b2df8a"),
+        NodeKind::Organisation => ("hexagon", "#fdbf6f"),
+        NodeKind::Claim => ("note", "#ffffb3"),
     }
 }
 
@@ -59,7 +59,7 @@ pub fn render(graph: &Graph) -> String {
     out.push_str("  node [style=filled, fontname=\"Helvetica\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for node in graph.nodes.values() {
-        let (shape, fill) = style(&node.kind);
+        let (shape, fill) = style(node.kind);
         let _ = writeln!(
             out,
             "  {} [label={}, shape={shape}, fillcolor=\"{fill}\", tooltip={}];",
@@ -69,7 +69,7 @@ pub fn render(graph: &Graph) -> String {
         );
     }
     for edge in graph.edges.values() {
-        let dashed = if edge.modality == "planned" {
+        let dashed = if edge.modality == Modality::Planned {
             ", style=dashed"
         } else {
             ""

@@ -172,7 +172,7 @@ pub fn node_values(n: &Node) -> Vec<Option<Val>> {
     let s = |v: &Option<String>| v.clone().map(Val::Str);
     vec![
         Some(Val::Str(n.label.clone())),
-        Some(Val::Str(n.kind.clone())),
+        Some(Val::Str(n.kind.to_string())),
         Some(Val::List(n.aliases.iter().cloned().collect())),
         Some(Val::Int(n.mentions as u64)),
         Some(Val::Int(n.docs.len() as u64)),
@@ -194,7 +194,7 @@ pub fn edge_values(e: &Edge) -> Vec<Option<Val>> {
     };
     vec![
         Some(Val::Str(e.relation.clone())),
-        Some(Val::Str(e.modality.clone())),
+        Some(Val::Str(e.modality.to_string())),
         Some(Val::Int(e.evidence.len() as u64)),
         e.evidence.first().map(|ev| Val::Str(ev.sentence.clone())),
         Some(distinct(&|ev| Some(ev.doc.clone()))),

@@ -113,7 +113,7 @@ pub fn render(graph: &Graph) -> Files {
     let mut nodes = nodes_header();
     nodes.push('\n');
     for node in graph.nodes.values() {
-        let mut row = vec![quoted(&node.id), quoted(&labels(&node.kind))];
+        let mut row = vec![quoted(&node.id), quoted(&labels(node.kind.as_str()))];
         row.extend(node_values(node).into_iter().map(field));
         let _ = writeln!(nodes, "{}", row.join(","));
     }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::Label;
 use crate::text::Span;
 
 /// How the labels of a word's subword tokens become one label for the word,
@@ -27,37 +28,51 @@ enum Prefix {
     Single,
 }
 
+/// Why a label of config.json's `id2label` is not one a label set takes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelSetError {
+    #[error("label {0:?} is neither O nor PREFIX-TYPE")]
+    NoPrefix(String),
+    #[error("label {label:?} has an unknown prefix {prefix:?}")]
+    UnknownPrefix { label: String, prefix: String },
+}
+
 /// A model's label set, parsed from config.json's `id2label`.
 #[derive(Clone, Debug)]
 pub struct LabelSet {
     prefixes: Vec<Prefix>,
-    kinds: Vec<String>,
+    kinds: Vec<Label>,
     bioes: bool,
 }
 
 impl LabelSet {
     /// Parses labels such as `O`, `B-PER`, `I-ORG`, `E-LOC`, `S-MISC` (also `L-`/`U-`).
-    pub fn parse(labels: &[String]) -> Result<Self, String> {
+    pub fn parse(labels: &[String]) -> Result<Self, LabelSetError> {
         let mut prefixes = Vec::with_capacity(labels.len());
         let mut kinds = Vec::with_capacity(labels.len());
         for label in labels {
             if label == "O" {
                 prefixes.push(Prefix::Outside);
-                kinds.push(String::new());
+                kinds.push(Label::Other(String::new()));
                 continue;
             }
             let (prefix, kind) = label
                 .split_once(['-', '_'])
-                .ok_or_else(|| format!("label {label:?} is neither O nor PREFIX-TYPE"))?;
+                .ok_or_else(|| LabelSetError::NoPrefix(label.clone()))?;
             let prefix = match prefix {
                 "B" => Prefix::Begin,
                 "I" => Prefix::Inside,
                 "E" | "L" => Prefix::End,
                 "S" | "U" => Prefix::Single,
-                _ => return Err(format!("label {label:?} has an unknown prefix {prefix:?}")),
+                _ => {
+                    return Err(LabelSetError::UnknownPrefix {
+                        label: label.clone(),
+                        prefix: prefix.to_string(),
+                    })
+                }
             };
             prefixes.push(prefix);
-            kinds.push(kind.to_string());
+            kinds.push(Label::from(kind));
         }
         let bioes = prefixes
             .iter()
@@ -91,8 +106,8 @@ impl LabelSet {
         let mut kinds: Vec<String> = self
             .kinds
             .iter()
-            .filter(|k| !k.is_empty())
-            .cloned()
+            .filter(|k| !k.as_str().is_empty())
+            .map(Label::to_string)
             .collect();
         kinds.sort();
         kinds.dedup();
@@ -111,7 +126,7 @@ pub struct TokenSpan {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawMention {
     pub span: Span,
-    pub label: String,
+    pub label: Label,
     pub score: f32,
 }
 
@@ -308,7 +323,12 @@ mod tests {
     fn texts(text: &str, mentions: &[RawMention]) -> Vec<(String, String)> {
         mentions
             .iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.label.clone()))
+            .map(|m| {
+                (
+                    text[m.span.start..m.span.end].to_string(),
+                    m.label.to_string(),
+                )
+            })
             .collect()
     }
 
@@ -444,7 +464,9 @@ mod tests {
 
     #[test]
     fn unknown_prefix_is_an_error() {
-        let err = LabelSet::parse(&["O".into(), "X-PER".into()]).unwrap_err();
+        let err = LabelSet::parse(&["O".into(), "X-PER".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("X-PER"));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod decode;
+pub mod label;
 pub mod model;
 pub mod runtime;
 
@@ -9,7 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::text::{self, ChunkPlan, Span};
-pub use decode::{Aggregation, LabelSet, TokenSpan};
+pub use decode::{Aggregation, LabelSet, LabelSetError, TokenSpan};
+pub use label::Label;
 pub use model::{LoadOptions, Model, SessionLayout};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +33,7 @@ pub enum NerError {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mention {
     pub span: Span,
-    pub label: String,
+    pub label: Label,
     pub score: f32,
 }
 

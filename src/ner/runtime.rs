@@ -63,18 +63,31 @@ pub fn find_library() -> Option<PathBuf> {
         .find_map(|dir| crate::locate::library_in(&dir))
 }
 
+/// Why an ONNX Runtime session could not be made; the caller names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The runtime library could not be loaded.
+    #[error("{0}")]
+    Environment(NerError),
+    #[error("{0}")]
+    Ort(ort::Error),
+}
+
 /// One ONNX Runtime session on `path` with `intra` intra-op threads and full graph
 /// optimisation; the error says what failed, for the caller to name the file.
-pub fn session(path: &std::path::Path, intra: usize) -> Result<ort::session::Session, String> {
+pub fn session(
+    path: &std::path::Path,
+    intra: usize,
+) -> Result<ort::session::Session, SessionError> {
     use ort::session::builder::GraphOptimizationLevel;
-    let env = environment().map_err(|e| e.to_string())?;
-    let text = |e: &dyn std::fmt::Display| e.to_string();
+    let env = environment().map_err(SessionError::Environment)?;
+    let ort = SessionError::Ort;
     ort::session::Session::builder(env)
-        .map_err(|e| text(&e))?
+        .map_err(ort)?
         .with_optimization_level(GraphOptimizationLevel::Level3)
-        .map_err(|e| text(&e))?
+        .map_err(|e| ort(e.into()))?
         .with_intra_threads(intra)
-        .map_err(|e| text(&e))?
+        .map_err(|e| ort(e.into()))?
         .commit_from_file(path)
-        .map_err(|e| text(&e))
+        .map_err(ort)
 }

@@ -18,7 +18,7 @@ pub mod syntax;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::Doc;
 use crate::resolve::Resolved;
@@ -26,7 +26,7 @@ use crate::text::Span;
 pub use rules::{RuleSet, RulesError};
 
 /// Whether a relation is stated as fact or as decided/announced for the future.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Modality {
     Asserted,
@@ -38,6 +38,28 @@ impl Modality {
         match self {
             Modality::Asserted => "asserted",
             Modality::Planned => "planned",
+        }
+    }
+}
+
+impl std::fmt::Display for Modality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not a modality.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown modality {0:?}")]
+pub struct UnknownModality(pub String);
+
+impl std::str::FromStr for Modality {
+    type Err = UnknownModality;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "asserted" => Ok(Modality::Asserted),
+            "planned" => Ok(Modality::Planned),
+            _ => Err(UnknownModality(s.to_string())),
         }
     }
 }

@@ -4,6 +4,44 @@ use crate::resolve::EntityType;
 
 use super::rules::words_of;
 
+/// Why a pattern does not parse: which element is wrong, and how.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    #[error("`{element}`: {error}")]
+    Element { element: String, error: AtomError },
+    #[error("`{0}`: gaps, `!` and anchors take no `?`, `*` or `+`")]
+    Quantified(String),
+    #[error("`{0}`: a slot already takes a whole coordination; use it once")]
+    RepeatedSlot(String),
+    #[error("empty pattern")]
+    Empty,
+    #[error("every element is optional: the pattern would match nothing")]
+    AllOptional,
+}
+
+/// What is wrong with one element of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AtomError {
+    #[error("a gap is ~N with N from 1 to 12")]
+    Gap,
+    #[error("a slot is written {{name}} or {{name:type|type}}")]
+    SlotSyntax,
+    #[error("unknown slot `{0}` (slots: source, target, group, figure)")]
+    UnknownSlot(String),
+    #[error("a figure slot takes no entity types")]
+    FigureTypes,
+    #[error("unknown entity type `{0}` (types: person, state, organisation)")]
+    UnknownType(String),
+    #[error("`!` takes words or lexicons: !with, !@name")]
+    Not,
+    #[error("braces belong to slots: {{source}}, {{target}}, {{group}}, {{figure}}")]
+    Braces,
+    #[error("empty alternative")]
+    EmptyAlternative,
+    #[error("unknown lexicon `{0}`")]
+    UnknownLexicon(String),
+}
+
 /// What an entity slot contributes to the relation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -84,7 +122,7 @@ impl Pattern {
     }
 
     /// Parses `src`; `lexicon` maps a lexicon name to its index. Errors say which element is wrong.
-    pub fn parse(src: &str, lexicon: impl Fn(&str) -> Option<usize>) -> Result<Self, String> {
+    pub fn parse(src: &str, lexicon: impl Fn(&str) -> Option<usize>) -> Result<Self, PatternError> {
         let mut elements = Vec::new();
         for raw in src.split_whitespace() {
             let (body, quant) = match raw.char_indices().last() {
@@ -94,18 +132,17 @@ impl Pattern {
                 _ => (raw, Quant::One),
             };
             let plus = quant == Quant::Many && raw.ends_with('+');
-            let atom = parse_atom(body, &lexicon).map_err(|e| format!("`{raw}`: {e}"))?;
+            let atom = parse_atom(body, &lexicon).map_err(|error| PatternError::Element {
+                element: raw.to_string(),
+                error,
+            })?;
             if quant != Quant::One
                 && matches!(atom, Atom::Gap(_) | Atom::Not(_) | Atom::Start | Atom::End)
             {
-                return Err(format!(
-                    "`{raw}`: gaps, `!` and anchors take no `?`, `*` or `+`"
-                ));
+                return Err(PatternError::Quantified(raw.to_string()));
             }
             if quant == Quant::Many && matches!(atom, Atom::Slot(_)) {
-                return Err(format!(
-                    "`{raw}`: a slot already takes a whole coordination; use it once"
-                ));
+                return Err(PatternError::RepeatedSlot(raw.to_string()));
             }
             if plus {
                 elements.push(Element {
@@ -116,16 +153,16 @@ impl Pattern {
             elements.push(Element { atom, quant });
         }
         if elements.is_empty() {
-            return Err("empty pattern".into());
+            return Err(PatternError::Empty);
         }
         if !elements.iter().any(|e| e.quant == Quant::One) {
-            return Err("every element is optional: the pattern would match nothing".into());
+            return Err(PatternError::AllOptional);
         }
         Ok(Self { elements })
     }
 }
 
-fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<Atom, String> {
+fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<Atom, AtomError> {
     if body == "^" {
         return Ok(Atom::Start);
     }
@@ -135,13 +172,11 @@ fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<At
     if let Some(n) = body.strip_prefix('~') {
         return match n.parse::<usize>() {
             Ok(n) if (1..=12).contains(&n) => Ok(Atom::Gap(n)),
-            _ => Err("a gap is ~N with N from 1 to 12".into()),
+            _ => Err(AtomError::Gap),
         };
     }
     if let Some(inner) = body.strip_prefix('{') {
-        let inner = inner
-            .strip_suffix('}')
-            .ok_or("a slot is written {name} or {name:type|type}")?;
+        let inner = inner.strip_suffix('}').ok_or(AtomError::SlotSyntax)?;
         let (name, kinds) = match inner.split_once(':') {
             Some((n, k)) => (n, Some(k)),
             None => (inner, None),
@@ -151,26 +186,18 @@ fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<At
             "target" => Role::Target,
             "group" => Role::Group,
             "figure" => Role::Figure,
-            other => {
-                return Err(format!(
-                    "unknown slot `{other}` (slots: source, target, group, figure)"
-                ))
-            }
+            other => return Err(AtomError::UnknownSlot(other.to_string())),
         };
         let kinds = match kinds {
             None => None,
-            Some(_) if role == Role::Figure => {
-                return Err("a figure slot takes no entity types".into())
-            }
+            Some(_) if role == Role::Figure => return Err(AtomError::FigureTypes),
             Some(k) => Some(
                 k.split('|')
                     .map(|t| match t {
                         "person" => Ok(EntityType::Person),
                         "state" => Ok(EntityType::State),
                         "organisation" => Ok(EntityType::Organisation),
-                        other => Err(format!(
-                            "unknown entity type `{other}` (types: person, state, organisation)"
-                        )),
+                        other => Err(AtomError::UnknownType(other.to_string())),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
@@ -180,19 +207,19 @@ fn parse_atom(body: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<At
     if let Some(rest) = body.strip_prefix('!').filter(|r| !r.is_empty()) {
         return match parse_atom(rest, lexicon)? {
             Atom::Alts(alts) => Ok(Atom::Not(alts)),
-            _ => Err("`!` takes words or lexicons: !with, !@name".into()),
+            _ => Err(AtomError::Not),
         };
     }
     if body.contains('{') || body.contains('}') {
-        return Err("braces belong to slots: {source}, {target}, {group}, {figure}".into());
+        return Err(AtomError::Braces);
     }
     let mut alts = Vec::new();
     for alt in body.split('|') {
         if alt.is_empty() {
-            return Err("empty alternative".into());
+            return Err(AtomError::EmptyAlternative);
         }
         if let Some(name) = alt.strip_prefix('@') {
-            let index = lexicon(name).ok_or_else(|| format!("unknown lexicon `{name}`"))?;
+            let index = lexicon(name).ok_or_else(|| AtomError::UnknownLexicon(name.to_string()))?;
             alts.push(Alt::Lexicon(index));
         } else {
             alts.push(Alt::Words(words_of(alt)));
@@ -242,7 +269,7 @@ mod tests {
 
     #[test]
     fn reports_what_is_wrong() {
-        let err = |s: &str| Pattern::parse(s, lex).unwrap_err();
+        let err = |s: &str| Pattern::parse(s, lex).unwrap_err().to_string();
         assert!(err("{source} @nope").contains("unknown lexicon `nope`"));
         assert!(err("{sorce} said").contains("unknown slot `sorce`"));
         assert!(err("{source:city} said").contains("unknown entity type `city`"));

@@ -104,46 +104,65 @@ impl fmt::Display for DepPath {
 
 const ENTITY_TYPES: [&str; 4] = ["any", "person", "state", "organisation"];
 
+/// Why a token test or a dependency path does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyntaxError {
+    #[error("a token test is written in braces: `{{lemma:meet}}`, not `{0}`")]
+    Braces(String),
+    #[error("`{part}` is not `field:value` (in `{src}`)")]
+    NotField { part: String, src: String },
+    #[error("unknown field `{0}` (fields: lemma, lower, upos, deprel, case, has, lacks, entity)")]
+    UnknownField(String),
+    #[error("an empty value in `{0}`")]
+    EmptyValue(String),
+    #[error("unknown lexicon `{0}`")]
+    UnknownLexicon(String),
+    #[error("unknown entity type `{0}` (types: {types})", types = ENTITY_TYPES.join(", "))]
+    UnknownType(String),
+    #[error("an empty path")]
+    EmptyPath,
+    #[error("an unclosed `{{` in `{0}`")]
+    Unclosed(String),
+    #[error("a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`")]
+    StepStart { rest: String, src: String },
+    #[error("a step without a relation in `{0}` (use `*` for any)")]
+    NoRelation(String),
+}
+
 /// Parses a token test: `{lemma:@say upos:VERB !lower:says}`.
 pub fn parse_test(
     src: &str,
     lexicon: &impl Fn(&str) -> Option<usize>,
-) -> Result<TokenTest, String> {
+) -> Result<TokenTest, SyntaxError> {
     let inner = src
         .trim()
         .strip_prefix('{')
         .and_then(|s| s.strip_suffix('}'))
-        .ok_or_else(|| {
-            format!("a token test is written in braces: `{{lemma:meet}}`, not `{src}`")
-        })?;
+        .ok_or_else(|| SyntaxError::Braces(src.to_string()))?;
     let mut constraints = Vec::new();
     for part in inner.split_whitespace() {
-        let (name, values) = part
-            .split_once(':')
-            .ok_or_else(|| format!("`{part}` is not `field:value` (in `{src}`)"))?;
+        let (name, values) = part.split_once(':').ok_or_else(|| SyntaxError::NotField {
+            part: part.to_string(),
+            src: src.to_string(),
+        })?;
         let (negated, name) = match name.strip_prefix('!') {
             Some(n) => (true, n),
             None => (false, name),
         };
-        let field = Field::parse(name).ok_or_else(|| {
-            format!(
-                "unknown field `{name}` (fields: lemma, lower, upos, deprel, case, has, lacks, entity)"
-            )
-        })?;
+        let field =
+            Field::parse(name).ok_or_else(|| SyntaxError::UnknownField(name.to_string()))?;
         let mut list = Vec::new();
         for v in values.split('|') {
             if v.is_empty() {
-                return Err(format!("an empty value in `{part}`"));
+                return Err(SyntaxError::EmptyValue(part.to_string()));
             }
             if let Some(name) = v.strip_prefix('@') {
-                let i = lexicon(name).ok_or_else(|| format!("unknown lexicon `{name}`"))?;
+                let i =
+                    lexicon(name).ok_or_else(|| SyntaxError::UnknownLexicon(name.to_string()))?;
                 list.push(Value::Lexicon(i));
             } else {
                 if field == Field::Entity && !ENTITY_TYPES.contains(&v) {
-                    return Err(format!(
-                        "unknown entity type `{v}` (types: {})",
-                        ENTITY_TYPES.join(", ")
-                    ));
+                    return Err(SyntaxError::UnknownType(v.to_string()));
                 }
                 let v = match field {
                     Field::Upos | Field::Deprel | Field::Has | Field::Lacks | Field::Entity => {
@@ -164,17 +183,20 @@ pub fn parse_test(
 }
 
 /// Parses a path: `>obl{case:with}`, `<obj >nsubj`, `>nmod:poss`.
-pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result<DepPath, String> {
+pub fn parse_path(
+    src: &str,
+    lexicon: &impl Fn(&str) -> Option<usize>,
+) -> Result<DepPath, SyntaxError> {
     let mut steps = Vec::new();
     let mut rest = src.trim();
     if rest.is_empty() {
-        return Err("an empty path".into());
+        return Err(SyntaxError::EmptyPath);
     }
     let mut start = TokenTest::default();
     if rest.starts_with('{') {
         let close = rest
             .find('}')
-            .ok_or_else(|| format!("an unclosed `{{` in `{src}`"))?;
+            .ok_or_else(|| SyntaxError::Unclosed(src.to_string()))?;
         start = parse_test(&rest[..=close], lexicon)?;
         rest = rest[close + 1..].trim_start();
     }
@@ -183,9 +205,10 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
             Some('>') => Direction::Down,
             Some('<') => Direction::Up,
             _ => {
-                return Err(format!(
-                "a path step starts with `>` (a dependent) or `<` (the head): `{rest}` in `{src}`"
-            ))
+                return Err(SyntaxError::StepStart {
+                    rest: rest.to_string(),
+                    src: src.to_string(),
+                })
             }
         };
         rest = &rest[1..];
@@ -194,9 +217,7 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
             .unwrap_or(rest.len());
         let rels = &rest[..end];
         if rels.is_empty() {
-            return Err(format!(
-                "a step without a relation in `{src}` (use `*` for any)"
-            ));
+            return Err(SyntaxError::NoRelation(src.to_string()));
         }
         let relations = if rels == "*" {
             Vec::new()
@@ -207,7 +228,7 @@ pub fn parse_path(src: &str, lexicon: &impl Fn(&str) -> Option<usize>) -> Result
         let test = if rest.starts_with('{') {
             let close = rest
                 .find('}')
-                .ok_or_else(|| format!("an unclosed `{{` in `{src}`"))?;
+                .ok_or_else(|| SyntaxError::Unclosed(src.to_string()))?;
             let t = parse_test(&rest[..=close], lexicon)?;
             rest = &rest[close + 1..];
             t
@@ -306,22 +327,33 @@ mod tests {
 
     #[test]
     fn errors_say_what_is_wrong() {
-        assert!(parse_test("lemma:x", &lex).unwrap_err().contains("braces"));
+        assert!(parse_test("lemma:x", &lex)
+            .unwrap_err()
+            .to_string()
+            .contains("braces"));
         assert!(parse_test("{colour:red}", &lex)
             .unwrap_err()
+            .to_string()
             .contains("unknown field `colour`"));
         assert!(parse_test("{lemma:@nope}", &lex)
             .unwrap_err()
+            .to_string()
             .contains("unknown lexicon `nope`"));
         assert!(parse_test("{entity:city}", &lex)
             .unwrap_err()
+            .to_string()
             .contains("unknown entity type"));
         assert!(parse_path("nsubj", &lex)
             .unwrap_err()
+            .to_string()
             .contains("starts with"));
         assert!(parse_path(">obl{case:with", &lex)
             .unwrap_err()
+            .to_string()
             .contains("unclosed"));
-        assert!(parse_path("", &lex).unwrap_err().contains("empty"));
+        assert!(parse_path("", &lex)
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
     }
 }

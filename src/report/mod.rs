@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
-use crate::graph::{Edge, Evidence, Graph, Node};
+use crate::graph::{Edge, Evidence, Graph, Node, NodeKind};
 use crate::pipeline::MentionRecord;
 
 mod arcs;
@@ -205,8 +205,8 @@ fn relation_class(relation: &str) -> String {
 
 /// A node's name as drawn: a claim's figure with what it counts.
 fn display_label(node: &Node) -> String {
-    match (&node.about, node.kind.as_str()) {
-        (Some(about), "claim") => format!("{} ({})", node.label, about),
+    match (&node.about, node.kind) {
+        (Some(about), NodeKind::Claim) => format!("{} ({})", node.label, about),
         _ => node.label.clone(),
     }
 }
@@ -604,8 +604,8 @@ impl<'a> Page<'a> {
             let _ = write!(
                 out,
                 " <span class=\"modality m-{}\">{}</span> <span class=\"rule\">{}</span>",
-                class_part(&edge.modality),
-                esc(&edge.modality),
+                class_part(edge.modality.as_str()),
+                esc(edge.modality.as_str()),
                 esc(&ev.rule)
             );
             if let Some(date) = &ev.date {
@@ -662,7 +662,7 @@ impl<'a> Page<'a> {
                         esc(id),
                         esc(&label),
                         esc(kind),
-                        esc(&m.label),
+                        esc(m.label.as_str()),
                         m.score
                     );
                 }
@@ -670,8 +670,8 @@ impl<'a> Page<'a> {
                     let _ = write!(
                         out,
                         "<mark class=\"m unlinked l-{}\" title=\"{} {:.2}, no graph node\">{span}</mark>",
-                        class_part(&m.label),
-                        esc(&m.label),
+                        class_part(m.label.as_str()),
+                        esc(m.label.as_str()),
                         m.score
                     );
                 }
@@ -799,7 +799,7 @@ mod tests {
         Node {
             id: id.into(),
             label: label.into(),
-            kind: kind.into(),
+            kind: kind.parse().unwrap(),
             aliases: BTreeSet::from([label.to_string(), format!("{label} </script>")]),
             mentions,
             docs: BTreeSet::from([doc.to_string()]),
@@ -819,13 +819,14 @@ mod tests {
             ..Graph::default()
         };
         g.add_node(node("person:putin", "person", "Putin </script>", 2, doc));
-        g.add_node(node("state:RU", "state\"<x>", "Russia", 1, doc));
+        // A node type is a NodeKind now: hostile text can no longer reach the page as one.
+        g.add_node(node("state:RU", "state", "Russia", 1, doc));
         let start = HOSTILE.chars().count() - "Putin.".chars().count();
         g.add_edge(Edge {
             source: "person:putin".into(),
             target: "state:RU".into(),
             relation: "meets<script>".into(),
-            modality: "asserted".into(),
+            modality: crate::relations::Modality::Asserted,
             evidence: vec![Evidence {
                 doc: doc.into(),
                 start,

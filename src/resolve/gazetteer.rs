@@ -46,6 +46,27 @@ pub fn normalise(name: &str) -> String {
         .unwrap_or(collapsed)
 }
 
+/// Why a gazetteer could not be read; messages name the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("{}: {error}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{file} line {line}: {found} tab-separated fields, expected {expected}")]
+    Fields {
+        file: &'static str,
+        line: usize,
+        found: usize,
+        expected: usize,
+    },
+    #[error("countries.tsv line {0}: needs a two-letter code and a name")]
+    Country(usize),
+    #[error("organisations.tsv line {0}: needs an id and a name")]
+    Organisation(usize),
+}
+
 impl Gazetteer {
     /// The gazetteer shipped in the binary.
     pub fn builtin() -> Self {
@@ -53,16 +74,18 @@ impl Gazetteer {
     }
 
     /// Reads `countries.tsv` and `organisations.tsv` from `dir`.
-    pub fn from_dir(dir: &Path) -> Result<Self, String> {
+    pub fn from_dir(dir: &Path) -> Result<Self, GazetteerError> {
         let read = |name: &str| {
-            std::fs::read_to_string(dir.join(name))
-                .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+            std::fs::read_to_string(dir.join(name)).map_err(|error| GazetteerError::Read {
+                path: dir.join(name),
+                error,
+            })
         };
         Self::parse(&read("countries.tsv")?, &read("organisations.tsv")?)
     }
 
     /// Parses the two TSV texts; errors name the file and line.
-    pub fn parse(countries: &str, organisations: &str) -> Result<Self, String> {
+    pub fn parse(countries: &str, organisations: &str) -> Result<Self, GazetteerError> {
         let mut g = Gazetteer::default();
         for (line_no, fields) in rows(countries, "countries.tsv", 5)? {
             let country = Country {
@@ -73,9 +96,7 @@ impl Gazetteer {
                 capitals: list(fields[4]),
             };
             if country.code.len() != 2 || country.name.is_empty() {
-                return Err(format!(
-                    "countries.tsv line {line_no}: needs a two-letter code and a name"
-                ));
+                return Err(GazetteerError::Country(line_no));
             }
             g.countries.push(country);
         }
@@ -87,9 +108,7 @@ impl Gazetteer {
                 country: Some(fields[3].to_string()).filter(|c| !c.is_empty()),
             };
             if org.id.is_empty() || org.name.is_empty() {
-                return Err(format!(
-                    "organisations.tsv line {line_no}: needs an id and a name"
-                ));
+                return Err(GazetteerError::Organisation(line_no));
             }
             g.organisations.push(org);
         }
@@ -154,9 +173,9 @@ fn list(field: &str) -> Vec<String> {
 /// Data rows (comments, blank lines and the header skipped) with their line numbers.
 fn rows<'a>(
     text: &'a str,
-    file: &str,
+    file: &'static str,
     columns: usize,
-) -> Result<Vec<(usize, Vec<&'a str>)>, String> {
+) -> Result<Vec<(usize, Vec<&'a str>)>, GazetteerError> {
     let mut out = Vec::new();
     let mut header_seen = false;
     for (i, line) in text.lines().enumerate() {
@@ -169,11 +188,12 @@ fn rows<'a>(
         }
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != columns {
-            return Err(format!(
-                "{file} line {}: {} tab-separated fields, expected {columns}",
-                i + 1,
-                fields.len()
-            ));
+            return Err(GazetteerError::Fields {
+                file,
+                line: i + 1,
+                found: fields.len(),
+                expected: columns,
+            });
         }
         out.push((i + 1, fields));
     }
@@ -209,7 +229,8 @@ mod tests {
             "code\tname\taliases\tdemonyms\tcapitals\nXX\tonly two\n",
             "id\tname\taliases\tcountry\n",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("countries.tsv line 2"), "{err}");
     }
 }

@@ -18,10 +18,10 @@ use serde::Serialize;
 use std::ops::Range;
 
 use crate::analysis::{Doc, Token};
-use crate::ner::Mention;
+use crate::ner::{self, Mention};
 use crate::text::Span;
 use gazetteer::Country;
-pub use gazetteer::Gazetteer;
+pub use gazetteer::{Gazetteer, GazetteerError};
 pub use lexicon::WordLists;
 
 /// The node types of ANNOTATION.md.
@@ -121,7 +121,8 @@ fn fold_diacritic(c: char) -> impl Iterator<Item = char> {
     folded.chars().chain(single)
 }
 
-/// The model's label families.
+/// The model's label families: [`ner::Label`]s, other spellings of the four classes
+/// ("PERSON", "GPE", lower case) included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Label {
     Per,
@@ -131,12 +132,18 @@ enum Label {
 }
 
 impl Label {
-    fn parse(label: &str) -> Self {
-        match label.to_ascii_uppercase().as_str() {
-            "PER" | "PERSON" => Label::Per,
-            "ORG" | "ORGANIZATION" | "ORGANISATION" => Label::Org,
-            "LOC" | "LOCATION" | "GPE" => Label::Loc,
-            _ => Label::Misc,
+    fn of(label: &ner::Label) -> Self {
+        match label {
+            ner::Label::Per => Label::Per,
+            ner::Label::Org => Label::Org,
+            ner::Label::Loc => Label::Loc,
+            ner::Label::Misc => Label::Misc,
+            ner::Label::Other(other) => match other.to_ascii_uppercase().as_str() {
+                "PER" | "PERSON" => Label::Per,
+                "ORG" | "ORGANIZATION" | "ORGANISATION" => Label::Org,
+                "LOC" | "LOCATION" | "GPE" => Label::Loc,
+                _ => Label::Misc,
+            },
         }
     }
 }
@@ -364,7 +371,7 @@ impl Resolver {
             if mentions[index].score < self.min_score {
                 continue;
             }
-            let label = Label::parse(&m.label);
+            let label = Label::of(&m.label);
             for line in lines(text, doc, m.tokens.clone()) {
                 let (tokens, title_only) = match label {
                     Label::Per => {

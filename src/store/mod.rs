@@ -927,3 +927,58 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
     }
     Ok(graph)
 }
+
+/// Node types, modalities and mention labels are stored as the strings graph.json writes.
+mod columns {
+    use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
+    use crate::graph::NodeKind;
+    use crate::ner::Label;
+    use crate::relations::Modality;
+
+    fn parse<T: std::str::FromStr>(value: ValueRef<'_>) -> FromSqlResult<T>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        value
+            .as_str()?
+            .parse()
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+
+    impl ToSql for NodeKind {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(ToSqlOutput::from(self.as_str()))
+        }
+    }
+
+    impl FromSql for NodeKind {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            parse(value)
+        }
+    }
+
+    impl ToSql for Modality {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(ToSqlOutput::from(self.as_str()))
+        }
+    }
+
+    impl FromSql for Modality {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            parse(value)
+        }
+    }
+
+    impl ToSql for Label {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Ok(ToSqlOutput::from(self.as_str()))
+        }
+    }
+
+    impl FromSql for Label {
+        fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+            Ok(Label::from(value.as_str()?))
+        }
+    }
+}

@@ -135,7 +135,7 @@ fn random_doc(rng: &mut Rng, i: usize) -> Doc {
             source,
             target,
             relation: relation.into(),
-            modality: ["asserted", "planned"][rng.below(2)].into(),
+            modality: ["asserted", "planned"][rng.below(2)].parse().unwrap(),
             evidence: vec![Evidence {
                 doc: id.clone(),
                 start,
@@ -309,7 +309,7 @@ fn evidence_is_a_set_also_without_dates() {
                 source: "a".into(),
                 target: "b".into(),
                 relation: "meets".into(),
-                modality: "asserted".into(),
+                modality: "asserted".parse().unwrap(),
                 evidence: vec![Evidence {
                     doc: "shared".into(),
                     start: 1,
