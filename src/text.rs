@@ -312,10 +312,7 @@ fn ends_name_then_starts_sentence(before: &str, after: &str) -> bool {
     });
     let starters =
         STARTERS.get_or_init(|| word_list(include_str!("../data/sentences/sentence_starters.txt")));
-    let word = before
-        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
-        .next()
-        .unwrap_or("");
+    let word = last_word(before);
     let next = after
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
         .find(|w| !w.is_empty())
@@ -326,16 +323,21 @@ fn ends_name_then_starts_sentence(before: &str, after: &str) -> bool {
 /// Whether the word before a period is an abbreviation, an initial ("J."),
 /// or a dotted abbreviation ("U.S", "U.N").
 fn ends_abbreviation(before: &str) -> bool {
-    let word = before
-        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
-        .next()
-        .unwrap_or("");
+    let word = last_word(before);
     if word.is_empty() {
         return false;
     }
     let mut chars = word.chars();
     let single_initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
     single_initial || word.contains('.') || abbreviations().contains(word)
+}
+
+/// The word a period follows: after the last space or opening bracket or quote.
+fn last_word(before: &str) -> &str {
+    before
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
+        .next()
+        .unwrap_or("")
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {

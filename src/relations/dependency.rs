@@ -196,7 +196,7 @@ impl Ctx<'_> {
             Field::Entity => self.entity_of(i).is_some_and(|e| {
                 let kind = self.resolved.entities[e].kind;
                 c.values.iter().any(|v| match v {
-                    Value::Word(w) => w == "any" || w == kind_name(kind),
+                    Value::Word(w) => w == "any" || w == kind.as_str(),
                     Value::Lexicon(_) => false,
                 })
             }),
@@ -534,13 +534,5 @@ impl Ctx<'_> {
         }
         out.retain(|&n| self.sent.contains(&n));
         out
-    }
-}
-
-fn kind_name(kind: EntityType) -> &'static str {
-    match kind {
-        EntityType::Person => "person",
-        EntityType::State => "state",
-        EntityType::Organisation => "organisation",
     }
 }

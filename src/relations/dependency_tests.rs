@@ -514,5 +514,4 @@ fn the_builtin_rules_hold_syntax_rules_for_every_relation() {
             "{relation}"
         );
     }
-    let _ = (S, O);
 }

@@ -521,58 +521,41 @@ impl RuleSet {
             );
         }
 
+        // What both kinds of cue share: the effect and the relation types named.
+        let effect_of = |effect: &Spanned<String>, what: &str| match effect.get_ref().as_str() {
+            "drop" => Ok(Effect::Drop),
+            "planned" => Ok(Effect::Planned),
+            other => Err(invalid(
+                effect.span().start,
+                format!("{what}: unknown effect `{other}` (effects: drop, planned)"),
+            )),
+        };
+        let relations_of = |list: &Option<Spanned<Vec<String>>>, what: &str| {
+            let Some(list) = list else { return Ok(None) };
+            match list.get_ref().iter().find(|r| !relations.contains_key(*r)) {
+                Some(r) => Err(invalid(
+                    list.span().start,
+                    format!("{what}: unknown relation `{r}`"),
+                )),
+                None => Ok(Some(list.get_ref().iter().cloned().collect())),
+            }
+        };
         let mut cues = Vec::new();
         for cue in &raw.cue {
             let c = cue.get_ref();
-            let effect = match c.effect.get_ref().as_str() {
-                "drop" => Effect::Drop,
-                "planned" => Effect::Planned,
-                other => {
-                    return Err(invalid(
-                        c.effect.span().start,
-                        format!(
-                            "cue `{}`: unknown effect `{other}` (effects: drop, planned)",
-                            c.name
-                        ),
-                    ))
-                }
-            };
-            let relations_of = match &c.relations {
-                None => None,
-                Some(list) => {
-                    for r in list.get_ref() {
-                        if !relations.contains_key(r) {
-                            return Err(invalid(
-                                list.span().start,
-                                format!("cue `{}`: unknown relation `{r}`", c.name),
-                            ));
-                        }
-                    }
-                    Some(list.get_ref().iter().cloned().collect())
-                }
-            };
+            let what = format!("cue `{}`", c.name);
             cues.push(Cue {
                 name: c.name.clone(),
-                lexicon: find(&c.lexicon, &format!("cue `{}`", c.name))?,
-                effect,
+                lexicon: find(&c.lexicon, &what)?,
+                effect: effect_of(&c.effect, &what)?,
                 before: c.before,
-                relations: relations_of,
+                relations: relations_of(&c.relations, &what)?,
             });
         }
         let mut syntax_cues = Vec::new();
         for cue in &raw.syntax_cue {
             let c = cue.get_ref();
             let what = format!("syntax cue `{}`", c.name);
-            let effect = match c.effect.get_ref().as_str() {
-                "drop" => Effect::Drop,
-                "planned" => Effect::Planned,
-                other => {
-                    return Err(invalid(
-                        c.effect.span().start,
-                        format!("{what}: unknown effect `{other}` (effects: drop, planned)"),
-                    ))
-                }
-            };
             let site = match c.site.get_ref().as_str() {
                 "dependent" => CueSite::Dependent,
                 "governor" => CueSite::Governor,
@@ -583,27 +566,13 @@ impl RuleSet {
                     ))
                 }
             };
-            let relations_of = match &c.relations {
-                None => None,
-                Some(list) => {
-                    for r in list.get_ref() {
-                        if !relations.contains_key(r) {
-                            return Err(invalid(
-                                list.span().start,
-                                format!("{what}: unknown relation `{r}`"),
-                            ));
-                        }
-                    }
-                    Some(list.get_ref().iter().cloned().collect())
-                }
-            };
             syntax_cues.push(SyntaxCue {
                 name: c.name.clone(),
                 lexicon: find(&c.lexicon, &what)?,
-                effect,
+                effect: effect_of(&c.effect, &what)?,
                 site,
                 deprels: c.deprels.clone(),
-                relations: relations_of,
+                relations: relations_of(&c.relations, &what)?,
             });
         }
 
@@ -644,7 +613,7 @@ impl RuleSet {
             let at = rule.span().start;
             let (kind, sentence_figures) = if syntax_kind {
                 let rule_kind =
-                    self::syntax_rule(r, &id, relation, &lex_index).map_err(|(offset, m)| {
+                    self::syntax_rule(r, relation, &lex_index).map_err(|(offset, m)| {
                         invalid(offset.unwrap_or(at), format!("rule `{id}`: {m}"))
                     })?;
                 (RuleKind::Syntax(rule_kind), false)
@@ -756,7 +725,6 @@ fn list_file(
 /// Checks the fields of a syntax rule: an error is (offset in the file, message).
 fn syntax_rule(
     r: &RawRule,
-    id: &str,
     relation: &RelationType,
     lex_index: &BTreeMap<String, usize>,
 ) -> Result<SyntaxRule, (Option<usize>, String)> {
@@ -808,7 +776,6 @@ fn syntax_rule(
             expand.insert(step);
         }
     }
-    let _ = id;
     if relation.figure {
         if source.is_empty() || figures.is_empty() {
             return Err((
