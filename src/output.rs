@@ -1,8 +1,8 @@
-//! The output folder of a run or merge: the names of its files, and how graph.json, summary.json and run.json are written and read.
+//! The output folder of a run or merge: the names of its files, when a run may write into it, and how its files are written (whole or not at all) and read.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -20,6 +20,41 @@ pub const CHECKPOINT_FILE: &str = "checkpoint.json";
 /// The graph of every batch since the run began, one node-link line per batch: what a
 /// checkpoint's graph is rebuilt from (so that a checkpoint need not write the graph).
 pub const GRAPH_LOG_FILE: &str = "checkpoint-graph.jsonl";
+/// The input files' sizes and modification times when the run began, which a resumed
+/// run checks (`run::input_files`).
+pub const INPUTS_LIST_FILE: &str = "checkpoint-inputs.jsonl";
+/// `extract --format conllu`'s parses.
+pub const CONLLU_FILE: &str = "parses.conllu";
+/// `--format html`'s page.
+pub const REPORT_FILE: &str = "report.html";
+/// Appended to a file's name while it is written; renamed away once it is whole.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// The files a run or merge writes, besides the export formats' (`export::Format::files`).
+const RUN_FILES: &[&str] = &[
+    GRAPH_FILE,
+    SUMMARY_FILE,
+    MENTIONS_FILE,
+    PROBLEMS_FILE,
+    RUN_FILE,
+    CHECKPOINT_FILE,
+    GRAPH_LOG_FILE,
+    INPUTS_LIST_FILE,
+    CONLLU_FILE,
+    REPORT_FILE,
+];
+
+/// How a run takes its output folder ([`OutputDir::claim`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// A new run: the folder must be empty or missing.
+    New,
+    /// `--resume`: the folder holds the checkpoint to continue (or what a run left
+    /// before its first checkpoint, which is removed).
+    Resume,
+    /// `--force`: an earlier run's files are removed first; other files are left alone.
+    Replace,
+}
 
 /// Why an output file could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +77,31 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot remove {}", path.display())]
+    Remove {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{} holds an unfinished run (checkpoint.json): continue it with --resume, or start \
+         again with --force (which deletes that run's files)",
+        dir.display()
+    )]
+    Unfinished { dir: PathBuf },
+    #[error(
+        "{} holds a finished run{}: write into an empty or new folder, or replace that run \
+         with --force",
+        dir.display(),
+        if *resume { ", so there is nothing to resume" } else { "" }
+    )]
+    Finished { dir: PathBuf, resume: bool },
+    #[error(
+        "{} is not empty (it holds {names}): write into an empty or new folder, or give \
+         --force to replace the newsgraph files in it (other files are left alone)",
+        dir.display()
+    )]
+    NotEmpty { dir: PathBuf, names: String },
     #[error("{}: not JSON", path.display())]
     NotJson {
         path: PathBuf,
@@ -99,6 +159,9 @@ pub struct RunInfo {
     pub model_tokens_per_second: f64,
     pub peak_rss_bytes: Option<u64>,
     pub resumed: bool,
+    /// Documents this process processed: a resumed run's restored ones are not counted
+    /// here (nor in `documents_per_second`).
+    pub documents_processed: usize,
     pub newsgraph: &'static str,
 }
 
@@ -123,6 +186,124 @@ impl OutputDir {
             source,
         })?;
         Ok(out)
+    }
+
+    /// Takes `dir` for a run under the one rule for output folders: a run writes into a
+    /// folder only when it is empty (or missing), when it holds the run's own checkpoint
+    /// (`Claim::Resume`), or with `Claim::Replace`, which removes the earlier run's files
+    /// first. Anything else is refused before anything in the folder is touched. Returns
+    /// the folder, created, and whether there is a checkpoint to resume from.
+    ///
+    /// A resumed run's summary.json is removed at once, so that a folder with summary.json
+    /// and without checkpoint.json always holds a finished run.
+    pub fn claim(dir: impl Into<PathBuf>, claim: Claim) -> Result<(Self, bool), OutputError> {
+        let out = Self::new(dir);
+        let entries = out.entries()?;
+        let has = |name: &str| entries.iter().any(|e| e == name);
+        let resume = match claim {
+            Claim::Replace => {
+                out.remove_run_files(&entries)?;
+                false
+            }
+            _ if entries.is_empty() => false,
+            Claim::Resume if has(CHECKPOINT_FILE) => {
+                remove_if_there(&out.summary_path())?;
+                true
+            }
+            // What a run left before its first checkpoint: nothing to continue from.
+            Claim::Resume if !has(SUMMARY_FILE) && entries.iter().all(|e| is_run_file(e)) => {
+                out.remove_run_files(&entries)?;
+                false
+            }
+            _ if has(CHECKPOINT_FILE) => {
+                return Err(OutputError::Unfinished { dir: out.dir });
+            }
+            _ if has(SUMMARY_FILE) => {
+                return Err(OutputError::Finished {
+                    dir: out.dir,
+                    resume: claim == Claim::Resume,
+                });
+            }
+            _ => {
+                let mut names: Vec<&str> = entries.iter().take(4).map(String::as_str).collect();
+                if entries.len() > 4 {
+                    names.push("...");
+                }
+                return Err(OutputError::NotEmpty {
+                    dir: out.dir,
+                    names: names.join(", "),
+                });
+            }
+        };
+        fs::create_dir_all(&out.dir).map_err(|source| OutputError::Create {
+            path: out.dir.clone(),
+            source,
+        })?;
+        Ok((out, resume))
+    }
+
+    /// The names in the folder, sorted; none when it does not exist.
+    fn entries(&self) -> Result<Vec<String>, OutputError> {
+        let read_err = |source| OutputError::Read {
+            path: self.dir.clone(),
+            source,
+        };
+        let listing = match fs::read_dir(&self.dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            listing => listing.map_err(read_err)?,
+        };
+        let mut names = Vec::new();
+        for entry in listing {
+            names.push(
+                entry
+                    .map_err(read_err)?
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// Removes a run's files among `entries`: summary.json first, so that the folder no
+    /// longer looks finished, then checkpoint.json, then the rest.
+    fn remove_run_files(&self, entries: &[String]) -> Result<(), OutputError> {
+        let mut ours: Vec<&String> = entries.iter().filter(|e| is_run_file(e)).collect();
+        ours.sort_by_key(|e| (e.as_str() != SUMMARY_FILE, e.as_str() != CHECKPOINT_FILE));
+        for name in ours {
+            let path = self.file(name);
+            if path.is_dir() {
+                // neo4j/: its files, then the folder if nothing else is in it.
+                let listing = fs::read_dir(&path).map_err(|source| OutputError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                for entry in listing.flatten() {
+                    let inner = format!("{name}/{}", entry.file_name().to_string_lossy());
+                    if is_run_file(&inner) {
+                        remove_if_there(&entry.path())?;
+                    }
+                }
+                let _ = fs::remove_dir(&path);
+            } else {
+                remove_if_there(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The run's final files are in place: removes checkpoint.json, then what only a
+    /// resume needed (the graph log, the input list). Called last, so that a failure
+    /// while writing the final files leaves a run that `--resume` finishes.
+    pub fn finish_run(&self) -> Result<(), OutputError> {
+        for name in [CHECKPOINT_FILE, GRAPH_LOG_FILE, INPUTS_LIST_FILE] {
+            remove_if_there(&self.file(name))?;
+        }
+        sync_dir(&self.dir).map_err(|source| OutputError::Write {
+            path: self.dir.clone(),
+            source,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -159,7 +340,8 @@ impl OutputDir {
         self.checkpoint_path().exists()
     }
 
-    /// Writes graph.json with `meta` in its `graph` object; returns its path.
+    /// Writes graph.json with `meta` in its `graph` object (whole or not at all); returns
+    /// its path.
     pub fn write_graph(
         &self,
         graph: &Graph,
@@ -174,7 +356,8 @@ impl OutputDir {
         GraphFile::read(&self.graph_path())
     }
 
-    /// Writes summary.json: the summary and the graph's size.
+    /// Writes summary.json: the summary and the graph's size. Written last, it marks the
+    /// folder's run finished (with checkpoint.json gone).
     pub fn write_summary(&self, summary: &Summary, graph: &Graph) -> Result<(), OutputError> {
         write_json(&self.summary_path(), &summary.to_json(graph))
     }
@@ -203,18 +386,77 @@ pub fn read_json(path: &Path) -> Result<Value, OutputError> {
     })
 }
 
-/// Writes pretty JSON and a final newline, as every JSON output of newsgraph is written.
+/// Writes pretty JSON and a final newline, as every JSON output of newsgraph is written
+/// (whole or not at all).
 pub fn write_json(path: &Path, value: &Value) -> Result<(), OutputError> {
-    let write = || -> std::io::Result<()> {
-        let mut out = BufWriter::new(File::create(path)?);
-        serde_json::to_writer_pretty(&mut out, value)?;
-        out.write_all(b"\n")?;
-        out.flush()
-    };
-    write().map_err(|source| OutputError::Write {
-        path: path.to_path_buf(),
-        source,
+    write_atomically(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        out.write_all(b"\n")
     })
+}
+
+/// Writes `path` whole or not at all: `write` fills a temporary file beside it (the name
+/// and [`TEMP_SUFFIX`]), which is synced and renamed over `path`. On failure the
+/// temporary file is removed, `path` is left as it was, and the error names `path`.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    let tmp = temp_path(path);
+    let written = (|| {
+        let mut out = BufWriter::new(File::create(&tmp)?);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        sync_dir(path.parent().unwrap_or(Path::new(".")))
+    })();
+    written.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// Where [`write_atomically`] writes `path` before renaming it.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(TEMP_SUFFIX);
+    path.with_file_name(name)
+}
+
+/// Makes a rename or removal in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    File::open(dir)?.sync_all()
+}
+
+fn remove_if_there(path: &Path) -> Result<(), OutputError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(OutputError::Remove {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `name` (relative to an output folder) is a file newsgraph writes there, or
+/// one of them being written.
+fn is_run_file(name: &str) -> bool {
+    let name = name.strip_suffix(TEMP_SUFFIX).unwrap_or(name);
+    name == "neo4j"
+        || RUN_FILES.contains(&name)
+        || crate::export::Format::all()
+            .iter()
+            .any(|f| f.files().contains(&name))
 }
 
 #[cfg(test)]
@@ -242,5 +484,76 @@ mod tests {
         assert_eq!(read.graph.nodes, graph.nodes);
         let err = GraphFile::read(&out.summary_path()).unwrap_err();
         assert!(matches!(err, OutputError::Read { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file_and_leaves_the_old_one_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(GRAPH_FILE);
+        fs::write(&path, "old").unwrap();
+        let err = write_atomically(&path, |w| {
+            w.write_all(b"half of a new gr")?;
+            Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"))
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, OutputError::Write { path: p, .. } if *p == path),
+            "{err}"
+        );
+        assert!(err.to_string().contains("graph.json"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        assert!(!temp_path(&path).exists());
+        write_atomically(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_folder_is_claimed_empty_with_its_checkpoint_or_by_force_and_refused_untouched_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let (out, resume) = OutputDir::claim(&dir, Claim::New).unwrap();
+        assert!(!resume && out.path().is_dir());
+        for name in [
+            MENTIONS_FILE,
+            GRAPH_FILE,
+            SUMMARY_FILE,
+            "graph.gexf.tmp",
+            "notes.txt",
+        ] {
+            fs::write(dir.join(name), name).unwrap();
+        }
+        let err = OutputDir::claim(&dir, Claim::New).unwrap_err();
+        assert!(
+            matches!(err, OutputError::Finished { resume: false, .. }),
+            "{err}"
+        );
+        let err = OutputDir::claim(&dir, Claim::Resume).unwrap_err();
+        assert!(
+            matches!(err, OutputError::Finished { resume: true, .. }),
+            "{err}"
+        );
+        fs::write(dir.join(CHECKPOINT_FILE), "{}").unwrap();
+        let err = OutputDir::claim(&dir, Claim::New).unwrap_err();
+        assert!(matches!(err, OutputError::Unfinished { .. }), "{err}");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            6,
+            "refusals touch nothing"
+        );
+        // A resume may continue the checkpoint; the summary no longer says finished.
+        let (_, resume) = OutputDir::claim(&dir, Claim::Resume).unwrap();
+        assert!(resume && !dir.join(SUMMARY_FILE).exists());
+        OutputDir::claim(&dir, Claim::Replace).unwrap();
+        let left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            ["notes.txt"],
+            "--force removes a run's files, and only those"
+        );
+        let err = OutputDir::claim(&dir, Claim::New).unwrap_err();
+        assert!(matches!(err, OutputError::NotEmpty { .. }), "{err}");
     }
 }

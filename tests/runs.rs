@@ -161,7 +161,7 @@ fn interrupt_and_resume(signal: &str, with_store: bool) {
         .args(&settings)
         .env("RAYON_NUM_THREADS", "2")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(tmp.path().join("cut.stderr")).unwrap())
         .spawn()
         .unwrap();
     let started = Instant::now();
@@ -182,6 +182,13 @@ fn interrupt_and_resume(signal: &str, with_store: bool) {
     assert!(!status.success(), "the run was interrupted, not finished");
     assert!(cut.join("checkpoint.json").exists());
     assert!(!cut.join("graph.json").exists());
+    if signal == "-INT" {
+        let said = std::fs::read_to_string(tmp.path().join("cut.stderr")).unwrap();
+        assert!(
+            said.contains("Ctrl-C: finishing this batch, then writing a checkpoint"),
+            "the first Ctrl-C says that the run is checkpointing: {said}"
+        );
+    }
 
     extract(&input, &cut, &[&settings[..], &["--resume"]].concat());
     assert!(
@@ -190,6 +197,25 @@ fn interrupt_and_resume(signal: &str, with_store: bool) {
     );
     assert_eq!(read_json(&cut.join("run.json"))["resumed"], true);
     assert_eq!(read_json(&full.join("run.json"))["resumed"], false);
+    // A resumed run's rate counts only what it processed itself.
+    let processed = read_json(&full.join("summary.json"))["documents_processed"].as_u64();
+    assert_eq!(
+        read_json(&full.join("run.json"))["documents_processed"].as_u64(),
+        processed
+    );
+    let run = read_json(&cut.join("run.json"));
+    let here = run["documents_processed"]
+        .as_u64()
+        .expect("run.json counts this process's");
+    assert!(
+        Some(here) < processed,
+        "{here} of {processed:?} counted as this run's"
+    );
+    let rate = run["documents_per_second"].as_f64().unwrap() * run["seconds"].as_f64().unwrap();
+    assert!(
+        (rate - here as f64).abs() <= 0.01 * here as f64 + 0.5,
+        "{rate} vs {here}"
+    );
     for name in [
         "graph.json",
         "mentions.jsonl",
@@ -633,4 +659,451 @@ fn a_resume_without_a_checkpoint_is_no_resume() {
     let out = tmp.path().join("out");
     extract(&input, &out, &["--resume"]);
     assert_eq!(read_json(&out.join("run.json"))["resumed"], false);
+}
+
+/// The relation fixture texts three times over (18 documents under other names): a
+/// run of one document per batch lasts long enough to be stopped.
+fn three_rounds(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for round in 0..3 {
+        for e in std::fs::read_dir(repo().join("tests/fixtures/relations")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "txt") {
+                let name = format!("{round}-{}", p.file_name().unwrap().to_string_lossy());
+                std::fs::copy(&p, dir.join(name)).unwrap();
+            }
+        }
+    }
+}
+
+/// Checkpoints after every document.
+const EVERY_DOCUMENT: [&str; 4] = ["--docs-per-batch", "1", "--checkpoint-secs", "0"];
+
+/// Starts `extract INPUT -o OUT EXTRA`, sends it `signal` once its first checkpoint
+/// exists, and returns its exit code and stderr.
+fn stop_after_first_checkpoint(
+    input: &Path,
+    out: &Path,
+    extra: &[&str],
+    signal: &str,
+) -> (Option<i32>, String) {
+    let err_path = out.with_extension("stderr");
+    let mut child = bin()
+        .args([
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !out.join("checkpoint.json").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its first checkpoint"
+        );
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    (status.code(), std::fs::read_to_string(&err_path).unwrap())
+}
+
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_used_output_folder_is_refused_untouched_and_replaced_only_with_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let out = tmp.path().join("out");
+    extract(&input, &out, &[]);
+    let finished = snapshot(&out);
+    let (code, err) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("holds a finished run") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), finished, "a refused run touched the folder");
+
+    // A stale export of the old run goes with --force; a file that is not newsgraph's stays.
+    std::fs::write(out.join("graph.gexf"), "stale").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    extract(&input, &out, &["--force"]);
+    assert!(
+        !out.join("graph.gexf").exists(),
+        "the old run's export is gone"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(file(&out, "graph.json") == finished.iter().find(|f| f.0 == "graph.json").unwrap().1);
+
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let (code, err) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("is not empty") && err.contains("notes.txt"),
+        "{err}"
+    );
+}
+
+/// The sequence that mixed two runs: a run on A is stopped, a run on B into the same
+/// folder is killed, then A is resumed.
+#[test]
+fn a_run_on_other_input_into_a_stopped_runs_folder_never_mixes_the_two() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    three_rounds(&a);
+    let b = repo().join("tests/fixtures/entities");
+    let clean = tmp.path().join("clean");
+    extract(&a, &clean, &[]);
+    let out = tmp.path().join("out");
+    let (code, err) = stop_after_first_checkpoint(&a, &out, &EVERY_DOCUMENT, "-INT");
+    assert_eq!(code, Some(130), "{err}");
+    let stopped = snapshot(&out);
+
+    let (code, err) = status_of(&["extract", b.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("unfinished run") && err.contains("--resume"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&out), stopped, "a refused run touched the folder");
+
+    // B replaces A with --force and is killed before its first checkpoint.
+    let mut b_run = bin()
+        .args([
+            "extract",
+            b.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--force",
+        ])
+        .args(["--docs-per-batch", "1", "--checkpoint-secs", "3600"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while out.join("checkpoint.json").exists() || !out.join("checkpoint-graph.jsonl").exists() {
+        assert!(started.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = b_run.kill();
+    b_run.wait().unwrap();
+
+    let (code, err) = status_of(&[
+        "extract",
+        a.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--resume",
+        "--docs-per-batch",
+        "1",
+    ]);
+    match code {
+        // Nothing of A's was left to continue: the run starts again, on A alone.
+        Some(0) => {
+            for name in [
+                "mentions.jsonl",
+                "graph.json",
+                "summary.json",
+                "problems.jsonl",
+            ] {
+                assert!(
+                    file(&out, name) == file(&clean, name),
+                    "{name} mixes two runs"
+                );
+            }
+        }
+        // B got as far as a checkpoint (or finished): A's resume is refused.
+        _ => assert!(
+            err.contains("another run") || err.contains("finished run"),
+            "{code:?}: {err}"
+        ),
+    }
+}
+
+#[test]
+fn a_refused_resume_leaves_the_folder_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    three_rounds(&input);
+    let out = tmp.path().join("out");
+    stop_after_first_checkpoint(&input, &out, &EVERY_DOCUMENT, "-KILL");
+    // Lines written after the checkpoint, and a graph log that lost its end.
+    let mut mentions = file(&out, "mentions.jsonl");
+    mentions.extend_from_slice(b"{\"doc\":\"after the checkpoint\",\"mentions\":[]}\n");
+    std::fs::write(out.join("mentions.jsonl"), &mentions).unwrap();
+    std::fs::write(out.join("checkpoint-graph.jsonl"), "").unwrap();
+    let before = snapshot(&out);
+    let mut args = vec![
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--resume",
+    ];
+    args.extend(EVERY_DOCUMENT);
+    let (code, err) = status_of(&args);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("checkpoint-graph.jsonl"), "{err}");
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the refused resume changed the folder"
+    );
+}
+
+#[test]
+fn resume_refuses_an_input_changed_since_the_run_began_and_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    three_rounds(&input);
+    let clean = tmp.path().join("clean");
+    extract(&input, &clean, &[]);
+    let out = tmp.path().join("out");
+    let (code, err) = stop_after_first_checkpoint(&input, &out, &EVERY_DOCUMENT, "-INT");
+    assert_eq!(code, Some(130), "{err}");
+    let stopped = snapshot(&out);
+    let mut resume = vec![
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--resume",
+    ];
+    resume.extend(EVERY_DOCUMENT);
+
+    // The first document, read before the checkpoint, is replaced.
+    let first = input.join("0-claims-in.txt");
+    let original = std::fs::read(&first).unwrap();
+    let modified = std::fs::metadata(&first).unwrap().modified().unwrap();
+    std::fs::write(&first, b"Olaf Scholz met Joe Biden in Berlin.").unwrap();
+    let (code, err) = status_of(&resume);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("0-claims-in.txt changed since the run began"),
+        "{err}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        stopped,
+        "the refused resume changed the folder"
+    );
+
+    // Same size, same time, other contents: still refused.
+    let mut same_size = original.clone();
+    let at = same_size.iter().position(u8::is_ascii_lowercase).unwrap();
+    same_size[at] = if same_size[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&first, &same_size).unwrap();
+    let set_time = |t| {
+        std::fs::File::options()
+            .write(true)
+            .open(&first)
+            .unwrap()
+            .set_modified(t)
+            .unwrap()
+    };
+    set_time(modified);
+    let (code, err) = status_of(&resume);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("contents changed"), "{err}");
+    assert_eq!(
+        snapshot(&out),
+        stopped,
+        "the refused resume changed the folder"
+    );
+
+    // The old file back: the resume ends as the uninterrupted run.
+    std::fs::write(&first, &original).unwrap();
+    set_time(modified);
+    let (code, err) = status_of(&resume);
+    assert_eq!(code, Some(0), "{err}");
+    for name in [
+        "mentions.jsonl",
+        "graph.json",
+        "summary.json",
+        "problems.jsonl",
+    ] {
+        assert!(
+            file(&out, name) == file(&clean, name),
+            "{name} differs after --resume"
+        );
+    }
+}
+
+#[test]
+fn an_output_folder_inside_an_input_folder_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let elsewhere = tmp.path().join("elsewhere");
+    extract(&input, &elsewhere, &[]);
+    let inside = input.join("out");
+    extract(&input, &inside, &["--format", "html"]);
+    assert!(inside.join("report.html").exists());
+    extract(&input, &inside, &["--format", "html", "--force"]);
+    for name in [
+        "graph.json",
+        "mentions.jsonl",
+        "summary.json",
+        "problems.jsonl",
+    ] {
+        assert!(
+            file(&inside, name) == file(&elsewhere, name),
+            "{name}: the output folder was read"
+        );
+    }
+}
+
+#[test]
+fn a_write_failure_names_the_file_leaves_no_part_of_it_and_resume_finishes_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let clean = tmp.path().join("clean");
+    extract(&input, &clean, &["--format", "gexf"]);
+    let size = |name: &str| std::fs::metadata(clean.join(name)).unwrap().len();
+    let (json, gexf) = (size("graph.json"), size("graph.gexf"));
+    // A file size limit between graph.json's and graph.gexf's (in the 512-byte blocks
+    // of `ulimit -f`), as a full disk would stop the larger file.
+    let blocks = (json.min(gexf) / 512 + 1, json.max(gexf) / 512);
+    if blocks.0 > blocks.1 {
+        eprintln!("skipped: graph.json ({json}) and graph.gexf ({gexf}) too close in size");
+        return;
+    }
+    let (larger, smaller) = if gexf > json {
+        ("graph.gexf", "graph.json")
+    } else {
+        ("graph.json", "graph.gexf")
+    };
+    let out = tmp.path().join("out");
+    let failed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {}; exec \"$0\" \"$@\"",
+            blocks.0
+        ))
+        .arg(env!("CARGO_BIN_EXE_newsgraph"))
+        .args([
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--format", "gexf", "--no-progress"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&out.join(larger).display().to_string()),
+        "the error names the file: {err}"
+    );
+    assert!(!out.join(larger).exists(), "{larger} is left in part");
+    assert!(out.join(smaller).exists() || larger == "graph.json");
+    assert!(
+        !out.join("summary.json").exists(),
+        "the folder looks finished"
+    );
+    assert!(out.join("checkpoint.json").exists());
+    let leftovers: Vec<String> = snapshot(&out)
+        .into_iter()
+        .map(|f| f.0)
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // With room again, --resume writes the final files without processing anything again.
+    extract(&input, &out, &["--format", "gexf", "--resume"]);
+    assert_eq!(read_json(&out.join("run.json"))["documents_processed"], 0);
+    for name in [
+        "graph.json",
+        "graph.gexf",
+        "mentions.jsonl",
+        "summary.json",
+        "problems.jsonl",
+    ] {
+        assert!(
+            file(&out, name) == file(&clean, name),
+            "{name} differs after --resume"
+        );
+    }
+    assert!(!out.join("checkpoint.json").exists());
+}
+
+#[test]
+fn merge_refuses_a_shard_whose_files_do_not_match_its_summary_and_a_used_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    small_corpus(&input);
+    let (s1, s2) = (tmp.path().join("s1"), tmp.path().join("s2"));
+    extract(&input, &s1, &["--shard", "1/2"]);
+    extract(&input, &s2, &["--shard", "2/2"]);
+    let merged = tmp.path().join("merged");
+    let (code, err) = merge_status(&[&s1, &s2], &merged, &[]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = merge_status(&[&s1, &s2], &merged, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    let (code, err) = merge_status(&[&s1, &s2], &s1, &["--force"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        s1.join("summary.json").exists(),
+        "a shard given as the output folder was emptied"
+    );
+
+    let mut mentions = file(&s2, "mentions.jsonl");
+    mentions.extend_from_slice(b"{\"doc\":\"from another run\",\"mentions\":[]}\n");
+    std::fs::write(s2.join("mentions.jsonl"), mentions).unwrap();
+    let (code, err) = merge_status(&[&s1, &s2], &merged, &["--force"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("do not match its summary.json"), "{err}");
+    assert!(
+        !merged.join("summary.json").exists(),
+        "the failed merge looks finished"
+    );
 }

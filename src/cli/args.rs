@@ -149,9 +149,14 @@ pub struct ExtractArgs {
     /// the shards' output folders with `newsgraph merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
-    /// Continue an interrupted run from the output folder's checkpoint.json.
+    /// Continue an interrupted run from the output folder's checkpoint.json (refused if
+    /// an input file changed since the run began).
     #[arg(long)]
     pub resume: bool,
+    /// Write into an output folder that holds an earlier run (finished or not): its files
+    /// are deleted first. Without it, the folder must be empty or new.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// Seconds between checkpoints (0: after every batch).
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub checkpoint_secs: u64,
@@ -304,6 +309,10 @@ pub struct MergeArgs {
     /// result lists them in summary.json's missing_shards, and merge exits with status 3.
     #[arg(long)]
     pub allow_partial: bool,
+    /// Write into an output folder that holds an earlier run or merge: its files are
+    /// deleted first. Without it, the folder must be empty or new.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Clone)]

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use newsgraph::export;
 use newsgraph::graph::Graph;
-use newsgraph::output::GraphFile;
+use newsgraph::output::{write_atomically, GraphFile, REPORT_FILE};
 use newsgraph::report::{self, ReportDocument};
 use newsgraph::store::Store;
 
@@ -52,9 +52,7 @@ pub fn export_graph(args: ExportArgs) -> Result<()> {
         (None, None) => bail!("give --graph FILE or --store FILE"),
     };
     for format in OutputFormat::exports(&args.format) {
-        for f in export::write(&graph, &meta, format, &args.out)
-            .with_context(|| format!("cannot write {}", args.out.display()))?
-        {
+        for f in export::write(&graph, &meta, format, &args.out)? {
             println!("{} written to {}", format.name(), f.display());
         }
     }
@@ -74,7 +72,7 @@ pub fn write_html(
     dir: &Path,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("report.html");
+    let path = dir.join(REPORT_FILE);
     let page = report::Report {
         graph,
         meta,
@@ -85,8 +83,9 @@ pub fn write_html(
         max_nodes: args.report_nodes,
         ..report::Options::default()
     };
-    report::write_with(&page, &options, &path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    write_atomically(&path, |w| {
+        w.write_all(report::render_with(&page, &options).as_bytes())
+    })?;
     println!("html written to {}", path.display());
     Ok(())
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use newsgraph::export;
 use newsgraph::input;
-use newsgraph::output::{OutputDir, RunInfo};
+use newsgraph::output::{Claim, OutputDir, RunInfo, CONLLU_FILE};
 use newsgraph::pipeline::{ParseMode, Pipeline};
 use newsgraph::report::ReportSink;
 use newsgraph::run::{ConlluSink, Outcome, Run, RunFiles, RunOptions};
@@ -20,9 +20,6 @@ use super::export::write_html;
 use super::load::load_pipeline_with_rules;
 use super::progress::Terminal;
 use super::{Finished, EXIT_INTERRUPTED, EXIT_LOST_DOCUMENTS};
-
-/// The parses of `extract --format conllu`.
-const CONLLU_FILE: &str = "parses.conllu";
 
 pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let started = Instant::now();
@@ -35,18 +32,25 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     }
     let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     let read_options = args.read.options();
-    let out = OutputDir::create(&args.out)?;
+    let claim = match (args.force, args.resume) {
+        (true, _) => Claim::Replace,
+        (false, true) => Claim::Resume,
+        (false, false) => Claim::New,
+    };
+    // Taken once the model has loaded: a bad option must not cost the folder's old run.
+    let (out, resume) = OutputDir::claim(&args.out, claim)?;
     let options_fingerprint = pipeline.options_fingerprint(&read_options);
     let options = RunOptions {
         docs_per_batch: args.docs_per_batch,
         shard: args.shard,
-        resume: args.resume,
+        resume,
         checkpoint_every: Duration::from_secs(args.checkpoint_secs),
         fingerprint: resume_fingerprint(&args, &pipeline, &options_fingerprint),
         options_fingerprint,
+        inputs: args.inputs.clone(),
         ..RunOptions::default()
     };
-    if args.resume && !out.has_checkpoint() {
+    if args.resume && !resume {
         eprintln!(
             "no checkpoint in {}: starting from the beginning",
             out.path().display()
@@ -63,14 +67,15 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         OutputFormat::wants_html(&args.format).then(|| ReportSink::new(args.report.report_docs));
     let mut conllu =
         OutputFormat::wants_conllu(&args.format).then(|| ConlluSink::new(out.file(CONLLU_FILE)));
-    let stop = interrupt_flag()?;
-    let items = input::read(&args.inputs, &read_options);
+    // The output folder may lie inside an input folder: it is no input.
+    let items = input::read(&args.inputs, &read_options).skipping(out.path());
     // The ETA compares bytes read with the files' sizes: no second read to count.
     let mut progress = Terminal::new(
         !args.no_progress && std::io::stderr().is_terminal(),
         items.bytes_read(),
         input::total_bytes(&args.inputs),
     );
+    let stop = interrupt_flag(progress.bar())?;
     let mut run = Run::new(&pipeline, options)
         .checkpoint_in(&out)
         .progress(&mut progress)
@@ -87,8 +92,12 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         run = run.sink(r);
     }
     let outcome = run.sink(&mut files.problems).run(items)?;
-    let (summary, resumed) = match outcome {
-        Outcome::Complete { summary, resumed } => (summary, resumed),
+    let (summary, resumed, this_process) = match outcome {
+        Outcome::Complete {
+            summary,
+            resumed,
+            this_process,
+        } => (summary, resumed, this_process),
         Outcome::Interrupted { items_done } => {
             eprintln!(
                 "interrupted after {items_done} inputs; the checkpoint is in {}. \
@@ -98,6 +107,8 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
             std::process::exit(EXIT_INTERRUPTED);
         }
     };
+    // Every final file is written whole or not at all, summary.json last: it marks the run
+    // finished, and the checkpoint goes only after it.
     let graph = files.graph.into_graph();
     let meta = pipeline.graph_meta();
     let graph_path = out.write_graph(&graph, &meta)?;
@@ -118,7 +129,6 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
             out.path(),
         )?;
     }
-    out.write_summary(&summary, &graph)?;
     if let Some(s) = &store {
         let stats = s.store().stats()?;
         println!(
@@ -133,12 +143,15 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     out.write_run_info(&RunInfo {
         seconds: (seconds * 1000.0).round() / 1000.0,
         threads: rayon::current_num_threads(),
-        documents_per_second: summary.documents_processed as f64 / seconds,
-        model_tokens_per_second: summary.model_tokens as f64 / seconds,
+        documents_per_second: this_process.documents_processed as f64 / seconds,
+        model_tokens_per_second: this_process.model_tokens as f64 / seconds,
         peak_rss_bytes: peak_rss_bytes(),
         resumed,
+        documents_processed: this_process.documents_processed,
         newsgraph: env!("CARGO_PKG_VERSION"),
     })?;
+    out.write_summary(&summary, &graph)?;
+    out.finish_run()?;
     eprintln!(
         "{} inputs: {} processed, {} skipped, {} failed (reasons in {}); {} mentions, {} nodes, {} links; {} model tokens in {:.1} s",
         summary.documents_read,
@@ -192,14 +205,21 @@ fn resume_fingerprint(
 }
 
 /// Ctrl-C asks the run to stop after the current batch and checkpoint; a
-/// second Ctrl-C stops at once (the last checkpoint still holds).
-fn interrupt_flag() -> Result<&'static AtomicBool> {
+/// second Ctrl-C stops at once (the last checkpoint still holds). The first one says so
+/// at once, through the bar if one is drawn (which would draw over a plain line).
+fn interrupt_flag(bar: Option<indicatif::ProgressBar>) -> Result<&'static AtomicBool> {
     static STOP: AtomicBool = AtomicBool::new(false);
-    ctrlc::set_handler(|| {
+    ctrlc::set_handler(move || {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("\nstopping after this batch (Ctrl-C again to stop now)");
+        let message = "Ctrl-C: finishing this batch, then writing a checkpoint to continue \
+                       from with --resume (Ctrl-C again to stop at once; the last checkpoint \
+                       still holds)";
+        match &bar {
+            Some(bar) => bar.println(message),
+            None => eprintln!("\n{message}"),
+        }
     })
     .context("cannot install the Ctrl-C handler")?;
     Ok(&STOP)

@@ -2,14 +2,21 @@
 
 use anyhow::Result;
 
-use newsgraph::output::OutputDir;
+use newsgraph::output::{Claim, OutputDir};
 use newsgraph::shards;
 
 use super::args::MergeArgs;
 use super::{Finished, EXIT_LOST_DOCUMENTS};
 
 pub fn merge(args: MergeArgs) -> Result<Finished> {
-    let out = OutputDir::create(&args.out)?;
+    let claim = if args.force {
+        Claim::Replace
+    } else {
+        Claim::New
+    };
+    // A shard given as the output folder is refused before it is claimed (and emptied).
+    shards::refuse_output_among_shards(&args.shards, &args.out)?;
+    let (out, _) = OutputDir::claim(&args.out, claim)?;
     let merged = shards::merge(&args.shards, &out, args.allow_partial)?;
     for problem in &merged.left_out {
         eprintln!("warning: left out: {problem}");

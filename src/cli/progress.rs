@@ -22,6 +22,8 @@ pub struct Terminal {
     /// past its checkpoint first), so that the ETA's rate is this run's.
     eta_from: Option<(Instant, u64)>,
     start_items: usize,
+    /// Documents a resumed run had processed before this process: not in its rate.
+    start_processed: usize,
     last_log: Instant,
 }
 
@@ -44,8 +46,14 @@ impl Terminal {
             started: Instant::now(),
             eta_from: None,
             start_items: 0,
+            start_processed: 0,
             last_log: Instant::now(),
         }
+    }
+
+    /// The bar, if one is drawn: what else prints while it is must go through it.
+    pub fn bar(&self) -> Option<ProgressBar> {
+        self.bar.clone()
     }
 
     fn line(&self, at: Position) -> String {
@@ -70,7 +78,7 @@ impl Terminal {
             s.documents_processed,
             s.documents_skipped,
             s.documents_failed,
-            s.documents_processed as f64 / seconds,
+            s.documents_processed.saturating_sub(self.start_processed) as f64 / seconds,
         )
     }
 
@@ -85,8 +93,9 @@ impl Terminal {
 }
 
 impl Progress for Terminal {
-    fn start(&mut self, items_done: usize) {
-        self.start_items = items_done;
+    fn start(&mut self, at: Position) {
+        self.start_items = at.items_done;
+        self.start_processed = at.summary.documents_processed;
         self.started = Instant::now();
         if let Some(bar) = &self.bar {
             bar.reset_eta();
@@ -137,4 +146,28 @@ fn clock(seconds: u64) -> String {
         seconds / 60 % 60,
         seconds % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsgraph::run::Summary;
+
+    #[test]
+    fn a_resumed_runs_rate_counts_only_this_processs_documents() {
+        let mut terminal = Terminal::new(false, Arc::new(AtomicU64::new(0)), 0);
+        let restored = Summary {
+            documents_processed: 1_000_000,
+            ..Summary::default()
+        };
+        terminal.start(Position {
+            items_done: 1_000_000,
+            summary: &restored,
+        });
+        let line = terminal.line(Position {
+            items_done: 1_000_000,
+            summary: &restored,
+        });
+        assert!(line.contains(" 0.0 documents/s"), "{line}");
+    }
 }

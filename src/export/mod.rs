@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::graph::{Edge, Graph, Node};
+use crate::output::{write_atomically, OutputError};
 
 pub mod cypher;
 pub mod cytoscape;
@@ -70,6 +71,23 @@ impl Format {
         }
     }
 
+    /// The files it writes, relative to the output folder.
+    pub fn files(self) -> &'static [&'static str] {
+        match self {
+            Format::NodeLink => &["graph.json"],
+            Format::Graphml => &["graph.graphml"],
+            Format::Gexf => &["graph.gexf"],
+            Format::Neo4j => &[
+                "neo4j/nodes.csv",
+                "neo4j/relationships.csv",
+                "neo4j/import.sh",
+            ],
+            Format::Cypher => &["graph.cypher"],
+            Format::Dot => &["graph.dot"],
+            Format::Cytoscape => &["graph.cyjs"],
+        }
+    }
+
     /// What the format is and who reads it (the command line's help).
     pub fn description(self) -> &'static str {
         match self {
@@ -88,12 +106,14 @@ impl Format {
 
 /// Writes `graph` in `format` under `dir` (created if missing), returns the files written.
 /// `meta` goes into the formats that have graph attributes (node-link, GraphML, Cytoscape).
+/// Each file is written whole or not at all ([`crate::output::write_atomically`]), and a
+/// failure names the file.
 pub fn write(
     graph: &Graph,
     meta: &BTreeMap<String, Value>,
     format: Format,
     dir: &Path,
-) -> std::io::Result<Vec<PathBuf>> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let files: Vec<(&str, String)> = match format {
         Format::NodeLink => vec![("graph.json", node_link::render(graph, meta))],
         Format::Graphml => vec![("graph.graphml", graphml::render(graph, meta))],
@@ -110,13 +130,17 @@ pub fn write(
         Format::Dot => vec![("graph.dot", dot::render(graph))],
         Format::Cytoscape => vec![("graph.cyjs", cytoscape::render(graph, meta))],
     };
+    debug_assert!(files.iter().map(|f| f.0).eq(format.files().iter().copied()));
     let mut written = Vec::with_capacity(files.len());
     for (name, text) in files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+            fs::create_dir_all(parent).map_err(|source| OutputError::Create {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        fs::write(&path, text)?;
+        write_atomically(&path, |w| w.write_all(text.as_bytes()))?;
         written.push(path);
     }
     Ok(written)

@@ -27,7 +27,7 @@ mod walk;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
@@ -139,6 +139,7 @@ pub fn read(inputs: &[PathBuf], options: &ReadOptions) -> Reader {
     Reader {
         state: State::Pending(inputs.to_vec(), options.clone()),
         bytes_read: Arc::new(AtomicU64::new(0)),
+        skip: Vec::new(),
     }
 }
 
@@ -146,9 +147,18 @@ pub fn read(inputs: &[PathBuf], options: &ReadOptions) -> Reader {
 pub struct Reader {
     state: State,
     bytes_read: Arc<AtomicU64>,
+    /// Folders left out of the walk.
+    skip: Vec<PathBuf>,
 }
 
 impl Reader {
+    /// Leaves the folder `dir` out wherever the walk meets it (a run's own output folder
+    /// inside an input folder): nothing in it is read or counted.
+    pub fn skipping(mut self, dir: &Path) -> Self {
+        self.skip.push(dir.to_path_buf());
+        self
+    }
+
     /// Bytes read so far from the input files (compressed bytes for compressed ones),
     /// updated as the reader goes: against [`total_bytes`], how far the reading is.
     pub fn bytes_read(&self) -> Arc<AtomicU64> {
@@ -179,11 +189,12 @@ impl Iterator for Reader {
             };
             let (tx, rx) = sync_channel(0);
             let bytes_read = Arc::clone(&self.bytes_read);
+            let skip = std::mem::take(&mut self.skip);
             let spawned = std::thread::Builder::new()
                 .name("newsgraph-input".into())
                 .spawn(move || {
                     let mut producer = Producer::new(&options, tx, bytes_read);
-                    let _ = walk::inputs(&mut producer, &inputs);
+                    let _ = walk::inputs(&mut producer, &inputs, &skip);
                 });
             match spawned {
                 Ok(handle) => self.state = State::Running(rx, Some(handle)),

@@ -13,8 +13,11 @@ use super::{archive, Flow, Origin, Producer};
 /// Buffer for reading files: large enough that tar's 512-byte reads stay cheap.
 const BUFFER: usize = 64 * 1024;
 
-/// Reads every input in order.
-pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf]) -> Flow {
+/// Reads every input in order, leaving out the folders `skip` wherever they are met.
+pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf], skip: &[PathBuf]) -> Flow {
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let skipped =
+        |path: &Path| !skip.is_empty() && path.canonicalize().is_ok_and(|c| skip.contains(&c));
     for input in inputs {
         let source = input.display().to_string();
         // A path named on the command line is followed if it is a link: the user chose it.
@@ -23,7 +26,7 @@ pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf]) -> Flow {
                 p.fail(source, "no such file or directory")?
             }
             Err(e) => p.fail(source, format!("cannot read: {e}"))?,
-            Ok(m) if m.is_dir() => dir(p, input, "")?,
+            Ok(m) if m.is_dir() => dir(p, input, "", &skipped)?,
             Ok(m) if m.is_file() => {
                 let name = input
                     .file_name()
@@ -44,7 +47,10 @@ pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf]) -> Flow {
 
 /// Walks a directory: entries sorted by name, subdirectories in place (so the order is
 /// by path, component by component). `rel` is the directory's path below the input.
-fn dir(p: &mut Producer, path: &Path, rel: &str) -> Flow {
+fn dir(p: &mut Producer, path: &Path, rel: &str, skipped: &dyn Fn(&Path) -> bool) -> Flow {
+    if skipped(path) {
+        return Ok(());
+    }
     let listing = match fs::read_dir(path) {
         Ok(listing) => listing,
         Err(e) => {
@@ -84,7 +90,7 @@ fn dir(p: &mut Producer, path: &Path, rel: &str) -> Flow {
         if kind.is_symlink() {
             p.skip(source, "symbolic link not followed")?;
         } else if kind.is_dir() {
-            dir(p, &full, &rel_path)?;
+            dir(p, &full, &rel_path, skipped)?;
         } else if !kind.is_file() {
             p.skip(source, "not a regular file")?;
         } else {

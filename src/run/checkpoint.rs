@@ -1,8 +1,6 @@
 //! checkpoint.json: what an interrupted run needs to continue, written atomically after the outputs it counts are durable.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -10,8 +8,9 @@ use serde_json::Value;
 
 use super::Summary;
 
-/// Version 3: the graph lives in the graph log, not in the checkpoint.
-pub const CHECKPOINT_VERSION: u32 = 3;
+/// Version 3: the graph lives in the graph log, not in the checkpoint. Version 4: the
+/// input files' list beside it (checkpoint-inputs.jsonl) is checked on resume.
+pub const CHECKPOINT_VERSION: u32 = 4;
 
 /// Everything needed to continue an interrupted run. Small: the outputs (and the
 /// graph's log) are on disk already; the checkpoint records their lengths and the
@@ -44,7 +43,7 @@ pub enum CheckpointError {
     Damaged { path: PathBuf },
     #[error(
         "{} belongs to another run (other inputs, shard or settings):\n  it: {theirs}\n  now: {ours}\n\
-         Run without --resume (or into another folder) to start again.",
+         Start again with --force instead of --resume (or write into another folder).",
         path.display()
     )]
     OtherRun {
@@ -52,6 +51,17 @@ pub enum CheckpointError {
         theirs: String,
         ours: String,
     },
+    #[error(
+        "{file} changed since the run began ({what}): resuming would mix what it held then \
+         with what it holds now. Put the old file back and resume, or start again with --force"
+    )]
+    InputChanged { file: String, what: String },
+    #[error(
+        "the input the run had read before its checkpoint is not what it reads now (contents \
+         changed although no file's size or time did): put the old files back and resume, \
+         or start again with --force"
+    )]
+    InputContentsChanged,
     #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
@@ -82,17 +92,18 @@ impl Checkpoint {
 
     /// Writes it atomically: a temporary file, synced, renamed over `path`.
     pub fn write(&self, path: &Path) -> Result<(), CheckpointError> {
-        let tmp = path.with_extension("json.tmp");
-        let write = || -> std::io::Result<()> {
-            let mut f = BufWriter::new(File::create(&tmp)?);
-            serde_json::to_writer(&mut f, self)?;
-            let file = f.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        };
-        write().map_err(|source| CheckpointError::Write {
-            path: path.to_path_buf(),
-            source,
+        crate::output::write_atomically(path, |w| {
+            serde_json::to_writer(w, self).map_err(std::io::Error::from)
+        })
+        .map_err(|e| match e {
+            crate::output::OutputError::Write { source, .. } => CheckpointError::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => CheckpointError::Write {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(other.to_string()),
+            },
         })
     }
 }

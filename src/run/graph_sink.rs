@@ -131,14 +131,9 @@ impl BatchSink for GraphSink {
     }
 
     fn finish(&mut self) -> Result<(), SinkError> {
-        // The log only serves a resume; the complete graph goes to graph.json.
+        // The log only serves a resume; it stays until the final files are written and
+        // `OutputDir::finish_run` removes it after the checkpoint.
         self.log = None;
-        match std::fs::remove_file(&self.log_path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SinkError::Write {
-                path: self.log_path.clone(),
-                source: e,
-            }),
-            _ => Ok(()),
-        }
+        Ok(())
     }
 }

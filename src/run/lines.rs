@@ -18,11 +18,15 @@ pub enum Lines {
 }
 
 /// An append-only JSON-lines file whose length is its checkpoint state: a resumed
-/// run cuts it back to that length, so that it only ever holds whole batches.
+/// run cuts it back to that length, so that it only ever holds whole batches. The cut
+/// waits for the first write, so that a resume refused by another sink leaves the file
+/// as it was.
 pub struct LinesFile {
     lines: Lines,
     path: PathBuf,
     writer: Option<BufWriter<File>>,
+    /// The length to cut the file back to before it is written.
+    cut_to: Option<u64>,
 }
 
 impl LinesFile {
@@ -31,7 +35,25 @@ impl LinesFile {
             lines,
             path,
             writer: None,
+            cut_to: None,
         }
+    }
+
+    /// The writer, once the file is cut back to its checkpoint's length.
+    fn writer(&mut self) -> Result<&mut BufWriter<File>, SinkError> {
+        let writer = self.writer.as_mut().expect("opened before the first batch");
+        if let Some(len) = self.cut_to.take() {
+            // Lines written after the checkpoint are written again.
+            let file = writer.get_mut();
+            let cut = file
+                .set_len(len)
+                .and_then(|()| file.seek(SeekFrom::End(0)).map(|_| ()));
+            cut.map_err(|source| SinkError::Reopen {
+                path: self.path.clone(),
+                source,
+            })?;
+        }
+        Ok(writer)
     }
 
     fn write_err(&self) -> impl Fn(std::io::Error) -> SinkError + '_ {
@@ -43,16 +65,18 @@ impl LinesFile {
 
     /// Flushes and syncs; returns the file's length.
     fn sync(&mut self) -> Result<u64, SinkError> {
-        let Some(writer) = self.writer.as_mut() else {
+        if self.writer.is_none() {
             return Ok(0);
-        };
+        }
+        let path = self.path.clone();
+        let writer = self.writer()?;
         let synced = (|| {
             writer.flush()?;
             let file = writer.get_mut();
             file.sync_data()?;
             file.stream_position()
         })();
-        synced.map_err(self.write_err())
+        synced.map_err(|source| SinkError::Write { path, source })
     }
 }
 
@@ -77,7 +101,7 @@ impl BatchSink for LinesFile {
                     path: self.path.clone(),
                     source,
                 };
-                let mut f = OpenOptions::new()
+                let f = OpenOptions::new()
                     .write(true)
                     .open(&self.path)
                     .map_err(reopen)?;
@@ -87,9 +111,7 @@ impl BatchSink for LinesFile {
                         len,
                     });
                 }
-                // Lines written after the checkpoint are written again.
-                f.set_len(len).map_err(reopen)?;
-                f.seek(SeekFrom::End(0)).map_err(reopen)?;
+                self.cut_to = Some(len);
                 f
             }
             None => File::create(&self.path).map_err(self.write_err())?,
@@ -99,8 +121,9 @@ impl BatchSink for LinesFile {
     }
 
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
-        let writer = self.writer.as_mut().expect("opened before the first batch");
-        let written = match self.lines {
+        let lines = self.lines;
+        let writer = self.writer()?;
+        let written = match lines {
             Lines::Mentions => batch.results.iter().try_for_each(|r| {
                 write_line(writer, &json!({"doc": r.id, "mentions": r.mentions}))
             }),

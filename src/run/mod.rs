@@ -11,13 +11,14 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::input::{Document, Item};
-use crate::output::{OutputDir, GRAPH_LOG_FILE};
+use crate::output::{OutputDir, GRAPH_LOG_FILE, INPUTS_LIST_FILE};
 use crate::pipeline::Pipeline;
 use crate::shards::Shard;
 
 pub mod checkpoint;
 pub mod conllu_sink;
 pub mod graph_sink;
+pub mod input_files;
 pub mod lines;
 pub mod progress;
 pub mod sink;
@@ -47,6 +48,9 @@ pub struct RunOptions {
     pub fingerprint: String,
     /// Goes into the summary as `options_fingerprint` (see [`Summary`]).
     pub options_fingerprint: String,
+    /// The paths the input is read from: their files' sizes and times are listed beside
+    /// the checkpoint, and a resume refuses files changed since (empty: not checked).
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -59,6 +63,7 @@ impl Default for RunOptions {
             checkpoint_every: Duration::from_secs(30),
             fingerprint: String::new(),
             options_fingerprint: String::new(),
+            inputs: Vec::new(),
         }
     }
 }
@@ -66,13 +71,25 @@ impl Default for RunOptions {
 /// How a run ended.
 #[derive(Debug)]
 pub enum Outcome {
+    /// Every item is in the sinks and, with a checkpoint folder, in a last checkpoint:
+    /// the caller writes the final files, then [`OutputDir::finish_run`] removes the
+    /// checkpoint (a failure in between leaves a run that `--resume` finishes at once).
     Complete {
         summary: Box<Summary>,
         /// Whether it continued from a checkpoint (`--resume` with one there).
         resumed: bool,
+        /// What this process did, without what a resumed run restored.
+        this_process: Work,
     },
     /// Stopped on request after a checkpoint; `--resume` continues.
     Interrupted { items_done: usize },
+}
+
+/// Work done by one process (a resumed run's restored counts left out), for rates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    pub documents_processed: usize,
+    pub model_tokens: usize,
 }
 
 /// Why a run stopped before its end.
@@ -144,10 +161,22 @@ impl<'a> Run<'a> {
         self
     }
 
-    /// Checkpoints into `out` (checkpoint.json), and resumes from there with `resume`.
+    /// Checkpoints into `out` (checkpoint.json, and the input files' list beside it), and
+    /// resumes from there with `resume`.
     pub fn checkpoint_in(mut self, out: &OutputDir) -> Self {
         self.checkpoint = Some(out.checkpoint_path());
         self
+    }
+
+    fn inputs_list_path(&self) -> Option<PathBuf> {
+        let checkpoint = self.checkpoint.as_ref()?;
+        (!self.options.inputs.is_empty()).then(|| checkpoint.with_file_name(INPUTS_LIST_FILE))
+    }
+
+    /// The input files now, leaving out the checkpoint's folder.
+    fn scan_inputs(&self) -> Vec<input_files::InputFile> {
+        let out = self.checkpoint.as_deref().and_then(|c| c.parent());
+        input_files::scan(&self.options.inputs, out)
     }
 
     /// Streams `items` through the pipeline into the sinks.
@@ -159,17 +188,21 @@ impl<'a> Run<'a> {
         let progress = self.progress.take().unwrap_or(&mut silent);
         let never = AtomicBool::new(false);
         let stop = self.stop.unwrap_or(&never);
-        let mut state = self.open()?;
-        let skip = state.items_done;
-        progress.start(skip);
+        let checkpoint = self.read_checkpoint()?;
         let (tx, rx) = mpsc::sync_channel::<Item>(32);
         let reader = std::thread::spawn(move || {
-            for item in items.skip(skip) {
+            for item in items {
                 if tx.send(item).is_err() {
                     break;
                 }
             }
         });
+        if let Some(c) = &checkpoint {
+            verify_read_before(c, &rx)?;
+        }
+        // Only now, with every check passed, is anything in the output touched.
+        let mut state = self.open(checkpoint)?;
+        progress.start(state.position());
         let batch_items = self.options.docs_per_batch.max(1);
         let mut pending = Pending::default();
         let mut stopped = false;
@@ -204,19 +237,17 @@ impl<'a> Run<'a> {
         }
         self.flush(&mut state, &mut pending)?;
         progress.finish(state.position());
-        // The checkpoint goes first: should the run die before the sinks have
-        // finished, a graph log may be left over, never a checkpoint without its log.
-        if let Some(path) = &self.checkpoint {
-            if path.exists() {
-                std::fs::remove_file(path).map_err(|source| CheckpointError::Write {
-                    path: path.clone(),
-                    source,
-                })?;
-            }
-        }
+        // A last checkpoint: should writing the final files fail (a full disk), a resume
+        // has nothing left to process. The caller removes it once they are written.
+        self.checkpoint(&mut state)?;
         for sink in &mut self.sinks {
             sink.finish()?;
         }
+        let this_process = Work {
+            documents_processed: state.summary.documents_processed
+                - state.restored.documents_processed,
+            model_tokens: state.summary.model_tokens - state.restored.model_tokens,
+        };
         let mut summary = state.summary;
         summary.shard = self.options.shard.map(|s| s.to_string());
         summary.input_fingerprint = state.input.hex();
@@ -224,17 +255,33 @@ impl<'a> Run<'a> {
         Ok(Outcome::Complete {
             summary: Box::new(summary),
             resumed: state.resumed,
+            this_process,
         })
     }
 
-    /// Opens every sink, fresh or from the checkpoint a resumed run continues.
-    fn open(&mut self) -> Result<State, RunError> {
+    /// The checkpoint a resumed run continues, checked against this run's fingerprint
+    /// and input files; a fresh run lists its input files instead.
+    fn read_checkpoint(&self) -> Result<Option<Checkpoint>, RunError> {
+        let list = self.inputs_list_path();
         let checkpoint = match &self.checkpoint {
             Some(path) if self.options.resume && path.exists() => {
-                Some(Checkpoint::read(path, &self.options.fingerprint)?)
+                Checkpoint::read(path, &self.options.fingerprint)?
             }
-            _ => None,
+            _ => {
+                if let Some(list) = &list {
+                    input_files::write(list, &self.scan_inputs())?;
+                }
+                return Ok(None);
+            }
         };
+        if let Some(list) = &list {
+            input_files::compare(&input_files::read(list)?, &self.scan_inputs())?;
+        }
+        Ok(Some(checkpoint))
+    }
+
+    /// Opens every sink, fresh or from the checkpoint a resumed run continues.
+    fn open(&mut self, checkpoint: Option<Checkpoint>) -> Result<State, RunError> {
         let Some(c) = checkpoint else {
             for sink in &mut self.sinks {
                 sink.open(None)?;
@@ -385,6 +432,22 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Reads the items a checkpoint counts as done from `rx`, and checks that they are the
+/// ones the run read before it: the same input fingerprint after as many items.
+fn verify_read_before(c: &Checkpoint, rx: &mpsc::Receiver<Item>) -> Result<(), RunError> {
+    let mut again = InputFingerprint::default();
+    for _ in 0..c.items_done {
+        let Ok(item) = rx.recv() else {
+            return Err(CheckpointError::InputContentsChanged.into());
+        };
+        again.add(&item);
+    }
+    if again.hex() != c.input_fingerprint {
+        return Err(CheckpointError::InputContentsChanged.into());
+    }
+    Ok(())
+}
+
 /// Where a document came from, for problems.jsonl.
 fn source_of(doc: &Document) -> String {
     doc.meta.get("source").cloned().unwrap_or_default()
@@ -393,6 +456,8 @@ fn source_of(doc: &Document) -> String {
 /// The counts and position of a run under way.
 struct State {
     summary: Summary,
+    /// The counts a resumed run started from.
+    restored: Work,
     items_done: usize,
     input: InputFingerprint,
     resumed: bool,
@@ -402,6 +467,10 @@ struct State {
 impl State {
     fn new(summary: Summary, items_done: usize, input: InputFingerprint, resumed: bool) -> Self {
         State {
+            restored: Work {
+                documents_processed: summary.documents_processed,
+                model_tokens: summary.model_tokens,
+            },
             summary,
             items_done,
             input,

@@ -12,8 +12,9 @@ pub struct Position<'a> {
 
 /// Told where the run stands after each batch, and once at the end.
 pub trait Progress {
-    /// Called once before the first batch, with the items a resumed run skips.
-    fn start(&mut self, _items_done: usize) {}
+    /// Called once before the first batch, with where a resumed run starts from (the
+    /// items it skips and the counts it restored).
+    fn start(&mut self, _at: Position) {}
     fn update(&mut self, at: Position);
     fn finish(&mut self, at: Position);
 }

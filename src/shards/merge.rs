@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -30,8 +30,29 @@ pub enum MergeError {
         theirs: String,
         ours: String,
     },
+    #[error(
+        "{}: its files do not match its summary.json ({what}), so it holds no complete run: \
+         run it again",
+        dir.display()
+    )]
+    Mismatch { dir: PathBuf, what: String },
     #[error(transparent)]
     Output(#[from] OutputError),
+}
+
+/// Refuses an output folder that is also one of the shard folders: checked before the
+/// output folder is claimed (which may empty it).
+pub fn refuse_output_among_shards(dirs: &[PathBuf], out: &Path) -> Result<(), MergeError> {
+    let Ok(out) = out.canonicalize() else {
+        return Ok(());
+    };
+    match dirs
+        .iter()
+        .find(|d| d.canonicalize().ok().as_ref() == Some(&out))
+    {
+        Some(dir) => Err(MergeError::OutputIsShard { dir: dir.clone() }),
+        None => Ok(()),
+    }
 }
 
 /// What a merge wrote.
@@ -50,7 +71,9 @@ pub struct Merged {
 /// Merges the shard folders `dirs` into `out`: the graph a single run would give,
 /// summed summaries (with the shards' fingerprints and any missing shards),
 /// mentions and problems concatenated in the order given. Every folder's summary
-/// is checked ([`check`]) before anything is written.
+/// is checked ([`check`]) before anything is written, and each folder's files against
+/// its summary (graph size, mention and problem lines) as they are merged: a folder
+/// whose files do not match is no complete run.
 pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<Merged, MergeError> {
     let out_canonical = out
         .path()
@@ -99,6 +122,20 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     for (dir, shard_summary) in &shards {
         let folder = OutputDir::new(dir);
         let shard = folder.read_graph()?;
+        let recorded = crate::output::read_json(&folder.summary_path())?;
+        let mismatch = |what: String| MergeError::Mismatch {
+            dir: dir.clone(),
+            what,
+        };
+        let (nodes, links) = (shard.graph.nodes.len(), shard.graph.edges.len());
+        if recorded["nodes"].as_u64() != Some(nodes as u64)
+            || recorded["links"].as_u64() != Some(links as u64)
+        {
+            return Err(mismatch(format!(
+                "graph.json has {nodes} nodes and {links} links, summary.json says {} and {}",
+                recorded["nodes"], recorded["links"]
+            )));
+        }
         match &meta {
             None => meta = Some(shard.meta),
             Some(m) if *m != shard.meta => {
@@ -113,8 +150,20 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
         }
         graph.merge(shard.graph);
         summary.add(shard_summary);
-        append(&folder.mentions_path(), &mut mentions, out.mentions_path())?;
-        append(&folder.problems_path(), &mut problems, out.problems_path())?;
+        let lines = append(&folder.mentions_path(), &mut mentions, out.mentions_path())?;
+        if lines != shard_summary.documents_processed as u64 {
+            return Err(mismatch(format!(
+                "mentions.jsonl has {lines} lines for {} documents processed",
+                shard_summary.documents_processed
+            )));
+        }
+        let lines = append(&folder.problems_path(), &mut problems, out.problems_path())?;
+        let problems_recorded = shard_summary.documents_skipped + shard_summary.documents_failed;
+        if lines != problems_recorded as u64 {
+            return Err(mismatch(format!(
+                "problems.jsonl has {lines} lines for {problems_recorded} skipped and failed inputs"
+            )));
+        }
     }
     for (writer, path) in [
         (&mut mentions, out.mentions_path()),
@@ -127,6 +176,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     summary.input_fingerprint = set.input_fingerprint.clone();
     summary.options_fingerprint = set.options_fingerprint.clone();
     summary.missing_shards = set.missing.clone();
+    // summary.json last: it marks the merge finished.
     out.write_graph(&graph, &meta.unwrap_or_default())?;
     out.write_summary(&summary, &graph)?;
     Ok(Merged {
@@ -145,21 +195,29 @@ fn create(path: PathBuf) -> Result<BufWriter<File>, OutputError> {
         .map_err(|source| OutputError::Write { path, source })
 }
 
-fn append(
-    from: &std::path::Path,
-    to: &mut BufWriter<File>,
-    to_path: PathBuf,
-) -> Result<(), OutputError> {
+/// Appends the file `from` to `to`; returns the lines it held.
+fn append(from: &Path, to: &mut BufWriter<File>, to_path: PathBuf) -> Result<u64, OutputError> {
     let mut f = File::open(from).map_err(|source| OutputError::Read {
         path: from.to_path_buf(),
         source,
     })?;
-    std::io::copy(&mut f, to)
-        .map(|_| ())
-        .map_err(|source| OutputError::Write {
-            path: to_path,
+    let mut buf = vec![0u8; 1 << 16];
+    let mut lines = 0;
+    loop {
+        let n = f.read(&mut buf).map_err(|source| OutputError::Read {
+            path: from.to_path_buf(),
             source,
-        })
+        })?;
+        if n == 0 {
+            return Ok(lines);
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        to.write_all(&buf[..n])
+            .map_err(|source| OutputError::Write {
+                path: to_path.clone(),
+                source,
+            })?;
+    }
 }
 
 /// An error and its causes, as one line.

@@ -11,7 +11,7 @@ use crate::run::Summary;
 
 mod merge;
 
-pub use merge::{merge, MergeError, Merged};
+pub use merge::{merge, refuse_output_among_shards, MergeError, Merged};
 
 /// A deterministic slice of the input, `K/N` on the command line: the
 /// documents whose id hashes to K-1 modulo N (inputs that gave no document
