@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-./target/release/newsgraph extract examples/ -o out/example
+# --force: a second run replaces the first one's outputs.
+./target/release/newsgraph extract examples/ -o out/example --force
