@@ -62,7 +62,7 @@ pub enum OutputError {
 }
 
 /// A graph.json read back: the graph, and its `graph` metadata object without the
-/// fields [`Graph::to_node_link`] writes itself (`name`, `documents`).
+/// fields [`Graph::write_node_link`] writes itself ([`crate::graph::OWN_GRAPH_KEYS`]).
 #[derive(Debug)]
 pub struct GraphFile {
     pub graph: Graph,
@@ -83,8 +83,9 @@ impl GraphFile {
             .unwrap_or_default()
             .into_iter()
             .collect();
-        meta.remove("name");
-        meta.remove("documents");
+        for key in crate::graph::OWN_GRAPH_KEYS {
+            meta.remove(key);
+        }
         Ok(GraphFile { graph, meta })
     }
 }
@@ -166,7 +167,15 @@ impl OutputDir {
         meta: &BTreeMap<String, Value>,
     ) -> Result<PathBuf, OutputError> {
         let path = self.graph_path();
-        write_json(&path, &graph.to_node_link(meta))?;
+        let write = || -> std::io::Result<()> {
+            let mut out = BufWriter::new(File::create(&path)?);
+            graph.write_node_link(meta, &mut out)?;
+            out.flush()
+        };
+        write().map_err(|source| OutputError::Write {
+            path: path.clone(),
+            source,
+        })?;
         Ok(path)
     }
 

@@ -558,10 +558,13 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
     })
 }
 
-/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation edges.
+/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation
+/// edges. A document's relations of the same key become one edge first, so that evidence
+/// they share is counted once.
 pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
     for r in results {
         graph.add_entities(&r.id, &r.resolved);
+        let mut edges: BTreeMap<(&str, &str, &str, Modality), Vec<Evidence>> = BTreeMap::new();
         for rel in &r.relations {
             if let Some(c) = &rel.claim {
                 graph.add_node(Node::claim(
@@ -574,13 +577,19 @@ pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
                     c.about.clone(),
                 ));
             }
-            graph.add_edge(Edge {
-                source: rel.source.clone(),
-                target: rel.target.clone(),
-                relation: rel.relation.clone(),
-                modality: rel.modality,
-                evidence: rel.evidence.clone(),
-            });
+            edges
+                .entry((&rel.source, &rel.target, &rel.relation, rel.modality))
+                .or_default()
+                .extend(rel.evidence.iter().cloned());
+        }
+        for ((source, target, relation, modality), evidence) in edges {
+            graph.add_edge(Edge::new(
+                source.to_string(),
+                target.to_string(),
+                relation.to_string(),
+                modality,
+                evidence,
+            ));
         }
     }
 }

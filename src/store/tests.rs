@@ -136,6 +136,7 @@ fn random_doc(rng: &mut Rng, i: usize) -> Doc {
             target,
             relation: relation.into(),
             modality: ["asserted", "planned"][rng.below(2)].parse().unwrap(),
+            evidence_count: 1,
             evidence: vec![Evidence {
                 doc: id.clone(),
                 start,
@@ -310,6 +311,7 @@ fn evidence_is_a_set_also_without_dates() {
                 target: "b".into(),
                 relation: "meets".into(),
                 modality: "asserted".parse().unwrap(),
+                evidence_count: 1,
                 evidence: vec![Evidence {
                     doc: "shared".into(),
                     start: 1,
