@@ -284,7 +284,8 @@ impl Pipeline {
 
     /// Names every setting that changes results, by content, not by where files are
     /// (summary.json's `options_fingerprint`): what shards must share to be merged.
-    pub fn options_fingerprint(&self, read: &ReadOptions) -> String {
+    /// `limits` are the graph's: shards kept to other limits would not merge to one run's graph.
+    pub fn options_fingerprint(&self, read: &ReadOptions, limits: graph::Limits) -> String {
         let o = &self.ner.options;
         let text = serde_json::json!({
             "read": [&read.id_field, &read.text_field, &read.date_field, &read.title_field,
@@ -296,6 +297,7 @@ impl Pipeline {
                          format!("{:?}", o.max_tokens)],
             "rules": self.loaded.rules,
             "gazetteer": self.loaded.gazetteer,
+            "graph_limits": [limits.docs_per_node, limits.evidence_per_edge],
             "newsgraph": env!("CARGO_PKG_VERSION"),
         })
         .to_string();

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 use newsgraph::export;
+use newsgraph::graph::Limits;
 use newsgraph::input;
 use newsgraph::output::{OutputDir, RunInfo};
 use newsgraph::pipeline::{ParseMode, Pipeline};
@@ -36,7 +37,11 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let pipeline = load_pipeline_with_rules(&args.model, &args.rules)?;
     let read_options = args.read.options();
     let out = OutputDir::create(&args.out)?;
-    let options_fingerprint = pipeline.options_fingerprint(&read_options);
+    let limits = Limits {
+        docs_per_node: args.docs_per_node,
+        evidence_per_edge: args.evidence_per_edge,
+    };
+    let options_fingerprint = pipeline.options_fingerprint(&read_options, limits);
     let options = RunOptions {
         docs_per_batch: args.docs_per_batch,
         shard: args.shard,
@@ -53,6 +58,7 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         );
     }
     let mut files = RunFiles::new(&out);
+    files.graph.set_limits(limits);
     let mut store = args
         .store
         .as_deref()

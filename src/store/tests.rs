@@ -549,3 +549,25 @@ fn an_empty_file_becomes_a_store_and_read_only_stores_refuse_writes() {
     let err = store.add_batch(&[]).unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
 }
+
+#[test]
+fn a_store_graph_kept_to_limits_counts_everything_and_keeps_what_one_graph_keeps() {
+    let limits = crate::graph::Limits {
+        docs_per_node: 2,
+        evidence_per_edge: 2,
+    };
+    let docs = corpus(11, 60);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("limits.db");
+    for chunk in docs.chunks(7) {
+        add(&path, &chunk.iter().collect::<Vec<_>>());
+    }
+    let mut one = Graph::with_limits(limits);
+    for d in &docs {
+        one.merge(d.graph.clone());
+    }
+    let stored = Store::open(&path).unwrap().graph_with(limits).unwrap();
+    assert_eq!(json(&stored), json(&one));
+    assert!(stored.nodes.values().any(|n| n.documents > n.docs.len()));
+    assert!(stored.edges.values().any(|e| e.evidence_count > e.evidence.len()));
+}
