@@ -26,7 +26,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use newsgraph::analysis::{self, Doc, ParseScope};
-use newsgraph::graph::{Evidence, ParsedToken, SentenceParse};
+use newsgraph::graph::{ParsedToken, SentenceParse};
 use newsgraph::input::Document;
 use newsgraph::ner::{Label, Mention};
 use newsgraph::output::OutputDir;
@@ -37,8 +37,8 @@ use newsgraph::run::{Batch, BatchSink, RunFiles, Summary};
 use newsgraph::text::{CharOffsets, Span};
 
 const FIRST: [&str; 12] = [
-    "Olaf", "Anna", "Maria", "Pierre", "Ines", "Tomasz", "Yuki", "Omar", "Lena", "Carlos",
-    "Sofia", "Jan",
+    "Olaf", "Anna", "Maria", "Pierre", "Ines", "Tomasz", "Yuki", "Omar", "Lena", "Carlos", "Sofia",
+    "Jan",
 ];
 const SURNAMES: [&str; 10] = [
     "Scholz",
@@ -68,7 +68,12 @@ const ORGANISATIONS: [&str; 8] = [
 ];
 const DAYS: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 const TOPICS: [&str; 6] = [
-    "trade", "energy prices", "the harvest", "a new port", "fishing rights", "rail links",
+    "trade",
+    "energy prices",
+    "the harvest",
+    "a new port",
+    "fishing rights",
+    "rail links",
 ];
 
 /// A small deterministic generator (xorshift), seeded by the document's number.
@@ -202,11 +207,7 @@ fn short(n: usize) -> Spec {
         sentences.push(b.done(Some(("meets", a, Target::Entity(m)))));
     } else {
         b.lit(" visited ");
-        let s = b.name(
-            STATES[r.below(STATES.len())],
-            Label::Loc,
-            EntityType::State,
-        );
+        let s = b.name(STATES[r.below(STATES.len())], Label::Loc, EntityType::State);
         b.lit(" for two days.");
         sentences.push(b.done(Some(("visits", a, Target::Entity(s)))));
     }
@@ -514,7 +515,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         [] => {
             // `cargo bench` alone: a quick look at both measurements.
             let tmp = tempfile::tempdir()?;
-            sinks("dense", 20_000, &tmp.path().join("dense").display().to_string())?;
+            sinks(
+                "dense",
+                20_000,
+                &tmp.path().join("dense").display().to_string(),
+            )?;
             stages(1 << 20);
         }
         _ => return Err("usage: see benches/flat_memory.rs".into()),

@@ -613,10 +613,7 @@ fn write_pretty(out: &mut impl Write, value: &Value, depth: usize) -> io::Result
 }
 
 /// Writes the values as a pretty array at nesting depth 1 (a member of the top object).
-fn write_pretty_array(
-    out: &mut impl Write,
-    values: impl Iterator<Item = Value>,
-) -> io::Result<()> {
+fn write_pretty_array(out: &mut impl Write, values: impl Iterator<Item = Value>) -> io::Result<()> {
     let mut empty = true;
     for v in values {
         out.write_all(if empty { b"[\n    " } else { b",\n    " })?;
@@ -856,10 +853,17 @@ mod tests {
         }
         let putin = &g.nodes["person:putin"];
         assert_eq!(putin.documents, 8);
-        assert_eq!(putin.docs, BTreeSet::from(["d00", "d01", "d02"].map(String::from)));
+        assert_eq!(
+            putin.docs,
+            BTreeSet::from(["d00", "d01", "d02"].map(String::from))
+        );
         let edge = g.edges.values().next().unwrap();
         assert_eq!(edge.evidence_count, 16, "two distinct pieces per document");
-        let kept: Vec<_> = edge.evidence.iter().map(|e| (e.doc.as_str(), e.start)).collect();
+        let kept: Vec<_> = edge
+            .evidence
+            .iter()
+            .map(|e| (e.doc.as_str(), e.start))
+            .collect();
         assert_eq!(kept, [("d00", 0), ("d00", 9), ("d01", 0), ("d01", 9)]);
     }
 
@@ -909,7 +913,10 @@ mod tests {
         assert_eq!(json(&back), json(&g));
         // A graph.json from before the counts: the lists' lengths are the counts.
         let mut old = value.clone();
-        old["links"][0].as_object_mut().unwrap().remove("evidence_count");
+        old["links"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("evidence_count");
         let back = Graph::from_node_link(&old).unwrap();
         assert_eq!(back.edges.values().next().unwrap().evidence_count, 4);
     }
