@@ -1,6 +1,7 @@
 //! The graph: nodes and edges with provenance, merged across documents deterministically.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -163,7 +164,8 @@ pub struct Node {
     pub aliases: BTreeSet<String>,
     /// Mentions over all documents.
     pub mentions: usize,
-    /// Ids of the documents that mention it (graph.json also gives their number, `documents`).
+    /// The first documents that mention it: the [`Limits::docs_per_node`] smallest ids (all
+    /// of them below that number). Every document is in mentions.jsonl and the store.
     pub docs: BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub country: Option<String>,
@@ -180,6 +182,10 @@ pub struct Node {
     /// Kept in graph.json so that merging graphs gives the label one run would.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub names: BTreeMap<String, usize>,
+    /// How many documents mention it (`docs` keeps only the first of them). Read as the
+    /// length of `docs` where graph.json gives less.
+    #[serde(default)]
+    pub documents: usize,
 }
 
 impl Node {
@@ -206,11 +212,19 @@ impl Node {
             qualifier,
             about,
             names: BTreeMap::new(),
+            documents: 1,
         }
+    }
+
+    /// Counts one more document mentioning the node, keeping its id if among the first `keep`.
+    pub fn add_doc(&mut self, doc: String, keep: usize) {
+        self.documents += 1;
+        keep_first(&mut self.docs, std::iter::once(doc), keep);
     }
 }
 
-/// A relation edge between two nodes, with every piece of evidence for it.
+/// A relation edge between two nodes, with the number of pieces of evidence for it and
+/// the first of them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
     pub source: String,
@@ -218,8 +232,92 @@ pub struct Edge {
     pub relation: String,
     /// "asserted" or "planned".
     pub modality: Modality,
+    /// The first pieces of evidence, sorted and distinct: the [`Limits::evidence_per_edge`]
+    /// smallest (all of them below that number). Every piece is in the store.
     pub evidence: Vec<Evidence>,
+    /// How many distinct pieces of evidence there are. Read as the length of `evidence`
+    /// where it is less (graph.json written before the count, an edge built in code).
+    #[serde(default)]
+    pub evidence_count: usize,
 }
+
+impl Edge {
+    /// An edge with the given evidence, counted (repeated pieces count once).
+    pub fn new(
+        source: String,
+        target: String,
+        relation: String,
+        modality: Modality,
+        mut evidence: Vec<Evidence>,
+    ) -> Self {
+        evidence.sort();
+        evidence.dedup();
+        Edge {
+            source,
+            target,
+            relation,
+            modality,
+            evidence_count: evidence.len(),
+            evidence,
+        }
+    }
+
+    /// Counts one more distinct piece of evidence, keeping it if among the first `keep`.
+    pub fn add_evidence(&mut self, piece: Evidence, keep: usize) {
+        self.evidence_count += 1;
+        if let Err(at) = self.evidence.binary_search(&piece) {
+            if at < keep {
+                self.evidence.insert(at, piece);
+                self.evidence.truncate(keep);
+            }
+        }
+    }
+}
+
+/// How much provenance the graph keeps in memory and in graph.json: a node's first
+/// documents and an edge's first pieces of evidence. The counts stay exact, so a
+/// graph's size depends on its distinct nodes and edges, not on how many documents
+/// mention them; the full provenance is in mentions.jsonl and the store.
+///
+/// "First" is the smallest under a total order (document id, [`Evidence`]'s order), so
+/// the kept lists do not depend on the order documents come in: batches, resumed runs
+/// and merged shards keep what one run keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub docs_per_node: usize,
+    pub evidence_per_edge: usize,
+}
+
+impl Limits {
+    /// Kept without options: enough for the report's and exports' lists.
+    pub const DEFAULT: Limits = Limits {
+        docs_per_node: 100,
+        evidence_per_edge: 20,
+    };
+
+    /// Everything kept: a single document's graph (the store keeps every piece).
+    pub const UNLIMITED: Limits = Limits {
+        docs_per_node: usize::MAX,
+        evidence_per_edge: usize::MAX,
+    };
+
+    /// The smaller of each limit: what both graphs' lists hold exactly.
+    fn min(self, other: Limits) -> Limits {
+        Limits {
+            docs_per_node: self.docs_per_node.min(other.docs_per_node),
+            evidence_per_edge: self.evidence_per_edge.min(other.evidence_per_edge),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// The keys of graph.json's `graph` object that a graph writes itself (not metadata).
+pub const OWN_GRAPH_KEYS: [&str; 4] = ["name", "documents", "docs_per_node", "evidence_per_edge"];
 
 /// Why node-link JSON is not a newsgraph graph.
 #[derive(Debug, thiserror::Error)]
@@ -250,12 +348,24 @@ pub struct Graph {
     pub edges: BTreeMap<(String, String, String, Modality), Edge>,
     /// Documents added (each document is added once).
     pub documents: usize,
+    /// How many documents per node and pieces of evidence per edge are kept.
+    pub limits: Limits,
 }
 
 impl Graph {
-    /// Adds one document's entities.
+    /// An empty graph keeping at most `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        Graph {
+            limits,
+            ..Graph::default()
+        }
+    }
+
+    /// Adds one document's entities. Graphs hold distinct documents: a document is
+    /// added once, to one graph of those that are merged.
     pub fn add_entities(&mut self, doc: &str, resolved: &Resolved) {
         self.documents += 1;
+        let keep = self.limits.docs_per_node;
         for entity in &resolved.entities {
             let node = self.nodes.entry(entity.id.clone()).or_insert_with(|| Node {
                 id: entity.id.clone(),
@@ -270,35 +380,55 @@ impl Graph {
                 qualifier: None,
                 about: None,
                 names: BTreeMap::new(),
+                documents: 0,
             });
             node.aliases.extend(entity.aliases.iter().cloned());
             node.mentions += entity.mentions.len();
-            node.docs.insert(doc.to_string());
+            node.add_doc(doc.to_string(), keep);
             *node.names.entry(entity.name.clone()).or_default() += entity.mentions.len();
             node.label = best_name(&node.names);
             node.country = first_country(node.country.take(), entity.country.clone());
         }
     }
 
-    /// Adds (or merges) a node that is not an entity, such as a claim.
+    /// Adds a node that is not an entity, such as a claim, unless its id is taken.
     pub fn add_node(&mut self, node: Node) {
-        self.nodes.entry(node.id.clone()).or_insert(node);
+        let keep = self.limits.docs_per_node;
+        self.nodes.entry(node.id.clone()).or_insert_with(|| {
+            let mut node = node;
+            node.documents = node.documents.max(node.docs.len());
+            keep_first(&mut node.docs, std::iter::empty(), keep);
+            node
+        });
     }
 
     /// Adds another graph (a shard's, or an earlier run's). Merging is
     /// commutative and associative, so the result does not depend on the
     /// order in which graphs or documents come: shards merge to one run's graph.
+    ///
+    /// The graphs hold different documents (batches, shards, runs over distinct
+    /// inputs), so counts add up. The merged graph keeps the smaller of the two limits.
     pub fn merge(&mut self, other: Graph) {
         self.documents += other.documents;
+        let limits = self.limits.min(other.limits);
+        if limits != self.limits {
+            self.limits = limits;
+            for node in self.nodes.values_mut() {
+                keep_first(&mut node.docs, std::iter::empty(), limits.docs_per_node);
+            }
+            for edge in self.edges.values_mut() {
+                edge.evidence.truncate(limits.evidence_per_edge);
+            }
+        }
+        let keep = limits.docs_per_node;
         for (id, node) in other.nodes {
             match self.nodes.get_mut(&id) {
-                None => {
-                    self.nodes.insert(id, node);
-                }
+                None => self.add_node(node),
                 Some(mine) => {
                     mine.aliases.extend(node.aliases);
                     mine.mentions += node.mentions;
-                    mine.docs.extend(node.docs);
+                    mine.documents += node.documents.max(node.docs.len());
+                    keep_first(&mut mine.docs, node.docs, keep);
                     for (name, n) in node.names {
                         *mine.names.entry(name).or_default() += n;
                     }
@@ -328,14 +458,26 @@ impl Graph {
             .get("links")
             .and_then(Value::as_array)
             .ok_or(NodeLinkError::NoArray("links"))?;
+        // A graph written before the limits were recorded is read with the default ones.
+        let limit = |key: &str, default: usize| {
+            value
+                .pointer(&format!("/graph/{key}"))
+                .and_then(Value::as_u64)
+                .map_or(default, |n| n as usize)
+        };
         let mut graph = Graph {
             documents,
+            limits: Limits {
+                docs_per_node: limit("docs_per_node", Limits::DEFAULT.docs_per_node),
+                evidence_per_edge: limit("evidence_per_edge", Limits::DEFAULT.evidence_per_edge),
+            },
             ..Graph::default()
         };
         for (index, n) in nodes.iter().enumerate() {
             let node: Node = serde_json::from_value(n.clone())
                 .map_err(|error| NodeLinkError::Node { index, error })?;
-            graph.nodes.insert(node.id.clone(), node);
+            graph.nodes.remove(&node.id);
+            graph.add_node(node);
         }
         for (index, l) in links.iter().enumerate() {
             let edge: Edge = serde_json::from_value(l.clone())
@@ -353,7 +495,8 @@ impl Graph {
         Ok(graph)
     }
 
-    /// Adds an edge, merging evidence with an existing edge of the same key.
+    /// Adds an edge, merging it with an existing edge of the same key: evidence counts
+    /// add up (the edges come from different documents), the first pieces are kept.
     pub fn add_edge(&mut self, edge: Edge) {
         let key = (
             edge.source.clone(),
@@ -361,59 +504,134 @@ impl Graph {
             edge.relation.clone(),
             edge.modality,
         );
+        let keep = self.limits.evidence_per_edge;
+        let mut edge = edge;
+        edge.evidence.sort();
+        edge.evidence.dedup();
+        edge.evidence_count = edge.evidence_count.max(edge.evidence.len());
         match self.edges.get_mut(&key) {
             Some(existing) => {
+                existing.evidence_count += edge.evidence_count;
                 for ev in edge.evidence {
-                    if let Err(at) = existing.evidence.binary_search(&ev) {
-                        existing.evidence.insert(at, ev);
+                    match existing.evidence.binary_search(&ev) {
+                        Err(at) if at < keep => existing.evidence.insert(at, ev),
+                        _ => {}
                     }
                 }
+                existing.evidence.truncate(keep);
             }
             None => {
-                let mut edge = edge;
-                edge.evidence.sort();
-                edge.evidence.dedup();
+                edge.evidence.truncate(keep);
                 self.edges.insert(key, edge);
             }
         }
     }
 
-    /// NetworkX node-link JSON (`networkx.node_link_graph(data, edges="links")`).
+    /// NetworkX node-link JSON (`networkx.node_link_graph(data, edges="links")`), as
+    /// one value: for a batch's graph. graph.json is written by [`Graph::write_node_link`].
     pub fn to_node_link(&self, meta: &BTreeMap<String, Value>) -> Value {
-        let mut graph = serde_json::Map::new();
-        graph.insert("name".into(), json!("newsgraph"));
-        graph.insert("documents".into(), json!(self.documents));
-        for (k, v) in meta {
-            graph.insert(k.clone(), v.clone());
-        }
-        let nodes: Vec<Value> = self
-            .nodes
-            .values()
-            .map(|n| {
-                let mut v = serde_json::to_value(n).expect("nodes serialise");
-                v["documents"] = json!(n.docs.len());
-                v
-            })
-            .collect();
-        let mut keys: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        let links: Vec<Value> = self
-            .edges
-            .values()
-            .map(|e| {
-                let k = keys.entry((&e.source, &e.target)).or_default();
-                let mut v = serde_json::to_value(e).expect("edges serialise");
-                v["key"] = json!(*k);
-                *k += 1;
-                v
-            })
-            .collect();
+        let mut keys = LinkKeys::default();
         json!({
             "directed": true,
             "multigraph": true,
-            "graph": graph,
-            "nodes": nodes,
-            "links": links,
+            "graph": self.graph_object(meta),
+            "nodes": self.nodes.values().map(node_value).collect::<Vec<_>>(),
+            "links": self.edges.values().map(|e| keys.link_value(e)).collect::<Vec<_>>(),
         })
+    }
+
+    /// Writes the pretty-printed [`Graph::to_node_link`] and a final newline (graph.json's
+    /// bytes) one node and link at a time: the memory it takes is one node's or link's,
+    /// not a copy of the graph.
+    pub fn write_node_link(
+        &self,
+        meta: &BTreeMap<String, Value>,
+        mut out: impl Write,
+    ) -> io::Result<()> {
+        out.write_all(b"{\n  \"directed\": true,\n  \"multigraph\": true,\n  \"graph\": ")?;
+        write_pretty(&mut out, &self.graph_object(meta), 1)?;
+        out.write_all(b",\n  \"nodes\": ")?;
+        write_pretty_array(&mut out, self.nodes.values().map(node_value))?;
+        out.write_all(b",\n  \"links\": ")?;
+        let mut keys = LinkKeys::default();
+        write_pretty_array(&mut out, self.edges.values().map(|e| keys.link_value(e)))?;
+        out.write_all(b"\n}\n")
+    }
+
+    /// graph.json's `graph` object: name, documents, the limits, then `meta`.
+    fn graph_object(&self, meta: &BTreeMap<String, Value>) -> Value {
+        let mut graph = serde_json::Map::new();
+        graph.insert("name".into(), json!("newsgraph"));
+        graph.insert("documents".into(), json!(self.documents));
+        graph.insert("docs_per_node".into(), json!(self.limits.docs_per_node));
+        graph.insert(
+            "evidence_per_edge".into(),
+            json!(self.limits.evidence_per_edge),
+        );
+        for (k, v) in meta {
+            graph.insert(k.clone(), v.clone());
+        }
+        Value::Object(graph)
+    }
+}
+
+/// A node as graph.json writes it.
+fn node_value(n: &Node) -> Value {
+    serde_json::to_value(n).expect("nodes serialise")
+}
+
+/// Numbers the links between the same two nodes (NetworkX's multigraph `key`), in order.
+#[derive(Default)]
+struct LinkKeys<'a> {
+    next: BTreeMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> LinkKeys<'a> {
+    fn link_value(&mut self, e: &'a Edge) -> Value {
+        let k = self.next.entry((&e.source, &e.target)).or_default();
+        let mut v = serde_json::to_value(e).expect("edges serialise");
+        v["key"] = json!(*k);
+        *k += 1;
+        v
+    }
+}
+
+/// Writes `value` as serde_json's pretty printer would at nesting `depth` (two spaces a
+/// level) inside a larger document. JSON strings escape newlines, so every newline of
+/// the printed value is between tokens and takes the indent.
+fn write_pretty(out: &mut impl Write, value: &Value, depth: usize) -> io::Result<()> {
+    let text = serde_json::to_vec_pretty(value).map_err(io::Error::from)?;
+    let indent = "  ".repeat(depth);
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
+}
+
+/// Writes the values as a pretty array at nesting depth 1 (a member of the top object).
+fn write_pretty_array(out: &mut impl Write, values: impl Iterator<Item = Value>) -> io::Result<()> {
+    let mut empty = true;
+    for v in values {
+        out.write_all(if empty { b"[\n    " } else { b",\n    " })?;
+        write_pretty(out, &v, 2)?;
+        empty = false;
+    }
+    out.write_all(if empty { b"[]" } else { b"\n  ]" })
+}
+
+/// Adds `more` to `kept` and keeps only its `keep` smallest.
+fn keep_first(kept: &mut BTreeSet<String>, more: impl IntoIterator<Item = String>, keep: usize) {
+    for item in more {
+        if kept.len() < keep || kept.last().is_some_and(|last| item < *last) {
+            kept.insert(item);
+        }
+    }
+    while kept.len() > keep {
+        kept.pop_last();
     }
 }
 
@@ -508,6 +726,7 @@ mod tests {
             qualifier: None,
             about: None,
             names: BTreeMap::from([(name.to_string(), mentions)]),
+            documents: 1,
         }
     }
 
@@ -517,6 +736,7 @@ mod tests {
             target: target.into(),
             relation: "meets".into(),
             modality: Modality::Asserted,
+            evidence_count: 1,
             evidence: vec![Evidence {
                 doc: doc.into(),
                 start: 0,
@@ -585,5 +805,134 @@ mod tests {
         value["links"][0]["target"] = "person:nobody".into();
         let err = Graph::from_node_link(&value).unwrap_err().to_string();
         assert!(err.contains("person:nobody"), "{err}");
+    }
+
+    fn piece(doc: &str, start: usize) -> Evidence {
+        Evidence {
+            doc: doc.into(),
+            start,
+            end: start + 5,
+            sentence: format!("Sentence of {doc}."),
+            rule: "meets.verb".into(),
+            date: None,
+            path: None,
+            parse: None,
+        }
+    }
+
+    /// The graph of one document `d<i>`: Putin (always) and Xi (odd documents), and a
+    /// meeting between them with two pieces of evidence.
+    fn document(i: usize, limits: Limits) -> Graph {
+        let doc = format!("d{i:02}");
+        let mut g = Graph::with_limits(limits);
+        g.documents = 1;
+        g.add_node(person("person:putin", "Putin", &doc, 1, None));
+        if i % 2 == 1 {
+            g.add_node(person("person:xi", "Xi Jinping", &doc, 1, None));
+        }
+        g.add_edge(Edge::new(
+            "person:putin".into(),
+            "person:xi".into(),
+            "meets".into(),
+            Modality::Asserted,
+            vec![piece(&doc, 0), piece(&doc, 9), piece(&doc, 0)],
+        ));
+        g
+    }
+
+    const SMALL: Limits = Limits {
+        docs_per_node: 3,
+        evidence_per_edge: 4,
+    };
+
+    #[test]
+    fn a_node_in_more_documents_than_kept_keeps_the_first_ids_and_counts_them_all() {
+        let mut g = Graph::with_limits(SMALL);
+        for i in [7, 2, 9, 0, 5, 3, 8, 1] {
+            g.merge(document(i, SMALL));
+        }
+        let putin = &g.nodes["person:putin"];
+        assert_eq!(putin.documents, 8);
+        assert_eq!(
+            putin.docs,
+            BTreeSet::from(["d00", "d01", "d02"].map(String::from))
+        );
+        let edge = g.edges.values().next().unwrap();
+        assert_eq!(edge.evidence_count, 16, "two distinct pieces per document");
+        let kept: Vec<_> = edge
+            .evidence
+            .iter()
+            .map(|e| (e.doc.as_str(), e.start))
+            .collect();
+        assert_eq!(kept, [("d00", 0), ("d00", 9), ("d01", 0), ("d01", 9)]);
+    }
+
+    #[test]
+    fn capped_graphs_merged_in_any_grouping_equal_one_graph() {
+        let one = {
+            let mut g = Graph::with_limits(SMALL);
+            for i in 0..12 {
+                g.merge(document(i, SMALL));
+            }
+            json(&g)
+        };
+        // Shards by residue, merged in reverse; and batches of five, through node-link.
+        let mut shards: Vec<Graph> = (0..3).map(|_| Graph::with_limits(SMALL)).collect();
+        for i in 0..12 {
+            shards[i % 3].merge(document(i, SMALL));
+        }
+        let mut merged = Graph::with_limits(SMALL);
+        for shard in shards.into_iter().rev() {
+            merged.merge(shard);
+        }
+        assert_eq!(json(&merged), one);
+        let mut replayed = Graph::with_limits(SMALL);
+        for batch in (0..12).collect::<Vec<_>>().chunks(5).rev() {
+            let mut b = Graph::with_limits(SMALL);
+            for &i in batch {
+                b.merge(document(i, SMALL));
+            }
+            let line = serde_json::to_string(&b.to_node_link(&BTreeMap::new())).unwrap();
+            replayed.merge(Graph::from_node_link(&serde_json::from_str(&line).unwrap()).unwrap());
+        }
+        assert_eq!(json(&replayed), one);
+    }
+
+    #[test]
+    fn counts_and_limits_survive_node_link() {
+        let mut g = Graph::with_limits(SMALL);
+        for i in 0..9 {
+            g.merge(document(i, SMALL));
+        }
+        let value = g.to_node_link(&BTreeMap::new());
+        assert_eq!(value["nodes"][0]["documents"], 9);
+        assert_eq!(value["links"][0]["evidence_count"], 18);
+        assert_eq!(value["graph"]["evidence_per_edge"], 4);
+        let back = Graph::from_node_link(&value).unwrap();
+        assert_eq!(back.limits, SMALL);
+        assert_eq!(json(&back), json(&g));
+        // A graph.json from before the counts: the lists' lengths are the counts.
+        let mut old = value.clone();
+        old["links"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("evidence_count");
+        let back = Graph::from_node_link(&old).unwrap();
+        assert_eq!(back.edges.values().next().unwrap().evidence_count, 4);
+    }
+
+    #[test]
+    fn graph_json_is_written_streaming_with_the_bytes_of_the_whole_value() {
+        let meta = BTreeMap::from([("model".to_string(), json!({"name": "m", "n": [1, 2]}))]);
+        let mut full = Graph::with_limits(SMALL);
+        for i in 0..5 {
+            full.merge(document(i, SMALL));
+        }
+        for g in [Graph::default(), shard("a", "Putin", 3, Some("RU")), full] {
+            let mut streamed = Vec::new();
+            g.write_node_link(&meta, &mut streamed).unwrap();
+            let whole = serde_json::to_string_pretty(&g.to_node_link(&meta)).unwrap() + "\n";
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+        }
     }
 }

@@ -122,7 +122,7 @@ pub enum OutputError {
 }
 
 /// A graph.json read back: the graph, and its `graph` metadata object without the
-/// fields [`Graph::to_node_link`] writes itself (`name`, `documents`).
+/// fields [`Graph::write_node_link`] writes itself ([`crate::graph::OWN_GRAPH_KEYS`]).
 #[derive(Debug)]
 pub struct GraphFile {
     pub graph: Graph,
@@ -143,8 +143,9 @@ impl GraphFile {
             .unwrap_or_default()
             .into_iter()
             .collect();
-        meta.remove("name");
-        meta.remove("documents");
+        for key in crate::graph::OWN_GRAPH_KEYS {
+            meta.remove(key);
+        }
         Ok(GraphFile { graph, meta })
     }
 }
@@ -348,7 +349,7 @@ impl OutputDir {
         meta: &BTreeMap<String, Value>,
     ) -> Result<PathBuf, OutputError> {
         let path = self.graph_path();
-        write_json(&path, &graph.to_node_link(meta))?;
+        write_atomically(&path, |out| graph.write_node_link(meta, out))?;
         Ok(path)
     }
 

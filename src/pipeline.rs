@@ -284,7 +284,8 @@ impl Pipeline {
 
     /// Names every setting that changes results, by content, not by where files are
     /// (summary.json's `options_fingerprint`): what shards must share to be merged.
-    pub fn options_fingerprint(&self, read: &ReadOptions) -> String {
+    /// `limits` are the graph's: shards kept to other limits would not merge to one run's graph.
+    pub fn options_fingerprint(&self, read: &ReadOptions, limits: graph::Limits) -> String {
         let o = &self.ner.options;
         let text = serde_json::json!({
             "read": [&read.id_field, &read.text_field, &read.date_field, &read.title_field,
@@ -296,6 +297,7 @@ impl Pipeline {
                          format!("{:?}", o.max_tokens)],
             "rules": self.loaded.rules,
             "gazetteer": self.loaded.gazetteer,
+            "graph_limits": [limits.docs_per_node, limits.evidence_per_edge],
             "newsgraph": env!("CARGO_PKG_VERSION"),
         })
         .to_string();
@@ -558,10 +560,13 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
     })
 }
 
-/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation edges.
+/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation
+/// edges. A document's relations of the same key become one edge first, so that evidence
+/// they share is counted once.
 pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
     for r in results {
         graph.add_entities(&r.id, &r.resolved);
+        let mut edges: BTreeMap<(&str, &str, &str, Modality), Vec<Evidence>> = BTreeMap::new();
         for rel in &r.relations {
             if let Some(c) = &rel.claim {
                 graph.add_node(Node::claim(
@@ -574,13 +579,19 @@ pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
                     c.about.clone(),
                 ));
             }
-            graph.add_edge(Edge {
-                source: rel.source.clone(),
-                target: rel.target.clone(),
-                relation: rel.relation.clone(),
-                modality: rel.modality,
-                evidence: rel.evidence.clone(),
-            });
+            edges
+                .entry((&rel.source, &rel.target, &rel.relation, rel.modality))
+                .or_default()
+                .extend(rel.evidence.iter().cloned());
+        }
+        for ((source, target, relation, modality), evidence) in edges {
+            graph.add_edge(Edge::new(
+                source.to_string(),
+                target.to_string(),
+                relation.to_string(),
+                modality,
+                evidence,
+            ));
         }
     }
 }

@@ -31,6 +31,7 @@ fn node(id: &str, label: &str, kind: &str, mentions: usize, docs: &[&str]) -> No
         qualifier: None,
         about: None,
         names: BTreeMap::from([(label.to_string(), mentions)]),
+        documents: docs.len(),
     }
 }
 
@@ -53,6 +54,7 @@ fn edge(s: &str, t: &str, relation: &str, modality: &str, evidence: Vec<Evidence
         target: t.into(),
         relation: relation.into(),
         modality: modality.parse().unwrap(),
+        evidence_count: evidence.len(),
         evidence,
     }
 }

@@ -153,6 +153,7 @@ fn node(id: &str, kind: &str, label: &str, aliases: &[&str], mentions: usize) ->
         qualifier: None,
         about: None,
         names: BTreeMap::new(),
+        documents: 1,
     }
 }
 
@@ -253,6 +254,7 @@ fn small_graph() -> (Graph, Vec<ReportDocument>) {
             target: t.into(),
             relation: rel.into(),
             modality: modality.parse().unwrap(),
+            evidence_count: 1,
             evidence: vec![ev],
         });
     }
@@ -545,6 +547,7 @@ fn parsed_graph() -> (Graph, Vec<ReportDocument>) {
         target: "person:emmanuel-macron".into(),
         relation: "meets".into(),
         modality: "asserted".parse().unwrap(),
+        evidence_count: 1,
         evidence: vec![parsed_evidence()],
     });
     let docs = vec![ReportDocument {

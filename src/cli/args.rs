@@ -145,6 +145,14 @@ pub struct ExtractArgs {
     /// Documents per batch: bounds memory, not results.
     #[arg(long, default_value_t = 256)]
     pub docs_per_batch: usize,
+    /// Document ids kept per node in graph.json (its first, by id); `documents` counts
+    /// them all, mentions.jsonl and the store list them all.
+    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.docs_per_node, value_name = "N")]
+    pub docs_per_node: usize,
+    /// Pieces of evidence kept per edge in graph.json (its first, in evidence order);
+    /// `evidence_count` counts them all, the store keeps them all.
+    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.evidence_per_edge, value_name = "N")]
+    pub evidence_per_edge: usize,
     /// Process only slice K of N (1-based, such as 2/8), chosen by document id; combine
     /// the shards' output folders with `newsgraph merge`.
     #[arg(long, value_name = "K/N")]

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 use newsgraph::export;
+use newsgraph::graph::Limits;
 use newsgraph::input;
 use newsgraph::output::{Claim, OutputDir, RunInfo, CONLLU_FILE};
 use newsgraph::pipeline::{ParseMode, Pipeline};
@@ -39,7 +40,11 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     };
     // Taken once the model has loaded: a bad option must not cost the folder's old run.
     let (out, resume) = OutputDir::claim(&args.out, claim)?;
-    let options_fingerprint = pipeline.options_fingerprint(&read_options);
+    let limits = Limits {
+        docs_per_node: args.docs_per_node,
+        evidence_per_edge: args.evidence_per_edge,
+    };
+    let options_fingerprint = pipeline.options_fingerprint(&read_options, limits);
     let options = RunOptions {
         docs_per_batch: args.docs_per_batch,
         shard: args.shard,
@@ -57,6 +62,7 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         );
     }
     let mut files = RunFiles::new(&out);
+    files.graph.set_limits(limits);
     let mut store = args
         .store
         .as_deref()

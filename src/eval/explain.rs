@@ -673,6 +673,7 @@ mod tests {
             target: target.into(),
             relation: relation.into(),
             modality: Modality::Asserted,
+            evidence_count: 1,
             evidence: vec![Evidence {
                 doc: "t".into(),
                 start: 0,

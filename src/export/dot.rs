@@ -82,7 +82,7 @@ pub fn render(graph: &Graph) -> String {
             quote(&edge.target, false),
             quote(&edge.relation, true),
             quote(
-                &format!("{} evidence: {sentence}", edge.evidence.len()),
+                &format!("{} evidence: {sentence}", edge.evidence_count),
                 true
             ),
             c = colour(&edge.relation),

@@ -101,7 +101,7 @@ pub fn render(graph: &Graph, _meta: &BTreeMap<String, Value>) -> String {
             "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{rel}\" kind=\"{rel}\" weight=\"{}\">\n        <attvalues>",
             xml_escape(&edge.source),
             xml_escape(&edge.target),
-            float_text(edge.evidence.len() as f64),
+            float_text(edge.evidence_count as f64),
             rel = xml_escape(&edge.relation),
         );
         for (name, _, v) in present(EDGE_ATTRS, edge_values(edge)) {

@@ -199,7 +199,7 @@ pub fn node_values(n: &Node) -> Vec<Option<Val>> {
         Some(Val::Str(n.kind.to_string())),
         Some(Val::List(n.aliases.iter().cloned().collect())),
         Some(Val::Int(n.mentions as u64)),
-        Some(Val::Int(n.docs.len() as u64)),
+        Some(Val::Int(n.documents as u64)),
         Some(Val::List(n.docs.iter().cloned().collect())),
         s(&n.country),
         n.value.map(Val::Float),
@@ -219,7 +219,7 @@ pub fn edge_values(e: &Edge) -> Vec<Option<Val>> {
     vec![
         Some(Val::Str(e.relation.clone())),
         Some(Val::Str(e.modality.to_string())),
-        Some(Val::Int(e.evidence.len() as u64)),
+        Some(Val::Int(e.evidence_count as u64)),
         e.evidence.first().map(|ev| Val::Str(ev.sentence.clone())),
         Some(distinct(&|ev| Some(ev.doc.clone()))),
         Some(distinct(&|ev| Some(ev.rule.clone()))),

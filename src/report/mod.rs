@@ -719,7 +719,7 @@ impl<'a> Page<'a> {
                 );
                 v.insert("aliases_total".into(), json!(n.aliases.len()));
                 v.insert("docs".into(), json!(docs));
-                v.insert("docs_total".into(), json!(n.docs.len()));
+                v.insert("docs_total".into(), json!(n.documents));
                 v.insert("drawn".into(), json!(i < self.drawn.len()));
                 if let Some(c) = &n.country {
                     v.insert("country".into(), json!(c));
@@ -767,7 +767,7 @@ impl<'a> Page<'a> {
                     "relation": e.relation,
                     "modality": e.modality,
                     "evidence": evidence,
-                    "evidence_total": e.evidence.len(),
+                    "evidence_total": e.evidence_count,
                 }))
             })
             .collect();
@@ -809,6 +809,7 @@ mod tests {
             qualifier: None,
             about: None,
             names: BTreeMap::new(),
+            documents: 1,
         }
     }
 
@@ -827,6 +828,7 @@ mod tests {
             target: "state:RU".into(),
             relation: "meets<script>".into(),
             modality: crate::relations::Modality::Asserted,
+            evidence_count: 1,
             evidence: vec![Evidence {
                 doc: doc.into(),
                 start,

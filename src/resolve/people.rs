@@ -2,6 +2,8 @@
 //! part of ("Putin" -> "Vladimir Putin"); when two people share it ("Joe Biden", "Hunter
 //! Biden"), the bare form goes to the nearest full name before it (else the nearest after).
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use super::slug;
 
 /// One person mention: its name as words, and where it starts in the text.
@@ -19,69 +21,118 @@ pub fn name_key(name: &str) -> Vec<String> {
         .collect()
 }
 
-fn contains_run(long: &[String], short: &[String]) -> bool {
-    short.len() < long.len() && long.windows(short.len()).any(|w| w == short)
-}
-
 /// For each mention, the index of the mention whose name is its cluster's full name
 /// (itself for full names and for short forms that join nobody).
 pub fn cluster(mentions: &[PersonMention]) -> Vec<usize> {
-    // Distinct names; a full name is one of two words or more that is no part of a longer name.
-    let mut names: Vec<&[String]> = mentions.iter().map(|m| m.words.as_slice()).collect();
-    names.sort();
-    names.dedup();
-    let is_full = |w: &[String]| w.len() >= 2 && !names.iter().any(|n| contains_run(n, w));
-    let full: Vec<bool> = mentions.iter().map(|m| is_full(&m.words)).collect();
-    // The first mention of each full name represents it.
-    let representative = |words: &[String]| -> usize {
-        mentions
-            .iter()
-            .position(|m| m.words == words)
-            .expect("a name comes from a mention")
-    };
-    mentions
+    cluster_counting(mentions, &mut 0)
+}
+
+/// [`cluster`], adding to `total` the names it looks up (what its time grows with): a few
+/// per mention, so that a name-dense document takes time in proportion to its length.
+fn cluster_counting(mentions: &[PersonMention], total: &mut usize) -> Vec<usize> {
+    let mut work = 0;
+    // The first mention of each name represents it.
+    let mut first: HashMap<&[String], usize> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        work += 1;
+        first.entry(m.words.as_slice()).or_insert(i);
+    }
+    // A full name is one of two words or more that is no part of a longer name: every
+    // shorter run of words inside a name is looked up instead of comparing name pairs.
+    let mut inside: HashSet<&[String]> = HashSet::new();
+    for name in first.keys() {
+        for len in 1..name.len() {
+            for run in name.windows(len) {
+                work += 1;
+                inside.insert(run);
+            }
+        }
+    }
+    let full: Vec<bool> = mentions
+        .iter()
+        .map(|m| m.words.len() >= 2 && !inside.contains(m.words.as_slice()))
+        .collect();
+    // For each run of words inside a full name: the full names holding it, and their
+    // mentions by position (start, index).
+    type Holders<'a> = (BTreeSet<&'a [String]>, Vec<(usize, usize)>);
+    let mut holders: HashMap<&[String], Holders> = HashMap::new();
+    for (j, m) in mentions.iter().enumerate().filter(|&(j, _)| full[j]) {
+        let name = m.words.as_slice();
+        for len in 1..name.len() {
+            for run in name.windows(len) {
+                work += 1;
+                let h = holders.entry(run).or_default();
+                h.0.insert(name);
+                h.1.push((m.start, j));
+            }
+        }
+    }
+    for (_, at) in holders.values_mut() {
+        at.sort_unstable();
+        at.dedup();
+    }
+    let result = mentions
         .iter()
         .enumerate()
         .map(|(i, m)| {
+            work += 1;
+            let words = m.words.as_slice();
             if full[i] {
-                return representative(&m.words);
+                return first[words];
             }
-            // Full names this one is part of, with the mentions that use them.
-            let holders: Vec<usize> = mentions
-                .iter()
-                .enumerate()
-                .filter(|(j, other)| full[*j] && contains_run(&other.words, &m.words))
-                .map(|(j, _)| j)
-                .collect();
-            let mut names: Vec<&[String]> = holders
-                .iter()
-                .map(|&j| mentions[j].words.as_slice())
-                .collect();
-            names.sort();
-            names.dedup();
-            match names.len() {
-                0 => representative(&m.words),
-                1 => representative(names[0]),
-                _ => {
-                    let before = holders
-                        .iter()
-                        .filter(|&&j| mentions[j].start < m.start)
-                        .max_by_key(|&&j| mentions[j].start);
-                    let after = holders
-                        .iter()
-                        .filter(|&&j| mentions[j].start > m.start)
-                        .min_by_key(|&&j| mentions[j].start);
-                    let nearest = before.or(after).copied().expect("holders is not empty");
-                    representative(&mentions[nearest].words)
+            match holders.get(words) {
+                None => first[words],
+                Some((names, _)) if names.len() == 1 => first[names.first().expect("one name")],
+                Some((_, at)) => {
+                    // The nearest full name before, else the nearest after.
+                    let before = at.partition_point(|&(start, _)| start < m.start);
+                    let after = at.partition_point(|&(start, _)| start <= m.start);
+                    let nearest = match before {
+                        0 => at.get(after).unwrap_or(&at[0]).1,
+                        k => at[k - 1].1,
+                    };
+                    first[mentions[nearest].words.as_slice()]
                 }
             }
         })
-        .collect()
+        .collect();
+    *total += work;
+    result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name-dense document's people: `n` mentions of 200 people, full names and surnames.
+    fn many_people(n: usize) -> Vec<PersonMention> {
+        (0..n)
+            .map(|i| {
+                let person = (i * 7919) % 200;
+                let name = if i % 3 == 0 {
+                    format!("Anna Surname{person}")
+                } else {
+                    format!("Surname{person}")
+                };
+                PersonMention {
+                    words: name_key(&name),
+                    start: i * 20,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clustering_work_grows_linearly_with_the_mentions() {
+        let work = |n| {
+            let mut work = 0;
+            cluster_counting(&many_people(n), &mut work);
+            work
+        };
+        let (small, large) = (work(2_000), work(8_000));
+        // Linear: four times the mentions, about four times the work (quadratic: sixteen).
+        assert!(large <= small * 5, "{small} -> {large}");
+    }
 
     fn mentions(names: &[&str]) -> Vec<PersonMention> {
         names

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::sink::{Batch, BatchSink, SinkError};
-use crate::graph::Graph;
+use crate::graph::{Graph, Limits};
 use crate::pipeline;
 
 /// The run's graph. Each batch's graph is appended to the log as one node-link line,
@@ -16,6 +16,7 @@ use crate::pipeline;
 /// order-free, so the graph is the one an uninterrupted run builds).
 pub struct GraphSink {
     graph: Graph,
+    limits: Limits,
     log_path: PathBuf,
     log: Option<BufWriter<File>>,
 }
@@ -24,9 +25,16 @@ impl GraphSink {
     pub fn new(log_path: PathBuf) -> Self {
         GraphSink {
             graph: Graph::default(),
+            limits: Limits::DEFAULT,
             log_path,
             log: None,
         }
+    }
+
+    /// Keeps at most `limits` of provenance per node and edge (before the run opens it).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        self.graph = Graph::with_limits(limits);
     }
 
     /// The graph so far (the whole graph once the run is complete).
@@ -103,7 +111,7 @@ impl BatchSink for GraphSink {
     }
 
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
-        let mut own = Graph::default();
+        let mut own = Graph::with_limits(self.limits);
         pipeline::add_to_graph(&mut own, batch.results);
         pipeline::add_to_graph(&mut self.graph, batch.results);
         let log = self.log.as_mut().expect("opened before the first batch");

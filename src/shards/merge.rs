@@ -114,7 +114,9 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
         }
     }
     let set = check(&shards, allow_partial)?;
-    let mut graph = Graph::default();
+    // The first shard's graph starts the merge, so that its limits (which every shard
+    // shares: they are in the options fingerprint) are kept, not the default ones.
+    let mut graph: Option<Graph> = None;
     let mut summary = Summary::default();
     let mut meta: Option<BTreeMap<String, Value>> = None;
     let mut mentions = create(out.mentions_path())?;
@@ -148,7 +150,10 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
             }
             Some(_) => {}
         }
-        graph.merge(shard.graph);
+        match &mut graph {
+            None => graph = Some(shard.graph),
+            Some(g) => g.merge(shard.graph),
+        }
         summary.add(shard_summary);
         let lines = append(&folder.mentions_path(), &mut mentions, out.mentions_path())?;
         if lines != shard_summary.documents_processed as u64 {
@@ -176,6 +181,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     summary.input_fingerprint = set.input_fingerprint.clone();
     summary.options_fingerprint = set.options_fingerprint.clone();
     summary.missing_shards = set.missing.clone();
+    let graph = graph.unwrap_or_default();
     // summary.json last: it marks the merge finished.
     out.write_graph(&graph, &meta.unwrap_or_default())?;
     out.write_summary(&summary, &graph)?;

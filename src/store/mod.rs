@@ -16,7 +16,7 @@ use rusqlite::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::graph::{Edge, Evidence, Graph, Node};
+use crate::graph::{Edge, Evidence, Graph, Limits, Node};
 use crate::pipeline::{self, DocResult, MentionRecord};
 
 mod sink;
@@ -70,9 +70,10 @@ pub struct StoredDocument<'a> {
     pub graph: &'a Graph,
 }
 
-/// The graph of one pipeline result, as [`pipeline::add_to_graph`] builds it.
+/// The graph of one pipeline result, as [`pipeline::add_to_graph`] builds it, with all of
+/// its evidence.
 pub fn document_graph(result: &DocResult) -> Graph {
-    let mut graph = Graph::default();
+    let mut graph = Graph::with_limits(Limits::UNLIMITED);
     pipeline::add_to_graph(&mut graph, std::slice::from_ref(result));
     graph
 }
@@ -430,9 +431,16 @@ impl Store {
         batch.commit()
     }
 
-    /// The accumulated graph: the merge of every stored document's graph, read in one snapshot.
+    /// The accumulated graph: the merge of every stored document's graph, read in one
+    /// snapshot, keeping the default provenance per node and edge ([`Limits`]).
     pub fn graph(&self) -> Result<Graph, StoreError> {
-        self.read(read_graph)
+        self.graph_with(Limits::DEFAULT)
+    }
+
+    /// [`Store::graph`] keeping `limits`: the counts are the store's, the lists its first
+    /// documents and pieces of evidence (the store itself keeps them all).
+    pub fn graph_with(&self, limits: Limits) -> Result<Graph, StoreError> {
+        self.read(|tx| read_graph(tx, limits))
     }
 
     /// Row counts, read in one snapshot.
@@ -715,6 +723,7 @@ fn add_node(tx: &Connection, node: &Node) -> rusqlite::Result<()> {
                     qualifier: r.get(7)?,
                     about: r.get(8)?,
                     names: BTreeMap::new(),
+                    documents: 0,
                 },
             ))
         })
@@ -837,7 +846,7 @@ fn add_edge(tx: &Connection, edge: &Edge) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
+fn read_graph(tx: &Connection, limits: Limits) -> rusqlite::Result<Graph> {
     let mut nodes: HashMap<i64, Node> = HashMap::new();
     let mut stmt = tx.prepare(
         "SELECT seq, id, label, kind, mentions, country, value, unit, qualifier, about FROM nodes",
@@ -859,6 +868,7 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
                 qualifier: r.get(8)?,
                 about: r.get(9)?,
                 names: BTreeMap::new(),
+                documents: 0,
             },
         );
     }
@@ -879,7 +889,7 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let node = nodes.get_mut(&r.get(0)?).ok_or_else(missing)?;
-        node.docs.insert(r.get(1)?);
+        node.add_doc(r.get(1)?, limits.docs_per_node);
     }
     let mut edges: HashMap<i64, Edge> = HashMap::new();
     let mut stmt = tx.prepare("SELECT seq, source, target, relation, modality FROM edges")?;
@@ -893,6 +903,7 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
                 relation: r.get(3)?,
                 modality: r.get(4)?,
                 evidence: Vec::new(),
+                evidence_count: 0,
             },
         );
     }
@@ -902,7 +913,7 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let edge = edges.get_mut(&r.get(0)?).ok_or_else(missing)?;
-        edge.evidence.push(Evidence {
+        let piece = Evidence {
             doc: r.get(1)?,
             start: r.get(2)?,
             end: r.get(3)?,
@@ -913,10 +924,12 @@ fn read_graph(tx: &Connection) -> rusqlite::Result<Graph> {
             parse: r
                 .get::<_, Option<String>>(8)?
                 .and_then(|p| serde_json::from_str(&p).ok()),
-        });
+        };
+        edge.add_evidence(piece, limits.evidence_per_edge);
     }
     let mut graph = Graph {
         documents: tx.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?,
+        limits,
         ..Graph::default()
     };
     for node in nodes.into_values() {

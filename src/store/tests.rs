@@ -136,6 +136,7 @@ fn random_doc(rng: &mut Rng, i: usize) -> Doc {
             target,
             relation: relation.into(),
             modality: ["asserted", "planned"][rng.below(2)].parse().unwrap(),
+            evidence_count: 1,
             evidence: vec![Evidence {
                 doc: id.clone(),
                 start,
@@ -310,6 +311,7 @@ fn evidence_is_a_set_also_without_dates() {
                 target: "b".into(),
                 relation: "meets".into(),
                 modality: "asserted".parse().unwrap(),
+                evidence_count: 1,
                 evidence: vec![Evidence {
                     doc: "shared".into(),
                     start: 1,
@@ -336,7 +338,9 @@ fn evidence_is_a_set_also_without_dates() {
     add(&path, &[&docs[0], &docs[1]]);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().evidence, 2);
-    let mut reference = merged(&docs);
+    // Merged graphs count their evidence as distinct (they hold different documents);
+    // the store keeps a set, so both documents' identical pieces are one document's.
+    let mut reference = merged(&docs[..1]);
     reference.documents = 2;
     assert_eq!(json(&store.graph().unwrap()), json(&reference));
 }
@@ -546,4 +550,29 @@ fn an_empty_file_becomes_a_store_and_read_only_stores_refuse_writes() {
     assert_eq!(store.graph().unwrap().nodes.len(), 0);
     let err = store.add_batch(&[]).unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+}
+
+#[test]
+fn a_store_graph_kept_to_limits_counts_everything_and_keeps_what_one_graph_keeps() {
+    let limits = crate::graph::Limits {
+        docs_per_node: 2,
+        evidence_per_edge: 2,
+    };
+    let docs = corpus(11, 60);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("limits.db");
+    for chunk in docs.chunks(7) {
+        add(&path, &chunk.iter().collect::<Vec<_>>());
+    }
+    let mut one = Graph::with_limits(limits);
+    for d in &docs {
+        one.merge(d.graph.clone());
+    }
+    let stored = Store::open(&path).unwrap().graph_with(limits).unwrap();
+    assert_eq!(json(&stored), json(&one));
+    assert!(stored.nodes.values().any(|n| n.documents > n.docs.len()));
+    assert!(stored
+        .edges
+        .values()
+        .any(|e| e.evidence_count > e.evidence.len()));
 }

@@ -141,8 +141,10 @@ def node_link(path):
     edges = []
     for s, t, d in g.edges(data=True):
         ev = d["evidence"]
-        types["weight"].add(tname(len(ev)))
-        edges.append([s, t, d["relation"], d["modality"], len(ev), ev[0]["sentence"],
+        # graph.json keeps an edge's first pieces of evidence and counts them all.
+        weight = d.get("evidence_count", len(ev))
+        types["weight"].add(tname(weight))
+        edges.append([s, t, d["relation"], d["modality"], weight, ev[0]["sentence"],
                       sorted({e["doc"] for e in ev}), sorted({e["rule"] for e in ev}),
                       sorted({e["date"] for e in ev if e.get("date")})])
     return result(nodes, edges, types)
