@@ -26,6 +26,9 @@ const CONLLU_FILE: &str = "parses.conllu";
 
 pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let started = Instant::now();
+    if let Err(e) = args.check_inputs() {
+        e.exit();
+    }
     if OutputFormat::wants_conllu(&args.format) {
         if args.model.parse == ParseArg::None {
             bail!("--format conllu writes the parses: it cannot run with --parse none");
