@@ -77,7 +77,7 @@ fn utf16(bytes: &[u8]) -> Option<Result<String, Problem>> {
         _ => return None,
     };
     let body = &bytes[2..];
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Some(Err(Problem::Failed(
             "not UTF-16 text (an odd number of bytes after its byte-order mark)".into(),
         )));
