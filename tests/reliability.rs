@@ -325,22 +325,36 @@ fn counts_of_zero_and_tiny_windows_are_refused() {
 fn an_error_chain_names_its_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let input = one_doc(dir.path());
-    let cases: [(&[&str], &str); 2] = [
-        (&["--rules", "/no/such/rules.toml"], "(os error 2)"),
+    let input = input.to_str().unwrap();
+    let out_dir = dir.path().join("out");
+    let out_dir = out_dir.to_str().unwrap();
+    let cases: [(Vec<&str>, &str); 3] = [
         (
-            &["--store", "/no/such/dir/store.sqlite"],
+            vec![
+                "extract",
+                "--rules",
+                "/no/such/rules.toml",
+                "-o",
+                out_dir,
+                input,
+            ],
+            "(os error 2)",
+        ),
+        (
+            vec![
+                "extract",
+                "--store",
+                "/no/such/dir/s.sqlite",
+                "-o",
+                out_dir,
+                input,
+            ],
             "unable to open database file",
         ),
+        (vec!["eval", "ud", "/no/such/file.conllu"], "(os error 2)"),
     ];
     for (args, cause) in cases {
-        let out = bin()
-            .args(["extract", "--no-progress"])
-            .args(args)
-            .arg("-o")
-            .arg(dir.path().join("out"))
-            .arg(&input)
-            .output()
-            .unwrap();
+        let out = bin().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
         assert_eq!(
             stderr(&out).matches(cause).count(),
