@@ -40,10 +40,10 @@ pub struct Hashed<T> {
 
 /// Reads and checks a relation rules file once, keeping the hash of the text parsed.
 pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
-    let src = std::fs::read_to_string(path).map_err(|source| {
+    let src = std::fs::read_to_string(path).map_err(|error| {
         LoadError::Rules(RulesError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })
     })?;
     let rules = RuleSet::parse_in(&src, path.parent()).map_err(|e| {

@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 
+import no_telemetry  # noqa: F401  (before onnxruntime)
 import numpy as np
 import onnxruntime as ort
 from transformers import PreTrainedTokenizerFast

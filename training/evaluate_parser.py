@@ -15,6 +15,7 @@ import json
 import os
 import time
 
+import no_telemetry  # noqa: F401  (before onnxruntime)
 import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 
+import no_telemetry  # noqa: F401  (before onnxruntime, which quantisation loads)
 import torch
 from transformers import AutoConfig
 

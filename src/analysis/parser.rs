@@ -91,6 +91,13 @@ impl ParserModel {
             .with_truncation(None)
             .map_err(|e| model_error(dir, format!("tokenizer: {e}")))?;
         tokenizer.with_padding(None);
+        // A file asked for by name must be there, as for the NER model.
+        if let Some(f) = onnx_file.filter(|f| !dir.join(f).is_file()) {
+            return Err(model_error(
+                dir,
+                format!("no such ONNX file {f} (asked for with --parser-onnx)"),
+            ));
+        }
         let onnx_name = onnx_file
             .map(str::to_string)
             .or(config.newsgraph.default_onnx)

@@ -6,10 +6,31 @@ use clap::{Args, ValueEnum};
 
 use newsgraph::export;
 use newsgraph::input::ReadOptions;
-use newsgraph::ner::{Aggregation, SessionLayout};
+use newsgraph::ner::{Aggregation, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::pipeline::ParseMode;
 use newsgraph::report;
 use newsgraph::shards::Shard;
+
+/// A count of at least 1 (threads, batch sizes): 0 would do nothing, or wait forever.
+pub fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A model window of at least [`MIN_WINDOW_TOKENS`] tokens.
+fn window_tokens(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n < MIN_WINDOW_TOKENS => Err(format!(
+            "a window of {n} tokens is too small: at least {MIN_WINDOW_TOKENS} \
+             (special tokens included)"
+        )),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
 
 #[derive(Args, Clone)]
 pub struct ModelArgs {
@@ -26,13 +47,13 @@ pub struct ModelArgs {
     /// Chunks per inference run. 1 (the default) makes each chunk's result independent of
     /// the other chunks (the int8 model quantises activations per run), so that shards and
     /// resumed runs give exactly the output of one run; it is also the fastest here.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = at_least_one)]
     pub batch_size: usize,
     /// Model window in tokens, special tokens included (default: the model's, 128 for the shipped one).
-    #[arg(long)]
+    #[arg(long, value_parser = window_tokens)]
     pub max_tokens: Option<usize>,
     /// Worker threads (default: RAYON_NUM_THREADS, else the number of cores).
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     pub threads: Option<usize>,
     /// One single-threaded session per worker, or one session shared by all workers.
     #[arg(long, value_enum, default_value_t = SessionsArg::PerWorker)]
@@ -143,7 +164,7 @@ pub struct ExtractArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
     /// Documents per batch: bounds memory, not results.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = at_least_one)]
     pub docs_per_batch: usize,
     /// Document ids kept per node in graph.json (its first, by id); `documents` counts
     /// them all, mentions.jsonl and the store list them all.
@@ -186,6 +207,22 @@ pub struct ExtractArgs {
     pub model: ModelArgs,
     #[command(flatten)]
     pub rules: RulesArgs,
+}
+
+impl ExtractArgs {
+    /// Every input named on the command line exists (a link counts, even a broken one:
+    /// the reader reports it): a mistyped path is a bad command line (exit status 2), not
+    /// a lost document found at the end of a run.
+    pub fn check_inputs(&self) -> Result<(), clap::Error> {
+        let missing = |p: &&PathBuf| matches!(p.symlink_metadata(), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        match self.inputs.iter().find(missing) {
+            Some(missing) => Err(clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("input not found: {}\n", missing.display()),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Every format `--format` takes: the graph formats of [`export::Format`] (by their

@@ -40,7 +40,7 @@ pub enum EvalCommand {
         #[command(flatten)]
         parser: ParserArgs,
         /// Worker threads (default: RAYON_NUM_THREADS, else the number of cores).
-        #[arg(long)]
+        #[arg(long, value_parser = super::args::at_least_one)]
         threads: Option<usize>,
         /// Also write the parses as CoNLL-U to FILE (gold words, predicted tags and trees).
         #[arg(long, value_name = "FILE")]

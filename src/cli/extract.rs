@@ -24,6 +24,9 @@ use super::{Finished, EXIT_INTERRUPTED, EXIT_LOST_DOCUMENTS};
 
 pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let started = Instant::now();
+    if let Err(e) = args.check_inputs() {
+        e.exit();
+    }
     if OutputFormat::wants_conllu(&args.format) {
         if args.model.parse == ParseArg::None {
             bail!("--format conllu writes the parses: it cannot run with --parse none");

@@ -7,10 +7,11 @@ use crate::text::Span;
 /// A CoNLL-U file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConlluError {
-    #[error("{path}: {source}")]
+    // The I/O error in the message and not as a source, so that a chain says it once.
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("line {line}: {reason}")]
     Malformed { line: usize, reason: String },
@@ -82,9 +83,9 @@ impl UdSentence {
 
 /// Reads a CoNLL-U file.
 pub fn read(path: &Path) -> Result<Vec<UdSentence>, ConlluError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConlluError::Io {
+    let text = std::fs::read_to_string(path).map_err(|error| ConlluError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     parse(&text)
 }

@@ -1,8 +1,9 @@
 //! Tar (plain or gzip-compressed) and zip archives: members read as files by their
 //! extension, unsafe names refused, links not followed, nested archives not opened.
 
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
 use super::format;
 use super::{Flow, Origin, Outcome, Producer};
@@ -150,6 +151,7 @@ pub(crate) fn tar(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> F
 /// Reads a zip file member by member (zip needs the central directory at the end, so a
 /// truncated zip is one failure). A member that cannot be read fails alone.
 pub(crate) fn zip(p: &mut Producer, origin: &Origin, file: File) -> Flow {
+    let listing = file.try_clone();
     let mut archive = match zip::ZipArchive::new(BufReader::new(file)) {
         Ok(archive) => archive,
         Err(e) => return p.fail(&origin.source, format!("cannot read zip archive: {e}")),
@@ -157,6 +159,22 @@ pub(crate) fn zip(p: &mut Producer, origin: &Origin, file: File) -> Flow {
     if archive.is_empty() {
         return p.skip(&origin.source, "empty archive");
     }
+    // The zip crate keeps one member per name (the last): the earlier ones of a repeated
+    // name are counted as failures, found by listing the central directory itself.
+    let mut shadowed = if archive.has_duplicate_names() {
+        let start = archive.central_directory_start();
+        match listing.and_then(|mut f| central_directory_names(&mut f, start)) {
+            Ok(names) => names,
+            Err(e) => {
+                return p.fail(
+                    &origin.source,
+                    format!("cannot list the zip archive's repeated member names: {e}"),
+                )
+            }
+        }
+    } else {
+        HashMap::new()
+    };
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(entry) => entry,
@@ -181,10 +199,48 @@ pub(crate) fn zip(p: &mut Producer, origin: &Origin, file: File) -> Flow {
         } else {
             Kind::Other
         };
+        if let Some(count) = shadowed.remove(entry.name_raw()).filter(|&n| n > 1) {
+            for copy in 1..count {
+                p.fail(
+                    format!("{}!{raw}", origin.source),
+                    format!(
+                        "member {copy} of {count} with this name in the zip archive: \
+                         only the last one is read"
+                    ),
+                )?;
+            }
+        }
         let size = entry.size();
         member(p, origin, &raw, kind, size, &mut entry)?;
     }
     Ok(())
+}
+
+/// How many central-directory entries carry each raw member name, read from the headers
+/// at `start` (each: 46 fixed bytes, then name, extra field and comment).
+fn central_directory_names(file: &mut File, start: u64) -> io::Result<HashMap<Vec<u8>, usize>> {
+    const SIGNATURE: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    file.seek(SeekFrom::Start(start))?;
+    let mut reader = BufReader::new(file);
+    let mut counts = HashMap::new();
+    let mut fixed = [0u8; 46];
+    loop {
+        match reader.read_exact(&mut fixed) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        if fixed[..4] != SIGNATURE {
+            break;
+        }
+        let field = |at: usize| u16::from_le_bytes([fixed[at], fixed[at + 1]]) as usize;
+        let mut name = vec![0; field(28)];
+        reader.read_exact(&mut name)?;
+        let rest = (field(30) + field(32)) as u64;
+        io::copy(&mut reader.by_ref().take(rest), &mut io::sink())?;
+        *counts.entry(name).or_insert(0) += 1;
+    }
+    Ok(counts)
 }
 
 #[cfg(test)]
@@ -426,6 +482,50 @@ mod tests {
             s[3],
             ('S', src("stories/empty.md"), "empty document".into())
         );
+    }
+
+    /// Renames every `b.txt` to `a.txt` in the bytes of a zip (local and central headers),
+    /// which `zip::ZipWriter` refuses to write.
+    pub(crate) fn repeat_a_name(zip: &[u8]) -> Vec<u8> {
+        let mut out = zip.to_vec();
+        for i in 0..out.len().saturating_sub(4) {
+            if &out[i..i + 5] == b"b.txt" {
+                out[i] = b'a';
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn zip_members_of_the_same_name_are_all_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.zip");
+        write_zip(
+            &path,
+            &[
+                ("a.txt", b"First."),
+                ("b.txt", b"Second."),
+                ("c.txt", b"Third."),
+            ],
+        );
+        std::fs::write(&path, repeat_a_name(&std::fs::read(&path).unwrap())).unwrap();
+        let items = run(&path);
+        let s = summary(&items);
+        let src = |m: &str| format!("{}!{m}", path.display());
+        assert_eq!(
+            s,
+            vec![
+                (
+                    'F',
+                    src("a.txt"),
+                    "member 1 of 2 with this name in the zip archive: only the last one is read"
+                        .into()
+                ),
+                ('D', "twice/a".into(), src("a.txt")),
+                ('D', "twice/c".into(), src("c.txt")),
+            ]
+        );
+        assert!(matches!(&items[1], Item::Document(d) if d.text == "Second."));
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::{self, Read};
 use std::rc::Rc;
 
@@ -12,45 +11,129 @@ use csv::{ByteRecord, ReaderBuilder};
 use super::{decode, Flow, Origin, Outcome, Producer};
 
 /// The bytes a record may take beyond the document limit (other columns, quoting) before
-/// the rest of the file is given up.
+/// its content is dropped.
 const RECORD_SLACK: u64 = 64 * 1024;
 
-/// Counts the bytes pulled since the last record and refuses to go past a limit, so one
-/// endless quoted field cannot fill memory.
+/// Where the CSV grammar is, as far as record boundaries go (the `csv` crate's rules: a
+/// quote opens quoting only at the start of a field, `""` inside quotes is a quote).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the end of quoting, or the first of `""`; whether
+    /// that quote was passed on.
+    QuoteInQuoted {
+        passed: bool,
+    },
+}
+
+/// Counts the bytes pulled since the last record. Past a limit it keeps only what the
+/// parser needs to find the record's end (quotes, delimiters, line ends) and drops the
+/// rest, so one endless field cannot fill memory and the next record is read as usual.
 struct Guard<R> {
     inner: R,
     used: Rc<Cell<u64>>,
     limit: u64,
+    place: Place,
+    /// Dropping content until the end of the current record.
+    dropping: bool,
+    /// Set when a record lost content; the reader clears it.
+    cut: Rc<Cell<bool>>,
+    /// Kept bytes that did not fit the caller's buffer (at most one held-back quote).
+    carry: Vec<u8>,
 }
 
-#[derive(Debug)]
-struct RecordTooLong;
+impl<R> Guard<R> {
+    /// Follows one byte passed on whole.
+    fn pass(&mut self, b: u8) {
+        self.step(b);
+        if let Place::QuoteInQuoted { passed } = &mut self.place {
+            *passed = true;
+        }
+    }
 
-impl fmt::Display for RecordTooLong {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("record too long")
+    /// Follows one byte through the grammar: the bytes to pass on while dropping, and
+    /// whether it ended the record. Line ends inside quotes are kept, so that later
+    /// records keep their line numbers.
+    fn step(&mut self, b: u8) -> (&'static [u8], bool) {
+        let (next, out, record_end): (Place, &'static [u8], bool) = match (self.place, b) {
+            (Place::FieldStart, b'"') => (Place::Quoted, b"\"", false),
+            (Place::FieldStart | Place::Unquoted, b',') => (Place::FieldStart, b",", false),
+            (Place::FieldStart | Place::Unquoted, b'\n') => (Place::FieldStart, b"\n", true),
+            (Place::FieldStart | Place::Unquoted, b'\r') => (Place::FieldStart, b"\r", true),
+            (Place::FieldStart | Place::Unquoted, _) => (Place::Unquoted, b"", false),
+            (Place::Quoted, b'"') => (Place::QuoteInQuoted { passed: false }, b"", false),
+            (Place::Quoted, b'\n') => (Place::Quoted, b"\n", false),
+            (Place::Quoted, _) => (Place::Quoted, b"", false),
+            (Place::QuoteInQuoted { passed }, b'"') => {
+                (Place::Quoted, if passed { b"\"" } else { b"" }, false)
+            }
+            (Place::QuoteInQuoted { passed }, b',') => {
+                (Place::FieldStart, if passed { b"," } else { b"\"," }, false)
+            }
+            (Place::QuoteInQuoted { passed }, b'\n') => (
+                Place::FieldStart,
+                if passed { b"\n" } else { b"\"\n" },
+                true,
+            ),
+            (Place::QuoteInQuoted { passed }, b'\r') => (
+                Place::FieldStart,
+                if passed { b"\r" } else { b"\"\r" },
+                true,
+            ),
+            (Place::QuoteInQuoted { passed }, _) => {
+                (Place::Unquoted, if passed { b"" } else { b"\"" }, false)
+            }
+        };
+        self.place = next;
+        (out, record_end)
     }
 }
-
-impl std::error::Error for RecordTooLong {}
 
 impl<R: Read> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.used.set(self.used.get() + n as u64);
-        if self.used.get() > self.limit {
-            return Err(io::Error::other(RecordTooLong));
+        if !self.carry.is_empty() {
+            let n = self.carry.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.carry[..n]);
+            self.carry.drain(..n);
+            return Ok(n);
         }
-        Ok(n)
-    }
-}
-
-fn is_too_long(e: &csv::Error) -> bool {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => io
-            .get_ref()
-            .is_some_and(|inner| inner.is::<RecordTooLong>()),
-        _ => false,
+        loop {
+            let n = self.inner.read(buf)?;
+            self.used.set(self.used.get() + n as u64);
+            if !self.dropping && self.used.get() > self.limit {
+                self.dropping = true;
+                self.cut.set(true);
+            }
+            if !self.dropping {
+                for &b in &buf[..n] {
+                    self.pass(b);
+                }
+                return Ok(n);
+            }
+            let mut kept = Vec::new();
+            for &b in &buf[..n] {
+                if self.dropping {
+                    let (out, record_end) = self.step(b);
+                    kept.extend_from_slice(out);
+                    if record_end {
+                        self.dropping = false;
+                        self.used.set(0);
+                    }
+                } else {
+                    kept.push(b);
+                    self.pass(b);
+                }
+            }
+            if kept.is_empty() && n > 0 {
+                continue; // all dropped: read on rather than signal the end of the stream
+            }
+            let n = kept.len().min(buf.len());
+            buf[..n].copy_from_slice(&kept[..n]);
+            self.carry.extend_from_slice(&kept[n..]);
+            return Ok(n);
+        }
     }
 }
 
@@ -58,10 +141,15 @@ fn is_too_long(e: &csv::Error) -> bool {
 pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> Flow<Outcome> {
     let max = p.options.max_document_bytes;
     let used = Rc::new(Cell::new(0));
+    let cut = Rc::new(Cell::new(false));
     let guard = Guard {
         inner: reader,
         used: used.clone(),
         limit: max.saturating_add(RECORD_SLACK),
+        place: Place::FieldStart,
+        dropping: false,
+        cut: cut.clone(),
+        carry: Vec::new(),
     };
     let mut rows = ReaderBuilder::new()
         .flexible(true)
@@ -81,19 +169,25 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
             })
             .collect(),
         Err(e) => {
-            let reason = if is_too_long(&e) {
-                format!("header row: {}", decode::too_big(None, max))
-            } else {
-                format!("cannot read the header row: {e}")
-            };
-            p.fail(&origin.source, reason)?;
+            p.fail(&origin.source, format!("cannot read the header row: {e}"))?;
             return Ok(Outcome::Damaged);
         }
     };
+    if cut.get() {
+        p.fail(
+            &origin.source,
+            format!(
+                "header row: {}; the file was not read",
+                decode::too_big(None, max)
+            ),
+        )?;
+        return Ok(Outcome::Read);
+    }
     if header.iter().all(String::is_empty) {
         p.skip(&origin.source, "empty document (no header row)")?;
         return Ok(Outcome::Read);
     }
+    let mut any_row = false;
     let options = p.options.clone();
     let column = |name: &str| header.iter().position(|h| h == name);
     let Some(text_col) = column(&options.text_field) else {
@@ -113,18 +207,16 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
     loop {
         let line = rows.position().line();
         match rows.read_byte_record(&mut record) {
-            Ok(false) => return Ok(Outcome::Read),
+            Ok(false) => {
+                if !any_row {
+                    p.skip(&origin.source, "empty document (a header row and no rows)")?;
+                }
+                return Ok(Outcome::Read);
+            }
             Ok(true) => {}
             Err(e) => {
                 let here = origin.line(line);
-                let reason = if is_too_long(&e) {
-                    format!(
-                        "line {line}: {}; the rest of the file was not read",
-                        decode::too_big(None, max)
-                    )
-                } else {
-                    format!("line {line}: {e}; the rest of the file was not read")
-                };
+                let reason = format!("line {line}: {e}; the rest of the file was not read");
                 p.fail(&here.source, reason)?;
                 return Ok(Outcome::Damaged);
             }
@@ -132,6 +224,15 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
         used.set(0);
         let line = record.position().map_or(line, |pos| pos.line());
         let here = origin.line(line);
+        any_row = true;
+        if cut.replace(false) {
+            // Its content was dropped while reading: too long, whatever is left of it.
+            p.fail(
+                &here.source,
+                format!("line {line}: {}", decode::too_big(None, max)),
+            )?;
+            continue;
+        }
         if header.len() > 1 && record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
             continue; // a blank line
         }
@@ -281,7 +382,48 @@ mod tests {
     }
 
     #[test]
-    fn an_endless_field_stops_the_file_with_bounded_memory() {
+    fn a_row_over_the_limit_fails_alone() {
+        let options = ReadOptions {
+            max_document_bytes: 16,
+            ..ReadOptions::default()
+        };
+        let huge = "y".repeat(300_000);
+        let data = format!(
+            "id,text\na,first\nb,\"{huge}\"\"{huge}\nstill, inside\"\nc,third\nd,{huge}\ne,\"fifth\"\n"
+        );
+        let out = items(data.as_bytes(), &options);
+        let summary: Vec<String> = out
+            .iter()
+            .map(|i| match i {
+                Item::Document(d) => format!("D {} {}", d.id, d.text),
+                Item::Failed(f) | Item::Skipped(f) => {
+                    format!("F {}", f.reason.split(':').next().unwrap())
+                }
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "D a first",
+                "F line 3",
+                "D c third",
+                "F line 6",
+                "D e fifth"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_without_rows_is_an_empty_document() {
+        let out = items(b"id,text\n", &ReadOptions::default());
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            matches!(&out[0], Item::Skipped(f) if f.reason == "empty document (a header row and no rows)")
+        );
+    }
+
+    #[test]
+    fn an_endless_field_fails_alone_with_bounded_memory() {
         let options = ReadOptions {
             max_document_bytes: 16,
             ..ReadOptions::default()

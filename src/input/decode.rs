@@ -48,11 +48,15 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
     (controls * 10 > bytes.len()).then(|| "binary content (mostly control characters)".into())
 }
 
-/// A file's bytes as UTF-8 text (a byte-order mark dropped), or why not: binary content
-/// or invalid UTF-8 (with the offset of the first bad byte).
+/// A file's bytes as text, or why not: binary content or invalid UTF-8 (with the offset
+/// of the first bad byte). A byte-order mark is not part of the text: UTF-8's is dropped
+/// (Python: `encoding="utf-8-sig"`), and UTF-16 with a mark, little- or big-endian, is
+/// decoded without it (Python: `encoding="utf-16"`).
 pub(crate) fn text_from_bytes(mut bytes: Vec<u8>) -> Result<String, Problem> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
+    } else if let Some(text) = utf16(&bytes) {
+        return text;
     }
     if let Some(reason) = binary_reason(&bytes) {
         return Err(Problem::Failed(reason));
@@ -63,6 +67,29 @@ pub(crate) fn text_from_bytes(mut bytes: Vec<u8>) -> Result<String, Problem> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// Bytes that start with a UTF-16 byte-order mark, decoded; `None` without one.
+fn utf16(bytes: &[u8]) -> Option<Result<String, Problem>> {
+    let read: fn([u8; 2]) -> u16 = match bytes.get(..2)? {
+        b"\xFF\xFE" => u16::from_le_bytes,
+        b"\xFE\xFF" => u16::from_be_bytes,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return Some(Err(Problem::Failed(
+            "not UTF-16 text (an odd number of bytes after its byte-order mark)".into(),
+        )));
+    }
+    let units = body.chunks_exact(2).map(|pair| read([pair[0], pair[1]]));
+    let text: Result<String, _> = char::decode_utf16(units).collect();
+    Some(text.map_err(|e| {
+        Problem::Failed(format!(
+            "not UTF-16 text (unpaired surrogate {:#06x})",
+            e.unpaired_surrogate()
+        ))
+    }))
 }
 
 /// The last check before a text becomes a document: not binary, not blank.
@@ -177,6 +204,26 @@ mod tests {
     #[test]
     fn a_byte_order_mark_is_dropped() {
         assert_eq!(text_from_bytes(b"\xEF\xBB\xBFhi".to_vec()).unwrap(), "hi");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "Olaf Scholz met Zełenski in Kyiv 🇺🇦.";
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut le = b"\xFF\xFE".to_vec();
+        let mut be = b"\xFE\xFF".to_vec();
+        for u in &units {
+            le.extend(u.to_le_bytes());
+            be.extend(u.to_be_bytes());
+        }
+        assert_eq!(text_from_bytes(le.clone()).unwrap(), text);
+        assert_eq!(text_from_bytes(be).unwrap(), text);
+        le.push(b'x');
+        assert!(matches!(text_from_bytes(le), Err(Problem::Failed(r)) if r.contains("odd")));
+        let lone = b"\xFF\xFE\x00\xD8a\x00".to_vec();
+        assert!(
+            matches!(text_from_bytes(lone), Err(Problem::Failed(r)) if r.contains("surrogate"))
+        );
     }
 
     #[test]

@@ -1,21 +1,29 @@
 //! JSONL / NDJSON: one document per line, fields named by [`ReadOptions`](super::ReadOptions).
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
 use super::lines::{read_line, Line};
 use super::{decode, Flow, Origin, Outcome, Producer, ReadOptions};
 
-/// Reads every line of a JSONL stream. Blank lines carry nothing and are passed over.
+/// Reads every line of a JSONL stream. Blank lines carry nothing and are passed over
+/// without a copy or a parse; a stream with no other line is one empty document.
 pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn BufRead) -> Flow<Outcome> {
     let max = p.options.max_document_bytes;
     let mut buf = Vec::new();
     let mut number: u64 = 0;
+    let mut any_line = false;
+    let mut start = skip_byte_order_mark(reader);
     loop {
-        number += 1;
-        let line = match read_line(reader, &mut buf, max) {
+        let next = start.and_then(|()| skip_blank_lines(reader));
+        start = Ok(());
+        let line = next.and_then(|blank| {
+            number += blank + 1;
+            read_line(reader, &mut buf, max)
+        });
+        let line = match line {
             Ok(line) => line,
             Err(e) => {
                 p.fail(
@@ -25,28 +33,66 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn BufRead) 
                 return Ok(Outcome::Damaged);
             }
         };
+        if line == Line::End {
+            if !any_line {
+                p.skip(&origin.source, "empty document (no JSON lines)")?;
+            }
+            return Ok(Outcome::Read);
+        }
+        any_line = true;
         let here = origin.line(number);
-        match line {
-            Line::End => return Ok(Outcome::Read),
-            Line::TooLong(n) => p.fail(
+        if let Line::TooLong(n) = line {
+            p.fail(
                 &here.source,
                 format!("line {number}: {}", decode::too_big(Some(n), max)),
-            )?,
-            Line::Text => {
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                match record(&buf, number, p.options) {
-                    Ok((id, text, meta)) => {
-                        let id = id.unwrap_or_else(|| here.id.clone());
-                        match decode::check_text(&text) {
-                            Ok(()) => p.document(&here, id, text, meta)?,
-                            Err(problem) => p.problem(&here.source, prefix(problem, number))?,
-                        }
-                    }
-                    Err(reason) => p.fail(&here.source, reason)?,
+            )?;
+            continue;
+        }
+        match record(&buf, number, p.options) {
+            Ok((id, text, meta)) => {
+                let id = id.unwrap_or_else(|| here.id.clone());
+                match decode::check_text(&text) {
+                    Ok(()) => p.document(&here, id, text, meta)?,
+                    Err(problem) => p.problem(&here.source, prefix(problem, number))?,
                 }
             }
+            Err(reason) => p.fail(&here.source, reason)?,
+        }
+    }
+}
+
+/// Drops a UTF-8 byte-order mark at the start of the stream (JSON has none).
+fn skip_byte_order_mark(reader: &mut dyn BufRead) -> io::Result<()> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if reader.fill_buf()?.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    Ok(())
+}
+
+/// Consumes whitespace up to the next line with anything else on it (or the end),
+/// straight from the reader's buffer, and returns the number of whole lines passed.
+/// The whitespace that starts the next line goes too: JSON ignores it.
+fn skip_blank_lines(reader: &mut dyn BufRead) -> io::Result<u64> {
+    let mut lines = 0;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(lines);
+        }
+        let blank = chunk
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(chunk.len());
+        lines += chunk[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+        let done = blank < chunk.len();
+        reader.consume(blank);
+        if done {
+            return Ok(lines);
         }
     }
 }
@@ -213,6 +259,32 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert!(reason(&out[0]).contains("--max-doc-bytes"));
         assert!(matches!(&out[1], Item::Document(_)));
+    }
+
+    #[test]
+    fn a_file_of_no_lines_or_blank_lines_is_one_empty_document() {
+        for data in [&b""[..], b"\n\n  \r\n\t\n", b"\xEF\xBB\xBF\n"] {
+            let out = items(data, &ReadOptions::default());
+            assert_eq!(out.len(), 1, "{out:?}");
+            assert!(
+                matches!(&out[0], Item::Skipped(f) if f.reason == "empty document (no JSON lines)"),
+                "{out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_lines_keep_the_line_numbers_and_a_byte_order_mark_is_dropped() {
+        let data = b"\xEF\xBB\xBF{\"text\": \"one\"}\n\n \n\t{\"text\": \"four\"}\n\n";
+        let out = items(data, &ReadOptions::default());
+        let ids: Vec<_> = out
+            .iter()
+            .map(|i| match i {
+                Item::Document(d) => d.id.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(ids, ["news:1", "news:4"]);
     }
 
     #[test]

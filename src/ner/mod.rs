@@ -41,6 +41,10 @@ pub struct Mention {
 // '<' opens Reuters' company markup ("<Sedio N.V.>").
 const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{', '<'];
 
+/// The smallest model window `--max-tokens` accepts, special tokens included: below it a
+/// chunk holds a few words without the context the model needs to label them.
+pub const MIN_WINDOW_TOKENS: usize = 16;
+
 /// Settings of the inference path.
 #[derive(Clone, Debug)]
 pub struct NerOptions {

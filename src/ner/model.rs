@@ -152,6 +152,18 @@ impl Model {
             })
             .unwrap_or(0);
 
+        // A file asked for by name must be there: falling back to the default would run
+        // another model than the one asked for.
+        if let Some(f) = options
+            .onnx_file
+            .as_ref()
+            .filter(|f| !dir.join(f).is_file())
+        {
+            return Err(NerError::Model(format!(
+                "{}: no such ONNX file (asked for with --onnx)",
+                dir.join(f).display()
+            )));
+        }
         let onnx_name = options
             .onnx_file
             .clone()

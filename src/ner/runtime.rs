@@ -13,12 +13,29 @@ pub const SETUP_HINT: &str = "run `bash scripts/setup.sh` in the newsgraph check
 (it installs the onnxruntime wheel from PyPI into .ort/), or `bash scripts/install.sh PREFIX` \
 to install newsgraph with its library; or set ORT_DYLIB_PATH to a libonnxruntime.so";
 
+/// ONNX Runtime's own switch (1.2x official builds on Linux and macOS) that keeps its
+/// telemetry from starting: no device id and no event queue under
+/// `~/.cache/Microsoft/DeveloperTools/.onnxruntime`, no upload to Microsoft. The runtime
+/// reads it once, when the library initialises, so it must be set before loading; the
+/// C API's `DisableTelemetryEvents` (ort's `with_telemetry(false)`) alone comes too late.
+pub const TELEMETRY_SWITCH: &str = "ORT_DISABLE_TELEMETRY";
+
+/// Turns ONNX Runtime's telemetry off for this process by setting [`TELEMETRY_SWITCH`].
+/// The binary calls it first thing, while it has one thread; [`environment`] calls it
+/// again before loading the library, for programs that use newsgraph as a library.
+pub fn disable_telemetry() {
+    if std::env::var_os(TELEMETRY_SWITCH).is_none_or(|v| v != "1") {
+        std::env::set_var(TELEMETRY_SWITCH, "1");
+    }
+}
+
 static ENVIRONMENT: OnceLock<Result<Environment, String>> = OnceLock::new();
 
 /// The process-wide ONNX Runtime environment, loading the library on first use.
 pub fn environment() -> Result<&'static Environment, NerError> {
     ENVIRONMENT
         .get_or_init(|| {
+            disable_telemetry();
             let path = find_library().ok_or_else(|| {
                 format!(
                     "ONNX Runtime library not found (looked in {}); {SETUP_HINT}",
@@ -33,6 +50,7 @@ pub fn environment() -> Result<&'static Environment, NerError> {
                 .map_err(|e| format!("cannot load {}: {e}; {SETUP_HINT}", path.display()))?;
             builder
                 .with_name("newsgraph")
+                .with_telemetry(false)
                 .build()
                 .map_err(|e| format!("cannot start ONNX Runtime from {}: {e}", path.display()))
         })

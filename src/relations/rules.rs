@@ -17,11 +17,9 @@ pub const BUILTIN: &str = include_str!("../../rules/relations.toml");
 /// Why a rules file was rejected.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    // The I/O error in the message and not as a source, so that a chain says it once.
+    #[error("cannot read {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{}line {line}: {message}", path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
     Invalid {
         path: Option<String>,
@@ -373,9 +371,9 @@ impl RuleSet {
 
     /// Reads and checks a rules file.
     pub fn from_file(path: &Path) -> Result<Self, RulesError> {
-        let src = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+        let src = std::fs::read_to_string(path).map_err(|error| RulesError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         Self::parse_in(&src, path.parent()).map_err(|e| match e {
             RulesError::Invalid { line, message, .. } => RulesError::Invalid {

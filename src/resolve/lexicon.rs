@@ -112,11 +112,9 @@ fn phrase_set(i: usize, text: &str) -> Result<Lexicon, ListError> {
 /// Why the word lists could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum WordListsError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    // The I/O error in the message and not as a source, so that a chain says it once.
+    #[error("cannot read {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error(transparent)]
     Entry(#[from] ListError),
     #[error("{0} must not be empty")]
@@ -143,9 +141,9 @@ impl WordLists {
         for name in FILES {
             let path = dir.join(name);
             texts.push(
-                std::fs::read_to_string(&path).map_err(|source| WordListsError::Read {
+                std::fs::read_to_string(&path).map_err(|error| WordListsError::Read {
                     path: path.display().to_string(),
-                    source,
+                    error,
                 })?,
             );
         }

@@ -51,11 +51,12 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
     #[error("{path}: {reason}")]
     Invalid { path: PathBuf, reason: String },
-    #[error("{path}: {source}")]
+    // The SQLite error in the message and not as a source: rusqlite's error repeats its
+    // own message in its source, and a chain printed whole would say it three times.
+    #[error("{path}: {error}")]
     Sqlite {
         path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
 }
 
@@ -181,6 +182,14 @@ impl fmt::Debug for Store {
     }
 }
 
+/// Whether SQLite gave up waiting for another connection's lock.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
 /// The state of a database file before it is used as a store.
 enum Found {
     Empty,
@@ -190,7 +199,25 @@ enum Found {
 impl Store {
     /// Opens a store for reading and writing, creating the file and schema if needed.
     /// A file that is not a newsgraph store is an error and is not modified.
+    ///
+    /// Safe when several processes create the same new store at once: a creator that
+    /// finds the file busy (another one is creating it, or switching it to WAL) waits and
+    /// starts again, up to [`BUSY_TIMEOUT`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let started = std::time::Instant::now();
+        loop {
+            match Store::open_once(path) {
+                Err(StoreError::Sqlite { error, .. })
+                    if is_busy(&error) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -229,7 +256,7 @@ impl Store {
     fn connect(path: &Path, flags: OpenFlags, read_only: bool) -> Result<Store, StoreError> {
         let err = |source| StoreError::Sqlite {
             path: path.to_path_buf(),
-            source,
+            error: source,
         };
         let conn = Connection::open_with_flags(path, flags).map_err(err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
@@ -242,9 +269,11 @@ impl Store {
         })
     }
 
-    /// Reads the header and schema without writing anything.
+    /// Reads the header and schema without writing anything, in one read transaction:
+    /// another process's schema creation is seen whole or not at all.
     fn check(&self) -> Result<Found, StoreError> {
         let read = || -> rusqlite::Result<(i64, i64, i64)> {
+            let snapshot = self.conn.unchecked_transaction()?;
             let app: i64 = self
                 .conn
                 .query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -254,6 +283,7 @@ impl Store {
             let objects: i64 =
                 self.conn
                     .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            snapshot.commit()?;
             Ok((app, version, objects))
         };
         let (app, version, objects) = match read() {
@@ -290,13 +320,13 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::Sqlite {
                 path: self.path.clone(),
-                source: e,
+                error: e,
             })?;
         let objects: i64 = tx
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
             .map_err(|e| StoreError::Sqlite {
                 path: self.path.clone(),
-                source: e,
+                error: e,
             })?;
         let result = if objects == 0 {
             tx.execute_batch(SCHEMA)
@@ -412,7 +442,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|source| StoreError::Sqlite {
                 path: path.clone(),
-                source,
+                error: source,
             })?;
         Ok(Batch {
             tx,
@@ -569,7 +599,7 @@ impl Store {
     fn err(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            error: source,
         }
     }
 
@@ -601,7 +631,7 @@ impl Batch<'_> {
         let hash = Store::content_hash(doc.text);
         let sp = self.tx.savepoint().map_err(|source| StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            error: source,
         })?;
         // On error the savepoint is rolled back when dropped: the batch goes on without it.
         let mut batch = self.outcome.batch;
@@ -609,7 +639,7 @@ impl Batch<'_> {
             add_document(&sp, doc, &hash, &mut batch).and_then(|added| sp.commit().map(|()| added));
         let added = result.map_err(|source| StoreError::Sqlite {
             path: self.path.clone(),
-            source,
+            error: source,
         })?;
         self.outcome.batch = batch;
         match &added {
@@ -630,8 +660,10 @@ impl Batch<'_> {
     /// Commits the batch.
     pub fn commit(self) -> Result<BatchOutcome, StoreError> {
         let Batch { tx, path, outcome } = self;
-        tx.commit()
-            .map_err(|source| StoreError::Sqlite { path, source })?;
+        tx.commit().map_err(|source| StoreError::Sqlite {
+            path,
+            error: source,
+        })?;
         Ok(outcome)
     }
 }

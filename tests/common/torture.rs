@@ -29,6 +29,22 @@ fn tar_entry(out: &mut Vec<u8>, name: &str, kind: tar::EntryType, data: &[u8], l
     out.resize(out.len().div_ceil(512) * 512, 0);
 }
 
+/// `data` with every `from` replaced by `to` (of the same length).
+fn replace_all(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = data.to_vec();
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(data).unwrap();
@@ -153,6 +169,55 @@ pub fn build(dir: &Path) -> Expected {
     z.write_all(b"climbs out").unwrap();
     z.finish().unwrap();
     e.documents += 1;
+    e.failed += 1;
+
+    // Zip: two members of the same name (which zip::ZipWriter refuses to write: a third
+    // member's name is changed to the first's in the bytes). The last one is read, the
+    // earlier one counted as a failure.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("same.txt", "Read? No."),
+        ("s4me.txt", "Read: the last one."),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    let twice = z.finish().unwrap().into_inner();
+    w("twice.zip", &replace_all(&twice, b"s4me.txt", b"same.txt"));
+    e.documents += 1;
+    e.failed += 1;
+
+    // Byte-order marks: UTF-8 (dropped), UTF-16 little- and big-endian (decoded).
+    w(
+        "bom-utf8.txt",
+        "\u{feff}Olaf Scholz spoke in Berlin.".as_bytes(),
+    );
+    let utf16 = "Emmanuel Macron spoke in Paris.".encode_utf16();
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(utf16.clone().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(utf16.flat_map(u16::to_be_bytes))
+        .collect();
+    w("utf16-le.txt", &le);
+    w("utf16-be.txt", &be);
+    e.documents += 3;
+
+    // Containers with no record: each is one empty document, as an empty .txt is.
+    w("empty.jsonl", b"");
+    w("header-only.csv", b"id,text\n");
+    // 1 MB of blank lines: passed over without a parse, and the file still counted.
+    w("blank-lines.jsonl", &b"\n".repeat(1 << 20));
+    e.skipped += 3;
+
+    // CSV: a row over the 8 MiB limit fails alone; the rows around it are read.
+    let mut rows = b"id,text\nr1,Boris Johnson spoke.\nr2,\"".to_vec();
+    rows.extend(std::iter::repeat_n(b'x', 9 * 1024 * 1024));
+    rows.extend(b"\"\nr3,Keir Starmer replied.\nr4,Rishi Sunak left.\n");
+    w("oversize-row.csv", &rows);
+    e.documents += 3;
     e.failed += 1;
 
     // A directory symbolic link pointing outside the corpus.
