@@ -43,10 +43,13 @@ fn extract(input: &Path, out: &Path, backend: &str) {
     );
 }
 
-/// Per document, the BIO label of each whitespace-separated word of its text, from the
+/// Per document, each whitespace-separated word of its text with its BIO label, from the
 /// mentions (character offsets) that overlap the word: the token labels both backends
 /// produce, on the same words whatever the tokenisation.
-fn word_labels(out: &Path, texts: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
+fn word_labels(
+    out: &Path,
+    texts: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<(String, String)>> {
     let mut labels = BTreeMap::new();
     for line in std::fs::read_to_string(out.join("mentions.jsonl"))
         .expect("mentions.jsonl")
@@ -85,7 +88,8 @@ fn word_labels(out: &Path, texts: &BTreeMap<String, String>) -> BTreeMap<String,
                 }
             }
         }
-        labels.insert(doc, tags);
+        let words = words.iter().map(|&(s, e)| chars[s..e].iter().collect());
+        labels.insert(doc, words.zip(tags).collect());
     }
     labels
 }
@@ -154,12 +158,12 @@ fn news_fixture_labels_agree_with_the_onnx_backend() {
     for (doc, tags) in &a {
         let other = &b[doc];
         assert_eq!(tags.len(), other.len(), "{doc}: the same words");
-        for (w, (x, y)) in tags.iter().zip(other).enumerate() {
+        for (w, ((word, x), (_, y))) in tags.iter().zip(other).enumerate() {
             total += 1;
             if x == y {
                 same += 1;
             } else {
-                differing.push(format!("{doc} word {w}: onnx {x}, rust-bert {y}"));
+                differing.push(format!("{doc} word {w} {word:?}: onnx {x}, rust-bert {y}"));
             }
         }
     }

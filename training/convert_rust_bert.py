@@ -92,6 +92,12 @@ def convert_npz(npz: str, ot: str) -> None:
         bindir = os.path.dirname(sys.executable)
         env["VIRTUAL_ENV"] = os.path.dirname(bindir)
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+        # The binary links libtorch without an rpath: the loader finds it through this.
+        lib = subprocess.run(
+            [sys.executable, "-c", "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        env["LD_LIBRARY_PATH"] = lib + (os.pathsep + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     cmd = ["cargo", "run", "--release", "--quiet", "--features", "rust-bert", "--example", "convert_tensor", "--", npz, ot]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 

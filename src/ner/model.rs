@@ -259,12 +259,12 @@ impl Model {
     }
 }
 
-#[cfg(test)]
+// With the feature, tests/rust_bert.rs covers the backend.
+#[cfg(all(test, not(feature = "rust-bert")))]
 mod tests {
     use super::*;
 
     /// A build without the feature refuses `--backend rust-bert` with the way to get it.
-    #[cfg(not(feature = "rust-bert"))]
     #[test]
     fn rust_bert_without_the_feature_names_the_build_flag() {
         let dir = crate::pipeline::default_model_dir();
