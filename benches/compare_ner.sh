@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side NER speed: newsgraph vs the Hugging Face pipeline (PyTorch) vs spaCy, on the
-# same Reuters-21578 documents. Safe to run again. Options go to benches/compare_ner.py:
+# same Reuters-21578 documents, with newsgraph's NER alone on ORT int8, ORT fp32 and rust-bert
+# (that row needs scripts/test-rust-bert.sh run first, else it is skipped with the reason).
+# Safe to run again. Options go to benches/compare_ner.py:
 #   bash benches/compare_ner.sh --docs 1000 --json out/compare_ner.json
 # - benches/.venv (git-ignored): a venv that also sees training/.venv's packages when that
 #   exists (torch from PyPI is ~2.8 GB), with benches/requirements-compare.txt installed;

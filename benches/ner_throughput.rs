@@ -1,11 +1,13 @@
 //! NER throughput (non-pad tokens/s) of the shipped model on a fixed batch of news text,
 //! for both session layouts (one single-threaded session per worker, or one shared session)
 //! and for one chunk per run (the default) against batches of 32 chunks.
+//! `NEWSGRAPH_BACKEND=rust-bert` (a build with `--features rust-bert`) runs the rust-bert
+//! backend instead of ONNX Runtime.
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use newsgraph::ner::{LoadOptions, Model, Ner, NerOptions, SessionLayout};
+use newsgraph::ner::{Backend, LoadOptions, Model, Ner, NerOptions, SessionLayout};
 
 /// The NBC live blog from ../shared when present, else the repo's own examples.
 fn news_texts() -> Vec<String> {
@@ -43,6 +45,11 @@ fn bench(c: &mut Criterion) {
     let workloads = [("paragraphs", &paragraphs), ("full-windows", &long_docs)];
     let dir = newsgraph::pipeline::default_model_dir();
     let threads = rayon::current_num_threads();
+    let backend = match std::env::var("NEWSGRAPH_BACKEND").as_deref() {
+        Ok("rust-bert") => Backend::RustBert,
+        Ok("onnx") | Err(_) => Backend::Onnx,
+        Ok(other) => panic!("NEWSGRAPH_BACKEND={other}: onnx or rust-bert"),
+    };
     let mut group = c.benchmark_group("ner");
     group.sample_size(10);
     for (layout, batch_size) in [
@@ -54,9 +61,10 @@ fn bench(c: &mut Criterion) {
         let model = Model::load(
             &dir,
             &LoadOptions {
-                onnx_file: None,
+                backend,
                 layout,
                 threads,
+                ..LoadOptions::default()
             },
         )
         .expect("the shipped model loads (run scripts/setup.sh first)");
@@ -72,8 +80,14 @@ fn bench(c: &mut Criterion) {
             let (_, stats) = ner.recognise(&refs).expect("inference runs");
             group.throughput(Throughput::Elements(stats.tokens as u64));
             let id = format!(
-                "{layout:?}/batch{batch_size}/{threads}threads/{name}/{}chunks/{}tokens",
-                stats.chunks, stats.tokens
+                "{}{layout:?}/batch{batch_size}/{threads}threads/{name}/{}chunks/{}tokens",
+                // ONNX ids stay as they were; other backends get their name in front.
+                match backend {
+                    Backend::Onnx => String::new(),
+                    other => format!("{}/", other.as_str()),
+                },
+                stats.chunks,
+                stats.tokens
             );
             group.bench_function(id, |b| {
                 b.iter(|| ner.recognise(&refs).expect("inference runs"))

@@ -164,9 +164,9 @@ pub fn run() -> Report {
         });
     } else if runtime_ok {
         let options = LoadOptions {
-            onnx_file: None,
             layout: SessionLayout::Shared,
             threads: 1,
+            ..LoadOptions::default()
         };
         match Model::load(&dir, &options) {
             Ok(m) => checks.push(Check {
@@ -175,7 +175,7 @@ pub fn run() -> Report {
                 found: format!(
                     "{} ({how}), loads: {}, {} labels",
                     dir.display(),
-                    m.onnx_path
+                    m.weights_path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),

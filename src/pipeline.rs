@@ -235,8 +235,8 @@ impl Pipeline {
         gazetteer: Gazetteer,
     ) -> Result<Self, NerError> {
         let model = Model::load(model_dir, load)?;
-        let model_files =
-            model_hashes(&model.onnx_path, &model.dir).map_err(|e| NerError::Model(chain(&e)))?;
+        let model_files = model_hashes(&model.weights_path, &model.dir)
+            .map_err(|e| NerError::Model(chain(&e)))?;
         Ok(Self {
             ner: Ner::new(model, options),
             resolver: Resolver::new(gazetteer),

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 use newsgraph::export;
 use newsgraph::input::ReadOptions;
-use newsgraph::ner::{Aggregation, SessionLayout, MIN_WINDOW_TOKENS};
+use newsgraph::ner::{Aggregation, Backend, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::pipeline::ParseMode;
 use newsgraph::report;
 use newsgraph::shards::Shard;
@@ -41,6 +41,10 @@ pub struct ModelArgs {
     /// ONNX file inside the model directory (default: config's choice, then model.int8.onnx, then model.onnx).
     #[arg(long, value_name = "FILE")]
     pub onnx: Option<String>,
+    /// What runs the NER encoder: ONNX Runtime, or rust-bert on libtorch (a build with the
+    /// `rust-bert` feature, and the model directory's rust_model.ot).
+    #[arg(long, value_enum, default_value_t = BackendArg::Onnx)]
+    pub backend: BackendArg,
     /// How subword labels become word labels.
     #[arg(long, value_enum, default_value_t = AggregationArg::First)]
     pub aggregation: AggregationArg,
@@ -109,6 +113,24 @@ impl From<AggregationArg> for Aggregation {
             AggregationArg::First => Aggregation::First,
             AggregationArg::Average => Aggregation::Average,
             AggregationArg::Max => Aggregation::Max,
+        }
+    }
+}
+
+/// What runs the NER encoder ([`Backend`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// ONNX Runtime (the model directory's ONNX weights).
+    Onnx,
+    /// rust-bert on libtorch (rust_model.ot; needs a build with `--features rust-bert`).
+    RustBert,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Self {
+        match b {
+            BackendArg::Onnx => Backend::Onnx,
+            BackendArg::RustBert => Backend::RustBert,
         }
     }
 }

@@ -133,7 +133,8 @@ fn eval_conll(file: &Path, args: &ModelArgs, json_out: Option<PathBuf>) -> Resul
     let value = json!({
         "file": file.display().to_string(),
         "model": pipeline.ner.model.dir.display().to_string(),
-        "onnx": pipeline.ner.model.onnx_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "backend": pipeline.ner.model.backend.as_str(),
+        "weights": pipeline.ner.model.weights_path.file_name().map(|n| n.to_string_lossy().into_owned()),
         "documents": docs.len(),
         "scores": table,
     });

@@ -64,6 +64,7 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
         .clone()
         .unwrap_or_else(pipeline::default_model_dir);
     let load = LoadOptions {
+        backend: args.backend.into(),
         onnx_file: args.onnx.clone(),
         layout: args.sessions.into(),
         threads: rayon::current_num_threads(),

@@ -2,15 +2,20 @@
 
 pub mod case;
 pub mod decode;
+pub mod encoder;
 pub mod label;
 pub mod model;
+pub mod onnx;
 pub mod runtime;
+#[cfg(feature = "rust-bert")]
+pub mod rust_bert;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::text::{self, ChunkPlan, Span};
 pub use decode::{Aggregation, LabelSet, LabelSetError, TokenSpan};
+pub use encoder::{Backend, Encoder, EncoderBatch};
 pub use label::Label;
 pub use model::{LoadOptions, Model, SessionLayout};
 
@@ -49,7 +54,7 @@ pub const MIN_WINDOW_TOKENS: usize = 16;
 #[derive(Clone, Debug)]
 pub struct NerOptions {
     pub aggregation: Aggregation,
-    /// Chunks per ONNX run.
+    /// Chunks per encoder run.
     pub batch_size: usize,
     /// Window in tokens, special tokens included (defaults to the model's).
     pub max_tokens: Option<usize>,

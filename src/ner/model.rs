@@ -1,16 +1,21 @@
-//! A token-classification model directory: config.json, tokenizer.json and ONNX weights.
+//! A token-classification model directory: config.json, tokenizer.json and the weights an
+//! encoder backend runs (ONNX, or rust_model.ot for rust-bert).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use ndarray::Array2;
-use ort::session::Session;
-use ort::value::TensorRef;
 use serde::Deserialize;
 use tokenizers::Tokenizer;
 
 use crate::ner::decode::LabelSet;
-use crate::ner::{runtime, NerError};
+use crate::ner::encoder::{Backend, Encoder, EncoderBatch};
+use crate::ner::onnx::OnnxEncoder;
+use crate::ner::NerError;
+
+/// Why `--backend rust-bert` fails in a build without the feature, and how to get one.
+pub const RUST_BERT_MISSING: &str = "this newsgraph was built without the rust-bert backend; \
+build it with `cargo build --release --features rust-bert` (PyTorch from pip, see \
+scripts/test-rust-bert.sh), or use the default ONNX backend";
 
 /// The ONNX files a model directory may hold, in order of preference.
 pub const ONNX_FILES: [&str; 2] = ["model.int8.onnx", "model.onnx"];
@@ -35,6 +40,8 @@ pub struct NewsgraphConfig {
 
 /// How sessions are laid out over the worker threads. `Shared` is the
 /// default: it measured faster on 2 cores (README, "Session layout").
+/// The rust-bert backend reads it too: one libtorch thread per call from
+/// every worker, or one call at a time on all threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionLayout {
     /// One single-threaded session per rayon worker.
@@ -46,6 +53,8 @@ pub enum SessionLayout {
 /// Options for loading a model.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
+    /// The library that runs the encoder.
+    pub backend: Backend,
     /// A specific ONNX file inside the directory (otherwise config's default, then int8, then fp32).
     pub onnx_file: Option<String>,
     pub layout: SessionLayout,
@@ -56,6 +65,7 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
+            backend: Backend::Onnx,
             onnx_file: None,
             layout: SessionLayout::PerWorker,
             threads: rayon::current_num_threads(),
@@ -63,10 +73,12 @@ impl Default for LoadOptions {
     }
 }
 
-/// A loaded model: tokenizer, label set, and ONNX sessions.
+/// A loaded model: tokenizer, label set, and the encoder.
 pub struct Model {
     pub dir: PathBuf,
-    pub onnx_path: PathBuf,
+    /// The weights file the encoder runs (an ONNX file, or rust_model.ot).
+    pub weights_path: PathBuf,
+    pub backend: Backend,
     pub model_type: String,
     pub tokenizer: Tokenizer,
     pub labels: LabelSet,
@@ -76,10 +88,7 @@ pub struct Model {
     pub prefix_ids: Vec<i64>,
     pub suffix_ids: Vec<i64>,
     pub pad_id: i64,
-    takes_token_type_ids: bool,
-    takes_case_ids: bool,
-    output_name: String,
-    sessions: Vec<Mutex<Session>>,
+    encoder: Box<dyn Encoder>,
 }
 
 impl Model {
@@ -152,83 +161,24 @@ impl Model {
             })
             .unwrap_or(0);
 
-        // A file asked for by name must be there: falling back to the default would run
-        // another model than the one asked for.
-        if let Some(f) = options
-            .onnx_file
-            .as_ref()
-            .filter(|f| !dir.join(f).is_file())
-        {
-            return Err(NerError::Model(format!(
-                "{}: no such ONNX file (asked for with --onnx)",
-                dir.join(f).display()
-            )));
-        }
-        let onnx_name = options
-            .onnx_file
-            .clone()
-            .or(config.newsgraph.default_onnx.clone())
-            .filter(|f| dir.join(f).is_file())
-            .or_else(|| {
-                ONNX_FILES
-                    .iter()
-                    .find(|f| dir.join(f).is_file())
-                    .map(|f| f.to_string())
-            })
-            .ok_or_else(|| {
-                NerError::Model(format!(
-                    "{}: no ONNX weights ({}{})",
-                    dir.display(),
-                    options
-                        .onnx_file
-                        .as_ref()
-                        .map(|f| format!("{f} or "))
-                        .unwrap_or_default(),
-                    ONNX_FILES.join(" or ")
-                ))
-            })?;
-        let onnx_path = dir.join(onnx_name);
-
-        let (count, intra) = match options.layout {
-            SessionLayout::PerWorker => (options.threads.max(1), 1),
-            SessionLayout::Shared => (1, options.threads.max(1)),
-        };
-        // A missing library is its own error, with the fix (before any session is tried).
-        runtime::environment()?;
-        let mut sessions = Vec::with_capacity(count);
-        for _ in 0..count {
-            let session = runtime::session(&onnx_path, intra).map_err(|e| {
-                NerError::Model(format!("{}: cannot load: {e}", onnx_path.display()))
-            })?;
-            sessions.push(Mutex::new(session));
-        }
-        let first = sessions[0].lock().expect("fresh mutex");
-        let input_names: Vec<String> = first
-            .inputs()
-            .iter()
-            .map(|i| i.name().to_string())
-            .collect();
-        for required in ["input_ids", "attention_mask"] {
-            if !input_names.iter().any(|n| n == required) {
-                return Err(NerError::Model(format!(
-                    "{}: the graph has no {required} input (inputs: {})",
-                    onnx_path.display(),
-                    input_names.join(", ")
-                )));
+        let encoder: Box<dyn Encoder> = match options.backend {
+            Backend::Onnx => Box::new(OnnxEncoder::load(
+                dir,
+                config.newsgraph.default_onnx.as_deref(),
+                options,
+            )?),
+            #[cfg(feature = "rust-bert")]
+            Backend::RustBert => {
+                Box::new(crate::ner::rust_bert::RustBertEncoder::load(dir, options)?)
             }
-        }
-        let output_name = first
-            .outputs()
-            .first()
-            .map(|o| o.name().to_string())
-            .ok_or_else(|| NerError::Model(format!("{}: no outputs", onnx_path.display())))?;
-        drop(first);
-        let takes_token_type_ids = input_names.iter().any(|n| n == "token_type_ids");
-        let takes_case_ids = input_names.iter().any(|n| n == "case_ids");
+            #[cfg(not(feature = "rust-bert"))]
+            Backend::RustBert => return Err(NerError::Model(RUST_BERT_MISSING.to_string())),
+        };
 
         Ok(Self {
             dir: dir.to_path_buf(),
-            onnx_path,
+            weights_path: encoder.weights_path().to_path_buf(),
+            backend: options.backend,
             model_type: config.model_type.unwrap_or_else(|| "unknown".into()),
             tokenizer,
             labels,
@@ -237,16 +187,13 @@ impl Model {
             prefix_ids,
             suffix_ids,
             pad_id,
-            takes_token_type_ids,
-            takes_case_ids,
-            output_name,
-            sessions,
+            encoder,
         })
     }
 
     /// Whether the model wants word-shape classes beside token ids.
     pub fn takes_case_ids(&self) -> bool {
-        self.takes_case_ids
+        self.encoder.takes_case_ids()
     }
 
     /// Content tokens per chunk (the window less the special tokens).
@@ -278,32 +225,12 @@ impl Model {
                 case[[b, t + self.prefix_ids.len()]] = c;
             }
         }
-        let types = Array2::<i64>::zeros((batch, width));
-        let mut inputs = ort::inputs![
-            "input_ids" => TensorRef::from_array_view(&ids)?,
-            "attention_mask" => TensorRef::from_array_view(&mask)?,
-        ];
-        if self.takes_token_type_ids {
-            inputs.push((
-                "token_type_ids".into(),
-                TensorRef::from_array_view(&types)?.into(),
-            ));
-        }
-        if self.takes_case_ids {
-            inputs.push(("case_ids".into(), TensorRef::from_array_view(&case)?.into()));
-        }
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
-        let mut session = self.sessions[slot]
-            .lock()
-            .map_err(|_| NerError::Runtime("an inference thread panicked".into()))?;
-        let outputs = session.run(inputs)?;
-        let logits = outputs[self.output_name.as_str()].try_extract_array::<f32>()?;
+        let logits = self.encoder.logits(&EncoderBatch { ids, mask, case })?;
         let n = self.labels.len();
-        if logits.ndim() != 3 || logits.shape()[2] != n {
+        if logits.shape()[..2] != [batch, width] || logits.shape()[2] != n {
             return Err(NerError::Model(format!(
-                "{}: output {} has shape {:?}, expected [batch, tokens, {n}]",
-                self.onnx_path.display(),
-                self.output_name,
+                "{}: the logits have shape {:?}, expected [{batch}, {width}, {n}]",
+                self.weights_path.display(),
                 logits.shape()
             )));
         }
@@ -329,5 +256,25 @@ impl Model {
             out.push(probs);
         }
         Ok(out)
+    }
+}
+
+// With the feature, tests/rust_bert.rs covers the backend.
+#[cfg(all(test, not(feature = "rust-bert")))]
+mod tests {
+    use super::*;
+
+    /// A build without the feature refuses `--backend rust-bert` with the way to get it.
+    #[test]
+    fn rust_bert_without_the_feature_names_the_build_flag() {
+        let dir = crate::pipeline::default_model_dir();
+        let options = LoadOptions {
+            backend: Backend::RustBert,
+            ..LoadOptions::default()
+        };
+        let err = Model::load(&dir, &options)
+            .err()
+            .expect("no rust-bert in this build");
+        assert!(err.to_string().contains("--features rust-bert"), "{err}");
     }
 }

@@ -1,0 +1,55 @@
+//! The encoder boundary: padded token ids in, per-token label logits out; a backend is one file.
+
+use std::path::Path;
+
+use ndarray::{Array2, Array3};
+
+use crate::ner::NerError;
+
+/// Which library runs the encoder. The chunking before and the decoding after are the same
+/// for every backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// ONNX Runtime on the directory's ONNX weights (src/ner/onnx.rs).
+    #[default]
+    Onnx,
+    /// rust-bert's BertForTokenClassification on libtorch, from the directory's
+    /// rust_model.ot (src/ner/rust_bert.rs; cargo feature `rust-bert`).
+    RustBert,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Onnx => "onnx",
+            Backend::RustBert => "rust-bert",
+        }
+    }
+
+    /// Whether this build can run the backend (rust-bert needs the cargo feature).
+    pub fn compiled_in(self) -> bool {
+        match self {
+            Backend::Onnx => true,
+            Backend::RustBert => cfg!(feature = "rust-bert"),
+        }
+    }
+}
+
+/// One padded batch, each array `[batch, width]`: token ids (special tokens included, pad
+/// ids after the end), the attention mask, and the word-shape class of each token (0 on
+/// special and pad tokens).
+pub struct EncoderBatch {
+    pub ids: Array2<i64>,
+    pub mask: Array2<i64>,
+    pub case: Array2<i64>,
+}
+
+/// A token-classification encoder loaded from a model directory.
+pub trait Encoder: Send + Sync {
+    /// The weights file it runs; run fingerprints hash it.
+    fn weights_path(&self) -> &Path;
+    /// Whether the model reads word-shape classes (`case_ids`) beside the token ids.
+    fn takes_case_ids(&self) -> bool;
+    /// Label logits of every position, `[batch, width, labels]`.
+    fn logits(&self, batch: &EncoderBatch) -> Result<Array3<f32>, NerError>;
+}

@@ -1,0 +1,158 @@
+//! The ONNX Runtime backend: the directory's ONNX weights in one or more sessions.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ndarray::{Array2, Array3};
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::ner::encoder::{Encoder, EncoderBatch};
+use crate::ner::model::{LoadOptions, SessionLayout, ONNX_FILES};
+use crate::ner::{runtime, NerError};
+
+/// ONNX sessions on one model file.
+pub struct OnnxEncoder {
+    path: PathBuf,
+    takes_token_type_ids: bool,
+    takes_case_ids: bool,
+    output_name: String,
+    sessions: Vec<Mutex<Session>>,
+}
+
+impl OnnxEncoder {
+    /// Sessions on the file `options` names, else `default_onnx` (config.json's choice),
+    /// else the first of [`ONNX_FILES`] in `dir`.
+    pub fn load(
+        dir: &Path,
+        default_onnx: Option<&str>,
+        options: &LoadOptions,
+    ) -> Result<Self, NerError> {
+        // A file asked for by name must be there: falling back to the default would run
+        // another model than the one asked for.
+        if let Some(f) = options
+            .onnx_file
+            .as_ref()
+            .filter(|f| !dir.join(f).is_file())
+        {
+            return Err(NerError::Model(format!(
+                "{}: no such ONNX file (asked for with --onnx)",
+                dir.join(f).display()
+            )));
+        }
+        let onnx_name = options
+            .onnx_file
+            .as_deref()
+            .or(default_onnx)
+            .filter(|f| dir.join(f).is_file())
+            .map(str::to_string)
+            .or_else(|| {
+                ONNX_FILES
+                    .iter()
+                    .find(|f| dir.join(f).is_file())
+                    .map(|f| f.to_string())
+            })
+            .ok_or_else(|| {
+                NerError::Model(format!(
+                    "{}: no ONNX weights ({}{})",
+                    dir.display(),
+                    options
+                        .onnx_file
+                        .as_ref()
+                        .map(|f| format!("{f} or "))
+                        .unwrap_or_default(),
+                    ONNX_FILES.join(" or ")
+                ))
+            })?;
+        let path = dir.join(onnx_name);
+
+        let (count, intra) = match options.layout {
+            SessionLayout::PerWorker => (options.threads.max(1), 1),
+            SessionLayout::Shared => (1, options.threads.max(1)),
+        };
+        // A missing library is its own error, with the fix (before any session is tried).
+        runtime::environment()?;
+        let mut sessions = Vec::with_capacity(count);
+        for _ in 0..count {
+            let session = runtime::session(&path, intra)
+                .map_err(|e| NerError::Model(format!("{}: cannot load: {e}", path.display())))?;
+            sessions.push(Mutex::new(session));
+        }
+        let first = sessions[0].lock().expect("fresh mutex");
+        let input_names: Vec<String> = first
+            .inputs()
+            .iter()
+            .map(|i| i.name().to_string())
+            .collect();
+        for required in ["input_ids", "attention_mask"] {
+            if !input_names.iter().any(|n| n == required) {
+                return Err(NerError::Model(format!(
+                    "{}: the graph has no {required} input (inputs: {})",
+                    path.display(),
+                    input_names.join(", ")
+                )));
+            }
+        }
+        let output_name = first
+            .outputs()
+            .first()
+            .map(|o| o.name().to_string())
+            .ok_or_else(|| NerError::Model(format!("{}: no outputs", path.display())))?;
+        drop(first);
+        Ok(Self {
+            takes_token_type_ids: input_names.iter().any(|n| n == "token_type_ids"),
+            takes_case_ids: input_names.iter().any(|n| n == "case_ids"),
+            path,
+            output_name,
+            sessions,
+        })
+    }
+}
+
+impl Encoder for OnnxEncoder {
+    fn weights_path(&self) -> &Path {
+        &self.path
+    }
+
+    fn takes_case_ids(&self) -> bool {
+        self.takes_case_ids
+    }
+
+    fn logits(&self, batch: &EncoderBatch) -> Result<Array3<f32>, NerError> {
+        let types = Array2::<i64>::zeros(batch.ids.raw_dim());
+        let mut inputs = ort::inputs![
+            "input_ids" => TensorRef::from_array_view(&batch.ids)?,
+            "attention_mask" => TensorRef::from_array_view(&batch.mask)?,
+        ];
+        if self.takes_token_type_ids {
+            inputs.push((
+                "token_type_ids".into(),
+                TensorRef::from_array_view(&types)?.into(),
+            ));
+        }
+        if self.takes_case_ids {
+            inputs.push((
+                "case_ids".into(),
+                TensorRef::from_array_view(&batch.case)?.into(),
+            ));
+        }
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
+        let mut session = self.sessions[slot]
+            .lock()
+            .map_err(|_| NerError::Runtime("an inference thread panicked".into()))?;
+        let outputs = session.run(inputs)?;
+        let logits = outputs[self.output_name.as_str()].try_extract_array::<f32>()?;
+        let shape = logits.shape().to_vec();
+        logits
+            .into_dimensionality::<ndarray::Ix3>()
+            .map(|a| a.to_owned())
+            .map_err(|_| {
+                NerError::Model(format!(
+                    "{}: output {} has shape {:?}, expected [batch, tokens, labels]",
+                    self.path.display(),
+                    self.output_name,
+                    shape
+                ))
+            })
+    }
+}
