@@ -430,11 +430,27 @@ fn split_long(sentence: Range<usize>, budget: usize, overlap: usize, out: &mut V
     }
 }
 
-/// Converts sorted byte offsets of `text` to character offsets in one pass.
+/// Converts byte offsets of `text` to character offsets: sorted offsets in one pass;
+/// offsets out of order (a document's relations, sorted by name, point back and forth)
+/// through a table of the character count at every [`CHAR_BLOCK`] bytes, made at the
+/// first step back, so that each costs at most a block rather than the text between.
 pub struct CharOffsets<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
+    /// Characters before byte `k * CHAR_BLOCK`, once an offset came out of order.
+    blocks: Option<Vec<usize>>,
+    /// Bytes counted so far (what the time grows with).
+    scanned: usize,
+}
+
+/// The bytes between two entries of [`CharOffsets`]' table.
+pub const CHAR_BLOCK: usize = 256;
+
+/// A UTF-8 byte that starts a character: the characters of a slice are its bytes that
+/// are no continuation byte.
+fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
 }
 
 impl<'a> CharOffsets<'a> {
@@ -443,19 +459,43 @@ impl<'a> CharOffsets<'a> {
             text,
             byte: 0,
             chars: 0,
+            blocks: None,
+            scanned: 0,
         }
     }
 
-    /// Character offset of byte offset `at`; cheapest when called with
-    /// non-decreasing offsets, correct in any order.
+    /// Character offset of byte offset `at` (a character boundary); cheapest when called
+    /// with non-decreasing offsets, correct in any order.
     pub fn get(&mut self, at: usize) -> usize {
-        if at < self.byte {
-            self.byte = 0;
-            self.chars = 0;
+        // Once offsets came out of order, a jump forward may be as long as one back.
+        if at < self.byte || self.blocks.is_some() {
+            let bytes = self.text.as_bytes();
+            let scanned = &mut self.scanned;
+            let blocks = self.blocks.get_or_insert_with(|| {
+                *scanned += bytes.len();
+                let mut chars = 0;
+                let mut blocks = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 1);
+                for block in bytes.chunks(CHAR_BLOCK) {
+                    blocks.push(chars);
+                    chars += block.iter().filter(|&&b| starts_char(b)).count();
+                }
+                blocks
+            });
+            let from = at / CHAR_BLOCK * CHAR_BLOCK;
+            self.chars = blocks[at / CHAR_BLOCK]
+                + bytes[from..at].iter().filter(|&&b| starts_char(b)).count();
+            self.scanned += at - from;
+        } else {
+            self.chars += self.text[self.byte..at].chars().count();
+            self.scanned += at - self.byte;
         }
-        self.chars += self.text[self.byte..at].chars().count();
         self.byte = at;
         self.chars
+    }
+
+    /// The bytes counted so far.
+    pub fn bytes_scanned(&self) -> usize {
+        self.scanned
     }
 }
 
@@ -617,5 +657,32 @@ mod tests {
         assert_eq!(conv.get(kyiv), 8);
         assert_eq!(conv.get(text.len()), 13);
         assert_eq!(conv.get(2), 1);
+        assert_eq!(conv.get(kyiv), 8);
+    }
+
+    #[test]
+    fn char_offsets_out_of_order_cost_a_block_each_not_the_text_before() {
+        let text = "Łódź – “Kyiv” said. ".repeat(10_000);
+        let mut conv = CharOffsets::new(&text);
+        let ends: Vec<usize> = text.match_indices('.').map(|(at, _)| at).collect();
+        let chars: Vec<usize> = text
+            .char_indices()
+            .enumerate()
+            .filter(|(_, (_, c))| *c == '.')
+            .map(|(n, _)| n)
+            .collect();
+        // Back and forth: every offset after the first is out of order.
+        let order = (0..ends.len() / 2).flat_map(|k| [ends.len() - 1 - k, k]);
+        for k in order {
+            assert_eq!(conv.get(ends[k]), chars[k]);
+        }
+        let bound = text.len() * 2 + ends.len() * CHAR_BLOCK;
+        assert!(
+            conv.bytes_scanned() <= bound,
+            "{} bytes scanned for {} offsets of {} bytes",
+            conv.bytes_scanned(),
+            ends.len(),
+            text.len()
+        );
     }
 }

@@ -9,9 +9,10 @@ pub mod gazetteer;
 pub mod lexicon;
 mod names;
 mod people;
+mod spans;
 mod words;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -23,6 +24,7 @@ use crate::text::Span;
 use gazetteer::Country;
 pub use gazetteer::{Gazetteer, GazetteerError};
 pub use lexicon::WordLists;
+use spans::{count_work, CoveredBytes, DisjointSpans};
 
 /// The node types of ANNOTATION.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -204,10 +206,6 @@ impl Candidate {
             title_only: false,
             target: Some(Target::Node(node)),
         }
-    }
-
-    fn overlaps(&self, other: &Candidate) -> bool {
-        self.span.start < other.span.end && other.span.start < self.span.end
     }
 }
 
@@ -600,7 +598,8 @@ impl Resolver {
     /// an organisation noun ("the Russian foreign ministry", "Ukraine's defense ministry").
     fn scan_state_organisations(&self, text: &str, doc: &Doc) -> Vec<Candidate> {
         let lower_form = |t: &Token| t.lower.clone();
-        let mut taken: Vec<Span> = Vec::new();
+        // The bytes of the names found so far (made at the first one).
+        let mut taken: Option<CoveredBytes> = None;
         let mut out = Vec::new();
         for noun in &self.lexicon.organisation_nouns {
             for i in 0..doc.tokens.len() {
@@ -612,9 +611,7 @@ impl Resolver {
                 };
                 let span = doc.span_of(i..end);
                 if !words::ends_word(doc, end - 1)
-                    || taken
-                        .iter()
-                        .any(|t| t.start < span.end && span.start < t.end)
+                    || taken.as_ref().is_some_and(|t| t.overlaps(span))
                 {
                     continue;
                 }
@@ -622,7 +619,9 @@ impl Resolver {
                     continue;
                 };
                 let whole = Span::new(owner.start, span.end);
-                taken.push(whole);
+                taken
+                    .get_or_insert_with(|| CoveredBytes::new(text.len()))
+                    .insert(whole);
                 let node = self.state_organisation(text, whole, country, &noun.canonical);
                 out.push(Candidate::rule(whole, node));
             }
@@ -724,16 +723,23 @@ impl Resolver {
                 .then(a.3.cmp(&b.3))
         });
         let mut chosen: Vec<Candidate> = Vec::new();
+        // The chosen spans never overlap: the winner of a candidate is the first chosen
+        // of those its span overlaps, found without looking at the others.
+        let mut kept: DisjointSpans<usize> = DisjointSpans::default();
         for (_, _, _, _, c) in order {
-            match chosen.iter_mut().find(|w| w.overlaps(&c)) {
-                Some(winner) => {
+            match kept.overlapping(c.span).min() {
+                Some(&w) => {
+                    let winner = &mut chosen[w];
                     for m in c.models {
                         if !winner.models.contains(&m) {
                             winner.models.push(m);
                         }
                     }
                 }
-                None => chosen.push(c),
+                None => {
+                    kept.insert(c.span, chosen.len());
+                    chosen.push(c);
+                }
             }
         }
         chosen.sort_by_key(|c| (c.span.start, c.span.end));
@@ -817,28 +823,8 @@ impl Resolver {
                     .or_insert_with(|| node.clone());
             }
         }
-        for (acronym, node) in &introduced {
-            for c in candidates.iter_mut() {
-                if words::undotted(&words::surface(text, c.span)) == *acronym {
-                    c.target = Some(Target::Node(node.clone()));
-                }
-            }
-            let mut found = Vec::new();
-            let words = [acronym.clone()];
-            for i in 0..doc.tokens.len() {
-                if !acronym.starts_with(doc.tokens[i].text.as_str()) || !words::starts_word(doc, i)
-                {
-                    continue;
-                }
-                let Some(end) = match_words(doc, i, &words, |t| t.text.clone()) else {
-                    continue;
-                };
-                let new = Candidate::rule(doc.span_of(i..end), node.clone());
-                if words::ends_word(doc, end - 1) && !candidates.iter().any(|c| c.overlaps(&new)) {
-                    found.push(new);
-                }
-            }
-            candidates.extend(found);
+        if !introduced.is_empty() {
+            self.introduced_acronyms(text, doc, &introduced, candidates);
         }
         candidates.sort_by_key(|c| (c.span.start, c.span.end));
 
@@ -876,6 +862,67 @@ impl Resolver {
                     c.target = Some(Target::Node(node));
                 }
             }
+        }
+    }
+
+    /// Every candidate an introduced acronym names, and every other whole-word occurrence
+    /// of one that overlaps no candidate, becomes that acronym's organisation. Acronyms
+    /// in order; an occurrence overlapping one an earlier acronym found is left out.
+    fn introduced_acronyms(
+        &self,
+        text: &str,
+        doc: &Doc,
+        introduced: &BTreeMap<String, NodeRef>,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        for c in candidates.iter_mut() {
+            count_work(1);
+            if let Some(node) = introduced.get(&words::undotted(&words::surface(text, c.span))) {
+                c.target = Some(Target::Node(node.clone()));
+            }
+        }
+        // Where each token that starts a word is: an acronym's occurrences start at a
+        // token that is a prefix of it, looked up here rather than by reading every token
+        // once per acronym.
+        let mut starting: HashMap<&str, Vec<usize>> = HashMap::new();
+        for i in 0..doc.tokens.len() {
+            count_work(1);
+            if words::starts_word(doc, i) {
+                starting
+                    .entry(doc.tokens[i].text.as_str())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut covered = CoveredBytes::new(text.len());
+        for c in candidates.iter() {
+            covered.insert(c.span);
+        }
+        for (acronym, node) in introduced {
+            let mut at: Vec<usize> = acronym
+                .char_indices()
+                .map(|(k, ch)| &acronym[..k + ch.len_utf8()])
+                .filter_map(|prefix| starting.get(prefix))
+                .flatten()
+                .copied()
+                .collect();
+            at.sort_unstable();
+            let mut found = Vec::new();
+            let words = [acronym.clone()];
+            for i in at {
+                count_work(1);
+                let Some(end) = match_words(doc, i, &words, |t| t.text.clone()) else {
+                    continue;
+                };
+                let new = Candidate::rule(doc.span_of(i..end), node.clone());
+                if words::ends_word(doc, end - 1) && !covered.overlaps(new.span) {
+                    found.push(new);
+                }
+            }
+            for c in &found {
+                covered.insert(c.span);
+            }
+            candidates.extend(found);
         }
     }
 
@@ -917,6 +964,9 @@ impl Resolver {
     /// Generic short names ("the Alliance") join the organisation they stand for when the
     /// document names it (data/resolve/short_names.tsv): the nearest before, else after.
     fn short_names(&self, text: &str, candidates: &mut [Candidate]) {
+        // Node id -> the candidates naming it, by position; built at the first short name,
+        // and kept up to date as short names join their organisation.
+        let mut naming: Option<HashMap<String, BTreeSet<usize>>> = None;
         for i in 0..candidates.len() {
             let c = &candidates[i];
             let surface = &words::surface(text, c.span);
@@ -926,14 +976,39 @@ impl Resolver {
             if c.rule || self.gazetteer_organisation(surface).is_some() {
                 continue;
             }
-            let ids: Vec<String> = ids.iter().map(|id| format!("organisation:{id}")).collect();
-            let named =
-                |c: &Candidate| matches!(&c.target, Some(Target::Node(n)) if ids.contains(&n.id));
-            let before = candidates[..i].iter().rev().find(|c| named(c));
-            let after = candidates[i + 1..].iter().find(|c| named(c));
-            if let Some(target) = before.or(after).and_then(|c| c.target.clone()) {
-                candidates[i].target = Some(target);
+            let naming = naming.get_or_insert_with(|| {
+                let mut naming: HashMap<String, BTreeSet<usize>> = HashMap::new();
+                for (k, c) in candidates.iter().enumerate() {
+                    count_work(1);
+                    if let Some(Target::Node(n)) = &c.target {
+                        naming.entry(n.id.clone()).or_default().insert(k);
+                    }
+                }
+                naming
+            });
+            let at = |id: &String| naming.get(&format!("organisation:{id}"));
+            let before = ids
+                .iter()
+                .filter_map(|id| at(id)?.range(..i).next_back())
+                .max();
+            let after = ids
+                .iter()
+                .filter_map(|id| at(id)?.range(i + 1..).next())
+                .min();
+            count_work(ids.len());
+            let Some(&from) = before.or(after) else {
+                continue;
+            };
+            let target = candidates[from].target.clone();
+            if let Some(Target::Node(old)) = &candidates[i].target {
+                if let Some(set) = naming.get_mut(&old.id) {
+                    set.remove(&i);
+                }
             }
+            if let Some(Target::Node(new)) = &target {
+                naming.entry(new.id.clone()).or_default().insert(i);
+            }
+            candidates[i].target = target;
         }
     }
 
@@ -1690,5 +1765,117 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(resolve(text, &ms), first);
         }
+    }
+
+    /// A document of `n` repeats of `sentence(k)`, whose pieces are literal text or, with
+    /// a label, a model mention.
+    fn repeated(
+        n: usize,
+        sentence: impl Fn(usize) -> Vec<(String, &'static str)>,
+    ) -> (String, Vec<Mention>) {
+        let mut text = String::new();
+        let mut mentions = Vec::new();
+        for k in 0..n {
+            for (piece, label) in sentence(k) {
+                if !label.is_empty() {
+                    mentions.push(Mention {
+                        span: Span::new(text.len(), text.len() + piece.len()),
+                        label: label.into(),
+                        score: 0.9,
+                    });
+                }
+                text.push_str(&piece);
+            }
+        }
+        (text, mentions)
+    }
+
+    /// `k` as capital letters: 0 "A", 25 "Z", 26 "BA".
+    fn letters(mut k: usize) -> String {
+        let mut out = Vec::new();
+        loop {
+            out.push(b'A' + (k % 26) as u8);
+            k /= 26;
+            if k == 0 {
+                break;
+            }
+        }
+        out.reverse();
+        String::from_utf8(out).expect("ascii")
+    }
+
+    /// The resolve work (see `spans::count_work`) of documents of 250 and 1,000 repeats:
+    /// linear, four times the text gives about four times the work (quadratic: sixteen).
+    fn assert_linear(sentence: impl Fn(usize) -> Vec<(String, &'static str)>) -> Resolved {
+        let work = |n| {
+            let (text, ms) = repeated(n, &sentence);
+            let before = spans::work_done();
+            let r = resolve(&text, &ms);
+            (spans::work_done() - before, r)
+        };
+        let ((small, _), (large, r)) = (work(250), work(1_000));
+        assert!(large <= small * 5 + 1_000, "{small} -> {large}");
+        r
+    }
+
+    fn lit(s: &str) -> (String, &'static str) {
+        (s.to_string(), "")
+    }
+
+    #[test]
+    fn choosing_among_candidates_grows_linearly_with_the_names() {
+        let r = assert_linear(|k| {
+            let (a, b) = ((k * 7919) % 200, (k * 104_729) % 200);
+            vec![
+                (format!("Anna Surname{a}"), "PER"),
+                lit(" met "),
+                (format!("Boris Other{b}"), "PER"),
+                lit(" in "),
+                ("Paris".into(), "LOC"),
+                lit(". "),
+                (format!("Surname{a}"), "PER"),
+                lit(" said "),
+                (format!("Other{b}"), "PER"),
+                lit(" had agreed.\n"),
+            ]
+        });
+        assert!(r.entities.len() > 300, "{}", r.entities.len());
+    }
+
+    #[test]
+    fn introduced_acronyms_grow_linearly_with_the_document() {
+        let r = assert_linear(|k| {
+            let acronym = format!("B{}", letters(k));
+            vec![
+                lit("The "),
+                (format!("Q{} Board", letters(k).to_lowercase()), "ORG"),
+                lit(&format!(" ({acronym}) met. {acronym} said so.\n")),
+            ]
+        });
+        assert!(aliases(&r, "organisation:qa-board").contains(&"BA".to_string()));
+    }
+
+    #[test]
+    fn generic_short_names_grow_linearly_with_the_document() {
+        assert_linear(|k| {
+            vec![
+                lit("The "),
+                ("Alliance".into(), "ORG"),
+                lit(" met "),
+                (format!("Anna Surname{k}"), "PER"),
+                lit(".\n"),
+            ]
+        });
+    }
+
+    #[test]
+    fn state_organisations_grow_linearly_with_the_document() {
+        let r = assert_linear(|_| vec![lit("The Russian foreign ministry said so.\n")]);
+        assert_eq!(
+            entity(&r, "organisation:russian-foreign-ministry")
+                .mentions
+                .len(),
+            1_000
+        );
     }
 }
