@@ -178,13 +178,19 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
             // for both.
             let overlap =
                 |a: &Found, b: &Found| a.span.start < b.span.end && b.span.start < a.span.end;
+            // Only instances of one sentence can overlap: comparing within sentences keeps
+            // a document that names one pair many times linear in its size.
+            let mut by_sentence: BTreeMap<&Span, Vec<&Found>> = BTreeMap::new();
+            for f in &r.found {
+                by_sentence.entry(&f.sentence).or_default().push(f);
+            }
             let kept: Vec<Found> = r
                 .found
                 .iter()
                 .filter(|f| {
-                    !r.found.iter().any(|g| {
-                        g.sentence == f.sentence
-                            && overlap(g, f)
+                    !by_sentence[&f.sentence].iter().any(|&g| {
+                        crate::resolve::spans::count_work(1);
+                        overlap(g, f)
                             && g != *f
                             && (g.matched.is_some(), std::cmp::Reverse(g))
                                 > (f.matched.is_some(), std::cmp::Reverse(*f))

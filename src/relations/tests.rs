@@ -468,3 +468,20 @@ fn output_is_sorted_and_repeatable() {
     sorted.sort();
     assert_eq!(keys, sorted);
 }
+
+#[test]
+fn instances_of_one_relation_are_compared_within_their_sentence_only() {
+    // One pair named in n sentences: merging its instances must cost about n, not n².
+    let work = |n: usize| {
+        let text = "Putin met Macron in Paris. ".repeat(n);
+        let before = crate::resolve::spans::work_done();
+        let found = run(&text);
+        assert!(found.contains("meets macron putin asserted"), "{found:?}");
+        crate::resolve::spans::work_done() - before
+    };
+    let (small, large) = (work(100), work(400));
+    assert!(
+        large <= 5 * small,
+        "4x the sentences cost {large} steps against {small}"
+    );
+}

@@ -9,7 +9,7 @@ pub mod gazetteer;
 pub mod lexicon;
 mod names;
 mod people;
-mod spans;
+pub(crate) mod spans;
 mod words;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

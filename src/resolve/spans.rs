@@ -70,7 +70,7 @@ impl CoveredBytes {
 
 #[cfg(test)]
 thread_local! {
-    /// Steps the resolve stage took on this thread: lookups, candidates and tokens visited
+    /// Steps resolve and relations took on this thread: lookups, candidates and tokens visited
     /// by the steps whose work could grow faster than the document.
     static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
