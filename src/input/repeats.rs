@@ -33,6 +33,7 @@ impl RepeatNumbers {
     }
 
     /// Bytes the tables hold (their capacity, with hashbrown's control byte per slot).
+    #[cfg(test)]
     pub fn heap_bytes(&self) -> usize {
         self.once.capacity() * (std::mem::size_of::<u128>() + 1)
             + self.repeated.capacity() * (std::mem::size_of::<(u128, u32)>() + 1)

@@ -182,7 +182,11 @@ mod tests {
             })
             .collect();
         assert!(run(&mut sink, &batches).is_empty());
-        assert_eq!(sink.remembered(), 0, "texts kept in memory after the batches");
+        assert_eq!(
+            sink.remembered(),
+            0,
+            "texts kept in memory after the batches"
+        );
         let reasons = run(
             &mut sink,
             &[vec![
