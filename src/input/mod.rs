@@ -22,10 +22,11 @@ mod format;
 mod html;
 mod jsonl;
 mod lines;
+mod repeats;
 mod reuters;
 mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -260,7 +261,7 @@ impl Origin {
 pub(crate) struct Producer<'a> {
     options: &'a ReadOptions,
     tx: SyncSender<Item>,
-    seen: HashMap<String, usize>,
+    seen: repeats::RepeatNumbers,
     /// Bytes read from input files so far ([`Reader::bytes_read`]).
     bytes_read: Arc<AtomicU64>,
 }
@@ -270,16 +271,15 @@ impl<'a> Producer<'a> {
         Self {
             options,
             tx,
-            seen: HashMap::new(),
+            seen: repeats::RepeatNumbers::default(),
             bytes_read,
         }
     }
 
     fn emit(&mut self, mut item: Item) -> Flow {
         if let Item::Document(doc) = &mut item {
-            let n = self.seen.entry(doc.id.clone()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
+            let n = self.seen.next(&doc.id);
+            if n > 1 {
                 doc.id = format!("{}#{}", doc.id, n);
             }
         }

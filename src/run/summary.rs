@@ -57,11 +57,13 @@ impl Summary {
         for (mine, theirs) in [
             (&mut self.skip_reasons, &other.skip_reasons),
             (&mut self.failure_reasons, &other.failure_reasons),
-            (&mut self.relations, &other.relations),
         ] {
             for (k, v) in theirs {
-                *mine.entry(k.clone()).or_default() += v;
+                count_reason(mine, k, *v);
             }
+        }
+        for (k, v) in &other.relations {
+            *self.relations.entry(k.clone()).or_default() += v;
         }
         self.mentions += other.mentions;
         self.model_tokens += other.model_tokens;
@@ -72,13 +74,13 @@ impl Summary {
     /// Counts one skipped input under its generalised reason.
     pub fn skipped(&mut self, reason: &str) {
         self.documents_skipped += 1;
-        *self.skip_reasons.entry(reason_kind(reason)).or_default() += 1;
+        count_reason(&mut self.skip_reasons, &reason_kind(reason), 1);
     }
 
     /// Counts one failed input under its generalised reason.
     pub fn failed(&mut self, reason: &str) {
         self.documents_failed += 1;
-        *self.failure_reasons.entry(reason_kind(reason)).or_default() += 1;
+        count_reason(&mut self.failure_reasons, &reason_kind(reason), 1);
     }
 
     /// Documents this run or merge lost: inputs that failed (skipped ones are
@@ -165,6 +167,40 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// "line 12: bad JSON at column 3" -> "line N: bad JSON at column N".
+/// The most distinct reasons a summary lists in each of its two reason maps.
+pub const REASON_KINDS: usize = 100;
+
+/// Where reasons beyond [`REASON_KINDS`] are counted.
+pub const OTHER_REASONS: &str = "other reasons (problems.jsonl lists each)";
+
+/// Counts `n` inputs under `kind`, keeping the [`REASON_KINDS`] smallest kinds and
+/// counting the rest under [`OTHER_REASONS`]. A reason can hold what numbers do not
+/// generalise (a document id without digits: "already in the store as alpha"), so
+/// without the cap summary.json, and every checkpoint, would grow with the documents.
+/// Keeping the smallest kinds under a total order gives the same map whatever the
+/// order of counting: a run, a resumed one, and merged shards ([`Summary::add`]).
+fn count_reason(map: &mut BTreeMap<String, usize>, kind: &str, n: usize) {
+    if let Some(count) = map.get_mut(kind) {
+        *count += n;
+        return;
+    }
+    map.insert(kind.to_string(), n);
+    if kind == OTHER_REASONS {
+        return;
+    }
+    let kinds = map.len() - usize::from(map.contains_key(OTHER_REASONS));
+    if kinds > REASON_KINDS {
+        let largest = map
+            .keys()
+            .rev()
+            .find(|k| k.as_str() != OTHER_REASONS)
+            .cloned()
+            .expect("more than REASON_KINDS kinds");
+        let count = map.remove(&largest).unwrap_or_default();
+        *map.entry(OTHER_REASONS.to_string()).or_default() += count;
+    }
+}
+
 fn reason_kind(reason: &str) -> String {
     let mut out = String::new();
     let mut in_number = false;
@@ -192,6 +228,45 @@ mod tests {
             reason_kind("line 12: expected value at line 1 column 3"),
             "line N: expected value at line N column N"
         );
+    }
+
+    /// Store skips name the stored document, and ids without digits do not generalise:
+    /// a re-run of a big archive would list one reason per document.
+    #[test]
+    fn reason_maps_stay_bounded_and_agree_across_merges() {
+        let word = |i: usize| -> String {
+            let mut i = i;
+            let mut w = String::new();
+            loop {
+                w.push((b'a' + (i % 26) as u8) as char);
+                i /= 26;
+                if i == 0 {
+                    return w;
+                }
+            }
+        };
+        let reasons: Vec<String> = (0..1000)
+            .map(|i| format!("already in the store as article-{}", word(i * 7919 % 1000)))
+            .collect();
+        let mut whole = Summary::default();
+        let (mut first, mut second) = (Summary::default(), Summary::default());
+        for (i, r) in reasons.iter().enumerate() {
+            whole.skipped(r);
+            whole.failed(r);
+            let half = if i % 3 == 0 { &mut first } else { &mut second };
+            half.skipped(r);
+            half.failed(r);
+        }
+        for map in [&whole.skip_reasons, &whole.failure_reasons] {
+            assert_eq!(map.len(), REASON_KINDS + 1, "{} reasons kept", map.len());
+            assert_eq!(map.values().sum::<usize>(), 1000);
+            assert_eq!(map[OTHER_REASONS], 1000 - REASON_KINDS);
+        }
+        let mut merged = Summary::default();
+        merged.add(&second);
+        merged.add(&first);
+        assert_eq!(merged.skip_reasons, whole.skip_reasons);
+        assert_eq!(merged.failure_reasons, whole.failure_reasons);
     }
 
     #[test]

@@ -237,3 +237,95 @@ fn chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{evidence, Edge, Limits, Node};
+    use crate::relations::Modality;
+    use crate::text::{CharOffsets, Span};
+
+    /// Documents `docs` as a graph keeping `limits`: every document mentions one node
+    /// and gives one piece of evidence for one edge.
+    fn graph(docs: impl Iterator<Item = usize>, limits: Limits) -> Graph {
+        let mut g = Graph::with_limits(limits);
+        let text = "Anna met Olaf.";
+        for d in docs {
+            let doc = format!("d{d:03}");
+            g.documents += 1;
+            let mut one = Graph::with_limits(limits);
+            for id in ["claim:x", "claim:y"] {
+                one.add_node(Node::claim(
+                    id.into(),
+                    "4512".into(),
+                    &doc,
+                    4512.0,
+                    None,
+                    None,
+                    None,
+                ));
+            }
+            let ev = evidence(
+                &doc,
+                text,
+                &mut CharOffsets::new(text),
+                Span::new(0, 13),
+                Span::new(0, 14),
+                "meets.syntax",
+                None,
+            );
+            one.add_edge(Edge::new(
+                "claim:x".into(),
+                "claim:y".into(),
+                "meets".into(),
+                Modality::Asserted,
+                vec![ev],
+            ));
+            g.merge(one);
+        }
+        g
+    }
+
+    fn shard(dir: &Path, k: usize, graph: &Graph) {
+        let out = OutputDir::create(dir).unwrap();
+        out.write_graph(graph, &BTreeMap::new()).unwrap();
+        std::fs::write(out.mentions_path(), "").unwrap();
+        std::fs::write(out.problems_path(), "").unwrap();
+        let summary = Summary {
+            shard: Some(format!("{k}/2")),
+            input_fingerprint: "a".repeat(64),
+            options_fingerprint: "b".repeat(64),
+            ..Summary::default()
+        };
+        out.write_summary(&summary, graph).unwrap();
+    }
+
+    /// Shards run with limits above the defaults merge to what one run with those
+    /// limits keeps, not to the defaults.
+    #[test]
+    fn merge_keeps_limits_above_the_defaults() {
+        let limits = Limits {
+            docs_per_node: Limits::DEFAULT.docs_per_node + 50,
+            evidence_per_edge: Limits::DEFAULT.evidence_per_edge + 10,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let dirs = [tmp.path().join("s1"), tmp.path().join("s2")];
+        shard(&dirs[0], 1, &graph((0..300).filter(|d| d % 2 == 0), limits));
+        shard(&dirs[1], 2, &graph((0..300).filter(|d| d % 2 == 1), limits));
+        let merged = OutputDir::create(tmp.path().join("merged")).unwrap();
+        merge(&dirs, &merged, false).unwrap();
+        let got = merged.read_graph().unwrap().graph;
+        assert_eq!(got.limits, limits);
+        assert_eq!(got.nodes["claim:x"].docs.len(), limits.docs_per_node);
+        let edge = got.edges.values().next().unwrap();
+        assert_eq!(edge.evidence.len(), limits.evidence_per_edge);
+        assert_eq!(edge.evidence_count, 300);
+        let one = OutputDir::create(tmp.path().join("one")).unwrap();
+        one.write_graph(&graph(0..300, limits), &BTreeMap::new())
+            .unwrap();
+        assert!(
+            std::fs::read(one.graph_path()).unwrap() == std::fs::read(merged.graph_path()).unwrap(),
+            "the merged graph.json differs from one run's"
+        );
+    }
+}

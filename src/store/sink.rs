@@ -15,9 +15,11 @@ use crate::run::{Batch, BatchSink, SinkError};
 pub struct StoreSink {
     store: Store,
     run_start: u64,
-    /// Texts (by hash) this run has taken so far, and the id that took each: a
-    /// later copy is skipped wherever the batch boundaries fall.
-    taken: HashMap<String, String>,
+    /// Texts (by hash) this run has taken and not stored yet, and the id that took
+    /// each: a later copy in the same batch is skipped. Texts this run has stored are
+    /// found in the store (a document stored in a batch after `run_start`), so this
+    /// holds one batch, not every document of the run.
+    pending: HashMap<String, String>,
 }
 
 impl StoreSink {
@@ -25,12 +27,17 @@ impl StoreSink {
         StoreSink {
             store,
             run_start: 0,
-            taken: HashMap::new(),
+            pending: HashMap::new(),
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// How many texts the sink remembers in memory (taken, not yet stored).
+    pub fn remembered(&self) -> usize {
+        self.pending.len()
     }
 }
 
@@ -49,11 +56,6 @@ impl BatchSink for StoreSink {
                             .into(),
                     )
                 })?;
-                self.taken = self
-                    .store
-                    .stored_after(self.run_start)?
-                    .into_iter()
-                    .collect();
             }
         }
         Ok(())
@@ -61,17 +63,23 @@ impl BatchSink for StoreSink {
 
     fn skip(&mut self, doc: &Document) -> Result<Option<String>, SinkError> {
         let hash = Store::content_hash(&doc.text);
-        if let Some(first) = self.taken.get(&hash) {
-            return Ok(
-                (*first != doc.id).then(|| format!("same text as {first}, earlier in this run"))
-            );
+        let earlier = |first: &str| {
+            (first != doc.id).then(|| format!("same text as {first}, earlier in this run"))
+        };
+        if let Some(first) = self.pending.get(&hash) {
+            return Ok(earlier(first));
         }
-        // Documents this run stored are all in `taken`, so what the store holds
-        // here was stored by an earlier run.
+        // Batches after `run_start` are this run's (a resumed run's too: documents it
+        // stored after its last checkpoint are processed again, and not stored twice).
+        if let Some((first, batch)) = self.store.holder(&hash)? {
+            if batch > self.run_start {
+                return Ok(earlier(&first));
+            }
+        }
         if let Some(reason) = self.store.skip_reason(&doc.id, &hash)? {
             return Ok(Some(reason.for_document(&doc.id)));
         }
-        self.taken.insert(hash, doc.id.clone());
+        self.pending.insert(hash, doc.id.clone());
         Ok(None)
     }
 
@@ -94,10 +102,120 @@ impl BatchSink for StoreSink {
             })
             .collect();
         self.store.add_batch(&stored)?;
+        // Stored now (or skipped by the store for a reason it gives again): found there.
+        for doc in batch.docs {
+            self.pending.remove(&Store::content_hash(&doc.text));
+        }
         Ok(())
     }
 
     fn checkpoint(&mut self) -> Result<Value, SinkError> {
         Ok(Value::from(self.run_start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Doc;
+    use crate::pipeline::DocResult;
+    use crate::resolve::Resolved;
+
+    fn result(id: &str) -> DocResult {
+        DocResult {
+            id: id.into(),
+            mentions: Vec::new(),
+            resolved: Resolved {
+                entities: Vec::new(),
+                mention_entity: Vec::new(),
+            },
+            relations: Vec::new(),
+            analysis: Doc::default(),
+        }
+    }
+
+    /// Runs batches of documents `(id, text)` through the sink as the run does: each
+    /// document is offered to `skip`, the kept ones are stored as one batch. Returns the
+    /// skip reasons, in order.
+    fn run(sink: &mut StoreSink, batches: &[Vec<(String, String)>]) -> Vec<String> {
+        let mut reasons = Vec::new();
+        for batch in batches {
+            let mut docs = Vec::new();
+            for (id, text) in batch {
+                let doc = Document::new(id.clone(), text.clone());
+                match sink.skip(&doc).unwrap() {
+                    Some(reason) => reasons.push(format!("{id}: {reason}")),
+                    None => docs.push(doc),
+                }
+            }
+            let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
+            sink.batch(&Batch {
+                docs: &docs,
+                results: &results,
+                problems: &[],
+            })
+            .unwrap();
+        }
+        reasons
+    }
+
+    /// What the sink keeps in memory is one batch's texts, not the run's: the texts it
+    /// stored are looked up in the store, with the same skip reasons.
+    #[test]
+    fn memory_holds_one_batch_not_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        Store::open(&path).unwrap().add_batch(&[]).unwrap();
+        {
+            // An earlier run stored "old".
+            let mut sink = StoreSink::new(Store::open(&path).unwrap());
+            sink.open(None).unwrap();
+            run(&mut sink, &[vec![("o1".into(), "old".into())]]);
+        }
+        let mut sink = StoreSink::new(Store::open(&path).unwrap());
+        sink.open(None).unwrap();
+        let batches: Vec<Vec<(String, String)>> = (0..20)
+            .map(|b| {
+                (0..50)
+                    .map(|i| (format!("b{b}-{i}"), format!("text {b} {i}")))
+                    .collect()
+            })
+            .collect();
+        assert!(run(&mut sink, &batches).is_empty());
+        assert_eq!(
+            sink.remembered(),
+            0,
+            "texts kept in memory after the batches"
+        );
+        let reasons = run(
+            &mut sink,
+            &[vec![
+                ("again".into(), "text 3 7".into()),
+                ("new".into(), "fresh".into()),
+                ("twice".into(), "fresh".into()),
+                ("o2".into(), "old".into()),
+            ]],
+        );
+        assert_eq!(
+            reasons,
+            [
+                "again: same text as b3-7, earlier in this run",
+                "twice: same text as new, earlier in this run",
+                "o2: already in the store as o1",
+            ]
+        );
+        // A resumed run processes again what it stored after its checkpoint, and
+        // still skips other copies of it.
+        let state = sink.checkpoint().unwrap();
+        let mut resumed = StoreSink::new(Store::open(&path).unwrap());
+        resumed.open(Some(&state)).unwrap();
+        let reasons = run(
+            &mut resumed,
+            &[vec![
+                ("b0-0".into(), "text 0 0".into()),
+                ("copy".into(), "text 0 0".into()),
+            ]],
+        );
+        assert_eq!(reasons, ["copy: same text as b0-0, earlier in this run"]);
     }
 }
