@@ -1,7 +1,8 @@
 //! The graph: nodes and edges with provenance, merged across documents deterministically.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::sync::{OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -102,14 +103,117 @@ pub struct SentenceParse {
 }
 
 /// One token of a [`SentenceParse`].
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ParsedToken {
     pub start: usize,
     pub end: usize,
-    pub upos: String,
+    pub upos: Tag,
     /// Index of the head token within the sentence; None for the root.
     pub head: Option<usize>,
-    pub deprel: String,
+    pub deprel: Tag,
+}
+
+/// A part-of-speech or dependency label, as a number into one table of the labels seen:
+/// a graph keeps the parse of every evidence sentence it keeps, and a string (or even a
+/// string reference) per token would make those parses most of the run's memory.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag(u16);
+
+/// The labels seen so far, each once, and their numbers.
+#[derive(Default)]
+struct Labels {
+    names: Vec<&'static str>,
+    numbers: HashMap<&'static str, u16>,
+}
+
+fn labels() -> &'static RwLock<Labels> {
+    // Labels come from the parser's label set (a few dozen); a graph.json read back adds
+    // only the labels it holds.
+    static LABELS: OnceLock<RwLock<Labels>> = OnceLock::new();
+    LABELS.get_or_init(Default::default)
+}
+
+impl Tag {
+    pub fn as_str(self) -> &'static str {
+        let labels = labels()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        labels.names[self.0 as usize]
+    }
+}
+
+impl From<&str> for Tag {
+    fn from(label: &str) -> Self {
+        let known = labels()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .numbers
+            .get(label)
+            .copied();
+        if let Some(number) = known {
+            return Tag(number);
+        }
+        let mut labels = labels()
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&number) = labels.numbers.get(label) {
+            return Tag(number);
+        }
+        // More distinct labels than a u16 counts cannot come from a parser; past that
+        // (a hostile graph.json), the rest share the last number's label.
+        let Ok(number) = u16::try_from(labels.names.len()) else {
+            return Tag(u16::MAX);
+        };
+        let leaked: &'static str = Box::leak(label.to_string().into_boxed_str());
+        labels.names.push(leaked);
+        labels.numbers.insert(leaked, number);
+        Tag(number)
+    }
+}
+
+impl From<String> for Tag {
+    fn from(label: String) -> Self {
+        Tag::from(label.as_str())
+    }
+}
+
+impl PartialOrd for Tag {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Ordered by the label, not by when it was first seen: evidence order must not depend
+/// on the order documents came in.
+impl Ord for Tag {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl std::ops::Deref for Tag {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Tag {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// `SentenceParse::tokens` as one compact string.
@@ -139,9 +243,9 @@ mod parse_tokens {
                     parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)
                 };
                 let (start, end) = (number()?, number()?);
-                let upos = parts.next().ok_or_else(bad)?.to_string();
+                let upos = parts.next().ok_or_else(bad)?.into();
                 let head: usize = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-                let deprel = parts.next().ok_or_else(bad)?.to_string();
+                let deprel = parts.next().ok_or_else(bad)?.into();
                 Ok(ParsedToken {
                     start,
                     end,
@@ -681,6 +785,18 @@ pub fn evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parsed_token_holds_no_strings_and_tags_order_by_their_label() {
+        // Kept evidence carries a parse per sentence: its tokens are most of a large
+        // graph's memory, so a token holds numbers only.
+        assert!(std::mem::size_of::<ParsedToken>() <= 40);
+        let (zz, aa) = (Tag::from("zz-first-seen"), Tag::from("aa-seen-later"));
+        assert!(aa < zz, "ordered by label, not by when first seen");
+        assert_eq!(Tag::from("aa-seen-later".to_string()), aa);
+        assert_eq!(aa.as_str(), "aa-seen-later");
+        assert_eq!(zz.to_string(), "zz-first-seen");
+    }
 
     #[test]
     fn a_sentence_parse_round_trips_as_one_compact_string() {

@@ -548,9 +548,9 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
         .map(|t| ParsedToken {
             start: chars(t.span.start),
             end: chars(t.span.end),
-            upos: t.upos.to_string(),
+            upos: t.upos.into(),
             head: t.head.and_then(within),
-            deprel: t.deprel.clone(),
+            deprel: t.deprel.as_str().into(),
         })
         .collect();
     Some(SentenceParse {
