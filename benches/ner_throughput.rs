@@ -4,26 +4,14 @@
 //! `NEWSGRAPH_BACKEND=rust-bert` (a build with `--features rust-bert`) runs the rust-bert
 //! backend instead of ONNX Runtime.
 
-use std::path::PathBuf;
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsgraph::ner::{Backend, LoadOptions, Model, Ner, NerOptions, SessionLayout};
 
 /// The NBC live blog from ../shared when present, else the repo's own examples.
 fn news_texts() -> Vec<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/fixtures/news");
-    let dir = if shared.is_dir() {
-        shared
-    } else {
-        root.join("examples")
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("bench text directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = common::news_files();
     let text: String = files
         .iter()
         .map(|f| std::fs::read_to_string(f).expect("readable text"))

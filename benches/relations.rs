@@ -2,7 +2,7 @@
 //! time to match the built-in rules (surface and syntax) and, for scale, the time to parse
 //! the same documents. NER, resolution and parsing run once, outside the timed loop.
 
-use std::path::PathBuf;
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use newsgraph::analysis::{self, ParseScope, ParserModel};
@@ -14,19 +14,7 @@ use newsgraph::resolve::Gazetteer;
 
 /// The NBC live blog from ../shared when present, else the repo's own examples.
 fn news_documents() -> Vec<Document> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/fixtures/news");
-    let dir = if shared.is_dir() {
-        shared
-    } else {
-        root.join("examples")
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("bench text directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let files = common::news_files();
     files
         .iter()
         .map(|f| {

@@ -156,15 +156,7 @@ fn zip_members_of_the_same_name_are_both_counted() {
 fn byte_order_marks_are_not_text_and_utf16_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let text = "Olaf Scholz met Zełenski in Kyiv.";
-    let utf16 = text.encode_utf16();
-    let le: Vec<u8> = [0xFF, 0xFE]
-        .into_iter()
-        .chain(utf16.clone().flat_map(u16::to_le_bytes))
-        .collect();
-    let be: Vec<u8> = [0xFE, 0xFF]
-        .into_iter()
-        .chain(utf16.flat_map(u16::to_be_bytes))
-        .collect();
+    let (le, be) = common::utf16_with_bom(text);
     let utf8 = format!("\u{feff}{text}").into_bytes();
     for (name, bytes) in [("le.txt", le), ("be.txt", be), ("utf8.txt", utf8)] {
         let path = dir.path().join(name);

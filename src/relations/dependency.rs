@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::resolve::EntityType;
 
 use super::engine::{Ctx, Found, FoundTarget};
-use super::rules::{CueSite, Effect, Rule, SyntaxRule};
+use super::rules::{cue_applies, CueSite, Effect, Rule, SyntaxRule};
 use super::syntax::{Constraint, DepPath, Direction, Expansion, Field, Step, TokenTest, Value};
 use super::{Matched, Modality};
 
@@ -432,16 +432,12 @@ impl Ctx<'_> {
     /// What the syntax cues make of a trigger: None when a drop cue fires.
     fn syntax_modality(&self, rule: &Rule, trigger: usize) -> Option<Modality> {
         let chain = self.clause_chain(trigger);
-        let mut planned = false;
-        for cue in &self.rules.syntax_cues {
-            if cue
-                .relations
-                .as_ref()
-                .is_some_and(|r| !r.contains(&rule.relation))
-            {
-                continue;
-            }
-            let fires = match cue.site {
+        let fired = self
+            .rules
+            .syntax_cues
+            .iter()
+            .filter(|cue| cue_applies(&cue.relations, &rule.relation))
+            .filter(|cue| match cue.site {
                 // The dependent itself, or the word that marks it: "if" in "If Russia
                 // invades, the US will sanction Putin" marks the clause "invades".
                 CueSite::Dependent => chain.iter().any(|&n| {
@@ -456,19 +452,9 @@ impl Ctx<'_> {
                 CueSite::Governor => chain[1..]
                     .iter()
                     .any(|&g| self.in_lexicon(Some(cue.lexicon), g)),
-            };
-            if fires {
-                match cue.effect {
-                    Effect::Drop => return None,
-                    Effect::Planned => planned = true,
-                }
-            }
-        }
-        Some(if planned {
-            Modality::Planned
-        } else {
-            Modality::Asserted
-        })
+            })
+            .map(|cue| cue.effect);
+        Effect::modality(fired)
     }
 
     /// The figures in the subtrees `paths` reach from the trigger, less the trigger's own

@@ -9,7 +9,7 @@ use crate::text::Span;
 use super::mentions::EntityTokens;
 use super::numbers::{self, Reading, Vocabulary};
 use super::pattern::{Alt, Atom, Element, Pattern, Quant, Role, Slot};
-use super::rules::{Effect, Lexicon, Rule, RuleKind, RuleSet};
+use super::rules::{cue_applies, Effect, Lexicon, Rule, RuleKind, RuleSet};
 use super::{Figure, Modality};
 use crate::analysis::Token;
 
@@ -579,31 +579,20 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .any(|c| c.role != Role::Figure && c.tokens.contains(&p))
         };
-        let mut planned = false;
-        for cue in &self.rules.cues {
-            if cue
-                .relations
-                .as_ref()
-                .is_some_and(|r| !r.contains(&rule.relation))
-            {
-                continue;
-            }
-            let from = m.start.saturating_sub(cue.before).max(self.sent.start);
-            let lexicon = &self.rules.lexicons[cue.lexicon];
-            let fires = (from..m.end)
-                .any(|p| !in_slot(p) && !lexicon.lengths_at(tokens, p, self.sent.end).is_empty());
-            if fires {
-                match cue.effect {
-                    Effect::Drop => return None,
-                    Effect::Planned => planned = true,
-                }
-            }
-        }
-        Some(if planned {
-            Modality::Planned
-        } else {
-            Modality::Asserted
-        })
+        let fired = self
+            .rules
+            .cues
+            .iter()
+            .filter(|cue| cue_applies(&cue.relations, &rule.relation))
+            .filter(|cue| {
+                let from = m.start.saturating_sub(cue.before).max(self.sent.start);
+                let lexicon = &self.rules.lexicons[cue.lexicon];
+                (from..m.end).any(|p| {
+                    !in_slot(p) && !lexicon.lengths_at(tokens, p, self.sent.end).is_empty()
+                })
+            })
+            .map(|cue| cue.effect);
+        Effect::modality(fired)
     }
 
     /// A number phrase at `pos` that can be a figure (not a date, time, age, ordinal or name).

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::pattern::{Pattern, Role};
 use super::syntax::{self, DepPath, Expansion, TokenTest};
+use super::Modality;
 use crate::analysis::{lemma, tokenize};
 use crate::text::Span;
 
@@ -168,6 +169,29 @@ pub struct SyntaxCue {
 pub enum Effect {
     Drop,
     Planned,
+}
+
+impl Effect {
+    /// The modality a match keeps once these cues fired on it: None when one drops it.
+    pub fn modality(fired: impl IntoIterator<Item = Effect>) -> Option<Modality> {
+        let mut planned = false;
+        for effect in fired {
+            match effect {
+                Effect::Drop => return None,
+                Effect::Planned => planned = true,
+            }
+        }
+        Some(if planned {
+            Modality::Planned
+        } else {
+            Modality::Asserted
+        })
+    }
+}
+
+/// Whether a cue limited to `relations` (all when None) applies to `relation`.
+pub fn cue_applies(relations: &Option<BTreeSet<String>>, relation: &str) -> bool {
+    relations.as_ref().is_none_or(|r| r.contains(relation))
 }
 
 #[derive(Clone, Debug)]

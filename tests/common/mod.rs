@@ -14,6 +14,19 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// `text` as UTF-16 with its byte-order mark: (little-endian, big-endian).
+pub fn utf16_with_bom(text: &str) -> (Vec<u8>, Vec<u8>) {
+    let le = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    (le, be)
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

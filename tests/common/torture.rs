@@ -192,15 +192,7 @@ pub fn build(dir: &Path) -> Expected {
         "bom-utf8.txt",
         "\u{feff}Olaf Scholz spoke in Berlin.".as_bytes(),
     );
-    let utf16 = "Emmanuel Macron spoke in Paris.".encode_utf16();
-    let le: Vec<u8> = [0xFF, 0xFE]
-        .into_iter()
-        .chain(utf16.clone().flat_map(u16::to_le_bytes))
-        .collect();
-    let be: Vec<u8> = [0xFE, 0xFF]
-        .into_iter()
-        .chain(utf16.flat_map(u16::to_be_bytes))
-        .collect();
+    let (le, be) = super::utf16_with_bom("Emmanuel Macron spoke in Paris.");
     w("utf16-le.txt", &le);
     w("utf16-be.txt", &be);
     e.documents += 3;
