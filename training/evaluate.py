@@ -35,6 +35,8 @@ def main():
     tokenizer = PreTrainedTokenizerFast(tokenizer_file=f"{args.model}/tokenizer.json")
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
+    # As newsgraph does (src/ner/runtime.rs): keep the int8 weights' MatMuls in fp32.
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
     session = ort.InferenceSession(f"{args.model}/{args.onnx}", opts, providers=["CPUExecutionProvider"])
     inputs = {i.name for i in session.get_inputs()}
     cls_id, sep_id = tokenizer.convert_tokens_to_ids(["[CLS]", "[SEP]"])

@@ -92,6 +92,8 @@ def main():
     tokenizer = HfLikeTokenizer(os.path.join(args.model, "tokenizer.json"))
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
+    # As newsgraph does (src/ner/runtime.rs): keep the int8 weights' MatMuls in fp32.
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
     session = ort.InferenceSession(os.path.join(args.model, args.onnx), opts, providers=["CPUExecutionProvider"])
     gold = read_conllu(args.conllu)
     parses = []

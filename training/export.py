@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 
+from fp32_compute import fp32_compute
 import no_telemetry  # noqa: F401  (before onnxruntime, which quantisation loads)
 import torch
 from transformers import AutoConfig
@@ -59,6 +60,8 @@ def quantize(fp32: str, int8: str) -> None:
     quant_pre_process(fp32, pre, skip_symbolic_shape=True)
     quantize_dynamic(pre, int8, per_channel=True, weight_type=QuantType.QInt8)
     os.remove(pre)
+    # Keep the int8 weights but compute in fp32: the same labels on every x86-64 CPU.
+    fp32_compute(int8, int8)
 
 
 def main():

@@ -91,6 +91,10 @@ pub enum SessionError {
     Ort(ort::Error),
 }
 
+/// The session setting that keeps ONNX Runtime from turning `DequantizeLinear` weights
+/// and `MatMul` back into int8 kernels (`session.disable_quant_qdq`).
+pub const FP32_COMPUTE: (&str, &str) = ("session.disable_quant_qdq", "1");
+
 /// One ONNX Runtime session on `path` with `intra` intra-op threads and full graph
 /// optimisation; the error says what failed, for the caller to name the file.
 pub fn session(
@@ -102,6 +106,12 @@ pub fn session(
     let ort = SessionError::Ort;
     ort::session::Session::builder(env)
         .map_err(ort)?
+        // The models keep their weights as int8 behind DequantizeLinear, and compute in
+        // fp32: ONNX Runtime would otherwise rewrite them back into dynamically quantized
+        // matrix products, whose activation rounding turns the last-bit differences between
+        // CPUs' kernels into different labels (tests/cpu_paths.rs, models' MODEL_CARD.md).
+        .with_config_entry(FP32_COMPUTE.0, FP32_COMPUTE.1)
+        .map_err(|e| ort(e.into()))?
         .with_optimization_level(GraphOptimizationLevel::Level3)
         .map_err(|e| ort(e.into()))?
         .with_intra_threads(intra)

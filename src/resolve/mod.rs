@@ -454,7 +454,7 @@ impl Resolver {
 
     /// Joins neighbouring pieces of one organisation name the model split
     /// ("Manchester"/LOC + "United"/ORG, "University" + "of" + "New Haven"): touching
-    /// pieces, at least one ORG, no person; connectors only inside.
+    /// pieces, at least one ORG, no person; connectors only inside, and no MISC piece last.
     fn join_split_names(&self, text: &str, doc: &Doc, pieces: Vec<Candidate>) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut i = 0;
@@ -468,7 +468,9 @@ impl Resolver {
             while a < b && self.is_connector(text, &pieces[a]) {
                 a += 1;
             }
-            while b > a && self.is_connector(text, &pieces[b]) {
+            // A MISC piece after the name is what the organisation holds or makes, not part
+            // of its name ("the NATO Summit", "a Boeing 747"): the run stops before it.
+            while b > a && (self.is_connector(text, &pieces[b]) || pieces[b].label == Label::Misc) {
                 b -= 1;
             }
             let run = &pieces[a..=b];
@@ -486,6 +488,12 @@ impl Resolver {
                     title_only: false,
                     target: None,
                 });
+                out.extend(
+                    pieces[b + 1..=j]
+                        .iter()
+                        .filter(|p| !self.is_connector(text, p))
+                        .cloned(),
+                );
             } else {
                 out.extend(
                     pieces[i..=j]
