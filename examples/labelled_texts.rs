@@ -4,7 +4,7 @@
 //!     cargo run --release --example labelled_texts -- dev /tmp/labelled-dev
 //!     target/release/newsgraph eval fixtures /tmp/labelled-dev --json
 //!
-//! Arguments: PART (`dev` or `unseen`), OUT, and optionally `--shared DIR` (default: the
+//! Arguments: PART (`train`, `dev`, `unseen`, or a folder of fixtures), OUT, and optionally `--shared DIR` (default: the
 //! `../shared` beside the checkout). Leave `unseen` closed until the rule work is done.
 
 #[path = "../tests/common/labelled.rs"]
@@ -24,16 +24,21 @@ fn main() {
         }
     }
     let [part, out] = positional.as_slice() else {
-        eprintln!("usage: labelled_texts dev|unseen OUT [--shared DIR]");
+        eprintln!("usage: labelled_texts train|dev|unseen|FOLDER OUT [--shared DIR]");
         std::process::exit(2);
     };
-    if part != "dev" && part != "unseen" {
-        eprintln!("PART is dev or unseen, not {part:?}");
+    // PART is a part's name or a folder of fixtures (for example the stubs that
+    // training/corpus/stubs.py writes from the selection, for labelling).
+    let fixtures = if std::path::Path::new(part).is_dir() {
+        PathBuf::from(part)
+    } else if ["train", "dev", "unseen"].contains(&part.as_str()) {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/labelled")
+            .join(part)
+    } else {
+        eprintln!("PART is train, dev, unseen or a folder of fixtures, not {part:?}");
         std::process::exit(2);
-    }
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/labelled")
-        .join(part);
+    };
     let out = PathBuf::from(out);
     match labelled::rebuild_dir(&shared.join("data"), &fixtures, Some(&out)) {
         Ok(done) => println!(

@@ -1,9 +1,10 @@
-//! The labelled development set (`tests/fixtures/labelled/`, README.md there): its
-//! fixtures are well formed and split by their rule, their texts rebuild from `../shared`
-//! with every evidence string verbatim and every alias present, and the current tool's
-//! scores on both parts stay above floors set a little below what was measured: the dev part
-//! after the rules were tuned on it, the unseen part once, when the rule work of issue 12
-//! was done (README.md, "Fixtures"). No rule was changed after the unseen part was scored.
+//! The labelled news corpus (`tests/fixtures/labelled/`, README.md there): its fixtures are
+//! well formed, chosen by `training/corpus/select.py` (selection.tsv) and split by their
+//! rule into train, dev and unseen; their texts rebuild from `../shared` with every evidence
+//! string verbatim and every alias present; the corpus holds what issue 21 asks for; and the
+//! current tool's scores on the dev part stay above floors set a little below what was
+//! measured. The unseen part is never run through the tool here: it is opened once, at the
+//! end of the relation-model work (issue 22).
 
 mod common;
 #[path = "common/labelled.rs"]
@@ -15,7 +16,42 @@ use std::path::{Path, PathBuf};
 use labelled::{part_of, rebuild_dir, CONLL_RULE, REUTERS_RULE};
 use serde_json::Value;
 
-const PARTS: [&str; 2] = ["dev", "unseen"];
+const PARTS: [&str; 3] = ["train", "dev", "unseen"];
+
+/// A relation item counts as required when it is not marked optional.
+fn required(item: &Value) -> bool {
+    !item["optional"].as_bool().unwrap_or(false)
+}
+
+/// The rows of selection.tsv: id -> (part, file, document, rebuild).
+fn selection() -> std::collections::BTreeMap<String, (String, String, u64, String)> {
+    let raw = std::fs::read_to_string(common::repo().join("tests/fixtures/labelled/selection.tsv"))
+        .unwrap();
+    let mut lines = raw.lines();
+    let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (id, part, file, doc, rule) = (
+        col("id"),
+        col("part"),
+        col("file"),
+        col("document"),
+        col("rebuild"),
+    );
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[id].to_string(),
+                (
+                    f[part].to_string(),
+                    f[file].to_string(),
+                    f[doc].parse().unwrap(),
+                    f[rule].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
 
 fn part_dir(part: &str) -> PathBuf {
     common::repo()
@@ -165,6 +201,11 @@ fn labelled_fixtures_are_well_formed_and_split_by_their_rule() {
                 );
             }
             for r in f["relations"].as_array().expect("relations") {
+                let modality = r["modality"].as_str().unwrap_or("asserted");
+                assert!(
+                    ["asserted", "planned"].contains(&modality),
+                    "{name}: modality {modality}"
+                );
                 for id in ids(&r["source"]) {
                     assert!(entity_ids.contains(id), "{name}: unknown source {id}");
                 }
@@ -182,9 +223,138 @@ fn labelled_fixtures_are_well_formed_and_split_by_their_rule() {
                     "{name}: {r}"
                 );
             }
+            for r in f["non_relations"].as_array().into_iter().flatten() {
+                assert!(
+                    TRAP_REASONS.contains(&r["reason"].as_str().unwrap_or("")),
+                    "{name}: {r}"
+                );
+                assert!(
+                    !r["evidence"].as_str().unwrap_or("").is_empty(),
+                    "{name}: {r}"
+                );
+                for key in ["source", "target"] {
+                    if !r[key].is_null() {
+                        for id in ids(&r[key]) {
+                            assert!(entity_ids.contains(id), "{name}: unknown {key} {id}");
+                        }
+                    }
+                }
+            }
         }
     }
-    assert!(total >= 40, "{total} fixtures");
+    assert!(total >= 350, "{total} fixtures");
+}
+
+/// The reasons a `non_relations` item (a trap: what looks like a relation but is none) gives.
+const TRAP_REASONS: [&str; 11] = [
+    "negated",
+    "hypothetical",
+    "demanded",
+    "refused",
+    "threatened",
+    "planned-only",
+    "unnamed-source",
+    "lifted",
+    "other-sense",
+    "same-side",
+    "not-a-figure",
+];
+
+#[test]
+fn every_fixture_is_a_selected_or_first_set_document_with_its_selected_source() {
+    let sel = selection();
+    let legacy = labelled::legacy_ids();
+    let mut seen = BTreeSet::new();
+    for part in PARTS {
+        for (name, f) in fixtures(part) {
+            let id = f["id"].as_str().unwrap().to_string();
+            seen.insert(id.clone());
+            if legacy.contains(id.as_str()) {
+                assert!(
+                    !sel.contains_key(&id),
+                    "{name}: a first-set document was selected again"
+                );
+                continue;
+            }
+            let (want_part, file, doc, rule) = sel
+                .get(&id)
+                .unwrap_or_else(|| panic!("{name} is not in selection.tsv"));
+            assert_eq!(
+                want_part, part,
+                "{name}: selection.tsv puts it in {want_part}"
+            );
+            let source = labelled::source_of(&f).unwrap();
+            assert_eq!(
+                (&source.file, u64::from(source.document), &source.rebuild),
+                (file, *doc, rule),
+                "{name}"
+            );
+        }
+    }
+    let unlabelled: Vec<_> = sel.keys().filter(|id| !seen.contains(*id)).collect();
+    assert!(
+        unlabelled.is_empty(),
+        "selected but not labelled: {unlabelled:?}"
+    );
+    assert_eq!(legacy.iter().filter(|id| seen.contains(**id)).count(), 59);
+}
+
+#[test]
+fn the_corpus_holds_the_documents_and_relations_issue_21_asks_for() {
+    // (documents, required relations of each type) per part.
+    let mut docs = std::collections::BTreeMap::new();
+    let mut req = std::collections::BTreeMap::new();
+    for part in PARTS {
+        for (_, f) in fixtures(part) {
+            *docs.entry(part).or_insert(0) += 1;
+            for r in f["relations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| required(r))
+            {
+                *req.entry((part, r["type"].as_str().unwrap().to_string()))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+    let total_docs: usize = docs.values().sum();
+    let of = |part: &str| -> usize {
+        req.iter()
+            .filter(|((p, _), _)| *p == part)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    eprintln!("labelled corpus: {docs:?}; required relations {req:?}");
+    assert!(total_docs >= 350, "{total_docs} documents");
+    assert!(docs["unseen"] >= 80, "{} unseen documents", docs["unseen"]);
+    assert!(
+        of("unseen") >= 150,
+        "{} required relations in unseen",
+        of("unseen")
+    );
+}
+
+#[test]
+fn the_second_annotators_labels_are_well_formed_and_of_labelled_documents() {
+    let dir = common::repo().join("tests/fixtures/labelled/agreement-b");
+    let paths = labelled::fixture_paths(&dir).unwrap();
+    assert_eq!(paths.len(), 30, "30 documents were labelled twice");
+    let labelled_ids: BTreeSet<String> = PARTS
+        .iter()
+        .flat_map(|p| fixtures(p))
+        .map(|(_, f)| f["id"].as_str().unwrap().to_string())
+        .collect();
+    for p in paths {
+        let f: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let id = f["id"].as_str().unwrap();
+        assert!(labelled_ids.contains(id), "{id}");
+        assert_ne!(
+            part_of(id),
+            "unseen",
+            "{id}: agreement documents are not unseen"
+        );
+    }
 }
 
 /// `../shared/data`, or None with a printed reason.
@@ -282,36 +452,17 @@ fn dev_part_scores_stay_above_their_floors() {
     part_scores_stay_above("dev", DEV_FLOORS);
 }
 
-#[test]
-fn unseen_part_scores_stay_above_their_floors() {
-    part_scores_stay_above("unseen", UNSEEN_FLOORS);
-}
-
-/// (table, type or None for overall, F1 floor). Measured at the end of issue 12 (README.md):
-/// entities 0.914 overall (organisation 0.854, person 0.898, state 0.989); relations 0.593
-/// (claims 0.698, meets 0.640, sanctions 0.154). Before the round's rule work the relations
-/// scored 0.324 here, and 0.129 when the set was labelled.
+/// (table, type or None for overall, F1 floor), on the dev part of the corpus of issue 21,
+/// measured once the corpus was assembled (README.md there, "Baseline"), with the models that
+/// compute in fp32: entities 0.840 (organisation 0.769, person 0.820, state 0.957); relations
+/// 0.492 (claims 0.603, meets 0.352, sanctions 0.160: 2 of 22).
 const DEV_FLOORS: &[(&str, Option<&str>, f64)] = &[
-    ("entities", None, 0.88),
-    ("entities", Some("organisation"), 0.82),
-    ("entities", Some("person"), 0.86),
-    ("entities", Some("state"), 0.96),
-    ("relations", None, 0.55),
-    ("relations", Some("claims"), 0.65),
-    ("relations", Some("meets"), 0.58),
-    ("relations", Some("sanctions"), 0.12),
-];
-
-/// The unseen part, scored once when the rules were done: entities 0.910 (organisation
-/// 0.841, person 0.911, state 0.977); relations 0.552 (claims 0.444, meets 0.769,
-/// sanctions 0.286). The rules file of the round before scores 0.333 on it.
-const UNSEEN_FLOORS: &[(&str, Option<&str>, f64)] = &[
-    ("entities", None, 0.88),
-    ("entities", Some("organisation"), 0.80),
-    ("entities", Some("person"), 0.88),
-    ("entities", Some("state"), 0.95),
-    ("relations", None, 0.50),
-    ("relations", Some("claims"), 0.40),
-    ("relations", Some("meets"), 0.70),
-    ("relations", Some("sanctions"), 0.25),
+    ("entities", None, 0.82),
+    ("entities", Some("organisation"), 0.74),
+    ("entities", Some("person"), 0.79),
+    ("entities", Some("state"), 0.93),
+    ("relations", None, 0.45),
+    ("relations", Some("claims"), 0.56),
+    ("relations", Some("meets"), 0.30),
+    ("relations", Some("sanctions"), 0.08),
 ];
