@@ -52,6 +52,16 @@ pub fn phrase_tokens(phrase: &str) -> Vec<String> {
         .collect()
 }
 
+/// The token forms (`Token::lower`) of a lexicon entry or pattern literal, split by the
+/// analysis tokenizer that splits documents, so a rule word always matches the token it
+/// names ("u.s." is one token, "russia's" two, "pro-western" two or three as the text's).
+pub fn words_of(phrase: &str) -> Vec<String> {
+    tokenize(phrase, Span::new(0, phrase.len()))
+        .into_iter()
+        .map(|t| crate::analysis::lemma::lower(&phrase[t.start..t.end]))
+        .collect()
+}
+
 /// The folded words of a list entry: the tokenizer's words, each [`fold`]ed. A period the
 /// tokenizer split from a lower-case abbreviation ("gen." is "gen" ".") is dropped, as
 /// [`fold`] drops it from a word.

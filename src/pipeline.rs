@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
+use crate::hash::sha256_hex;
 use crate::input::{Document, ReadOptions};
 use crate::ner::{Label, LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
 use crate::relations::{self, Modality, RuleSet, RulesError, Target};
 use crate::resolve::{Gazetteer, GazetteerError, Resolved, Resolver};
-use crate::run::sha256_hex;
 use crate::text::CharOffsets;
 
 /// Why a pipeline's rules, gazetteer or model files could not be read.
@@ -118,38 +118,7 @@ pub struct Loaded {
     pub gazetteer: Vec<String>,
 }
 
-/// The name of the model shipped in `models/`.
-pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
-
-/// The environment variable naming the model directory used without `--model`.
-pub const MODEL_ENV: &str = "NEWSGRAPH_MODEL";
-
-/// The model used without `--model`: `$NEWSGRAPH_MODEL` if set, else the
-/// shipped model of the installed tree or the checkout ([`crate::locate`]).
-pub fn default_model_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os(MODEL_ENV) {
-        return PathBuf::from(dir);
-    }
-    crate::locate::layout().model_dir(DEFAULT_MODEL)
-}
-
-/// The parser used without `--parser`: `$NEWSGRAPH_PARSER` if set, else the shipped
-/// parser beside the executable's checkout, else the crate's.
-pub fn default_parser_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NEWSGRAPH_PARSER") {
-        return PathBuf::from(dir);
-    }
-    let name = crate::analysis::parser::DEFAULT_PARSER;
-    crate::ner::runtime::checkout_roots()
-        .iter()
-        .map(|root| root.join("models").join(name))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("models")
-                .join(name)
-        })
-}
+pub use crate::locate::{default_model_dir, default_parser_dir, DEFAULT_MODEL, MODEL_ENV};
 
 /// A mention as written to mentions.jsonl: character offsets into the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

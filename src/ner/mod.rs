@@ -6,7 +6,8 @@ pub mod encoder;
 pub mod label;
 pub mod model;
 pub mod onnx;
-pub mod runtime;
+/// ONNX Runtime discovery lives in the shared [`crate::onnx`] module.
+pub use crate::onnx::runtime;
 #[cfg(feature = "rust-bert")]
 pub mod rust_bert;
 
@@ -16,8 +17,9 @@ use serde::Serialize;
 use crate::text::{self, ChunkPlan, Span};
 pub use decode::{Aggregation, LabelSet, LabelSetError, TokenSpan};
 pub use encoder::{Backend, Encoder, EncoderBatch};
+pub use encoder::{LoadOptions, SessionLayout};
 pub use label::Label;
-pub use model::{LoadOptions, Model, SessionLayout};
+pub use model::Model;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
@@ -32,6 +34,12 @@ pub enum NerError {
     /// A stage after NER failed on one document.
     #[error("{0}")]
     Document(String),
+}
+
+impl From<crate::onnx::RuntimeError> for NerError {
+    fn from(e: crate::onnx::RuntimeError) -> Self {
+        NerError::Runtime(e.0)
+    }
 }
 
 /// An entity mention the model found: byte span into the document, type, confidence.

@@ -9,8 +9,6 @@ use toml::Spanned;
 use super::pattern::{Pattern, Role};
 use super::syntax::{self, DepPath, Expansion, TokenTest};
 use super::Modality;
-use crate::analysis::{lemma, tokenize};
-use crate::text::Span;
 
 /// The default rules, built into the binary.
 pub const BUILTIN: &str = include_str!("../../rules/relations.toml");
@@ -39,15 +37,7 @@ impl RulesError {
     }
 }
 
-/// The token forms (`Token::lower`) of a lexicon entry or pattern literal, split by the
-/// analysis tokenizer that splits documents, so a rule word always matches the token it
-/// names ("u.s." is one token, "russia's" two, "pro-western" two or three as the text's).
-pub fn words_of(phrase: &str) -> Vec<String> {
-    tokenize(phrase, Span::new(0, phrase.len()))
-        .into_iter()
-        .map(|t| lemma::lower(&phrase[t.start..t.end]))
-        .collect()
-}
+pub use crate::lexicon::words_of;
 
 /// Rules-file lexicons are the shared phrase-list type, folded as resolve's lists are.
 pub use crate::lexicon::Lexicon;

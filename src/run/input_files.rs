@@ -69,7 +69,7 @@ pub fn scan(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
 
 /// Writes the list, one JSON line per file, whole or not at all.
 pub fn write(path: &Path, files: &[InputFile]) -> Result<(), CheckpointError> {
-    crate::output::write_atomically(path, |w| {
+    crate::fsio::write_atomically(path, |w| {
         for f in files {
             serde_json::to_writer(&mut *w, f)?;
             w.write_all(b"\n")?;

@@ -14,7 +14,6 @@ use rusqlite::{
     params, params_from_iter, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction,
     TransactionBehavior,
 };
-use sha2::{Digest, Sha256};
 
 use crate::graph::{Edge, Evidence, Graph, Limits, Node};
 use crate::pipeline::{self, DocResult, MentionRecord};
@@ -354,12 +353,7 @@ impl Store {
 
     /// The key documents are skipped by: sha256 of the UTF-8 text, lowercase hex.
     pub fn content_hash(text: &str) -> String {
-        let digest = Sha256::digest(text.as_bytes());
-        let mut hex = String::with_capacity(64);
-        for byte in digest.iter() {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        hex
+        crate::hash::sha256_hex(text.as_bytes())
     }
 
     /// Whether a document with this content hash is stored.

@@ -114,6 +114,13 @@ impl BatchSink for StoreSink {
     }
 }
 
+/// The store's errors reach the run boxed, as any sink's own error does.
+impl From<super::StoreError> for SinkError {
+    fn from(e: super::StoreError) -> Self {
+        SinkError::other(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
