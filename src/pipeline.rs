@@ -14,7 +14,7 @@ use crate::input::{Document, ReadOptions};
 use crate::ner::{Label, LoadOptions, Model, Ner, NerError, NerOptions, NerStats};
 use crate::relations::{self, Modality, RuleSet, RulesError, Target};
 use crate::resolve::{Gazetteer, GazetteerError, Resolved, Resolver};
-use crate::text::CharOffsets;
+use crate::text::{self, CharOffsets, Span};
 
 /// Why a pipeline's rules, gazetteer or model files could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -321,13 +321,16 @@ impl Pipeline {
         docs: &[Document],
     ) -> Result<(Vec<Result<DocResult, String>>, NerStats), NerError> {
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
-        let (mentions, stats) = self.ner.recognise(&texts)?;
+        // Each document is split into sentences once, for NER and for the analysis.
+        let sentences: Vec<Vec<Span>> = texts.par_iter().map(|t| text::sentences(t)).collect();
+        let (mentions, stats) = self.ner.recognise_in(&texts, &sentences)?;
         let results = docs
             .par_iter()
             .zip(mentions.into_par_iter())
-            .map(|(doc, mentions)| {
+            .zip(sentences.into_par_iter())
+            .map(|((doc, mentions), sentences)| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.after_ner(doc, &mentions)
+                    self.after_ner(doc, &mentions, sentences)
                 }))
                 .unwrap_or_else(|panic| {
                     let what = panic
@@ -350,6 +353,7 @@ impl Pipeline {
         &self,
         doc: &Document,
         mentions: &[crate::ner::Mention],
+        sentences: Vec<Span>,
     ) -> Result<DocResult, String> {
         let parser = self.parser.as_ref().map(|p| p as &dyn SentenceParser);
         let relevant = analysis::relevant::can_hold_relation;
@@ -358,7 +362,7 @@ impl Pipeline {
             ParseMode::Relevant => (parser, ParseScope::Only(&relevant)),
             ParseMode::None => (None, ParseScope::All),
         };
-        let analysis = analysis::analyse_with(&doc.text, mentions, parser, scope)
+        let analysis = analysis::analyse_in(&doc.text, sentences, mentions, parser, scope)
             .map_err(|e| format!("analysis failed: {e}"))?;
         let resolved = self.resolver.resolve(&doc.text, &analysis, mentions);
         let mut offsets = CharOffsets::new(&doc.text);
@@ -510,13 +514,14 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
     let sentence = &analysis.sentences[analysis.tokens.get(m.trigger)?.sentence];
     let first = sentence.tokens.start;
     let base = sentence.span.start;
-    let chars = |byte: usize| text[base..byte].chars().count();
+    // Character offsets within the sentence, counted once along it.
+    let mut offsets = CharOffsets::new(&text[base..]);
     let within = |i: usize| sentence.tokens.contains(&i).then(|| i - first);
     let tokens = analysis.tokens[sentence.tokens.clone()]
         .iter()
         .map(|t| ParsedToken {
-            start: chars(t.span.start),
-            end: chars(t.span.end),
+            start: offsets.get(t.span.start - base),
+            end: offsets.get(t.span.end - base),
             upos: t.upos.into(),
             head: t.head.and_then(within),
             deprel: t.deprel.as_str().into(),

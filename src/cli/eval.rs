@@ -148,7 +148,7 @@ fn eval_ud(
     output: Option<PathBuf>,
     json_out: Option<PathBuf>,
 ) -> Result<()> {
-    let gold = eval::conllu::read(file)?;
+    let gold = newsgraph::analysis::conllu::read(file)?;
     if gold.is_empty() {
         bail!("{}: no sentences", file.display());
     }
@@ -198,7 +198,7 @@ fn eval_sentences(file: &Path, wrap: Option<usize>, json_out: Option<PathBuf>) -
     if wrap == Some(0) {
         bail!("--wrap needs at least one column");
     }
-    let gold = eval::conllu::read(file)?;
+    let gold = newsgraph::analysis::conllu::read(file)?;
     if gold.is_empty() {
         bail!("{}: no sentences", file.display());
     }

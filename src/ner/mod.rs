@@ -116,9 +116,22 @@ impl Ner {
     /// Mentions of each text, in text order. Deterministic whatever the
     /// thread count: batches are formed before any parallel work.
     pub fn recognise(&self, texts: &[&str]) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        let sentences: Vec<Vec<Span>> = texts.par_iter().map(|t| text::sentences(t)).collect();
+        self.recognise_in(texts, &sentences)
+    }
+
+    /// [`Ner::recognise`] with each text's sentences (`text::sentences`) already split, so
+    /// that the pipeline splits a document once for NER and the analysis.
+    pub fn recognise_in(
+        &self,
+        texts: &[&str],
+        sentences: &[Vec<Span>],
+    ) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        assert_eq!(texts.len(), sentences.len(), "one sentence list per text");
         let prepared: Vec<Prepared> = texts
             .par_iter()
-            .map(|t| self.prepare(t))
+            .zip(sentences.par_iter())
+            .map(|(t, s)| self.prepare(t, s))
             .collect::<Result<_, _>>()?;
         let mut work: Vec<(usize, usize)> = prepared
             .iter()
@@ -189,12 +202,12 @@ impl Ner {
         Ok((mentions, stats))
     }
 
-    fn prepare(&self, text: &str) -> Result<Prepared, NerError> {
+    fn prepare(&self, text: &str, sentences: &[Span]) -> Result<Prepared, NerError> {
         let mut tokens = Vec::new();
         let mut ids = Vec::new();
         let mut case = Vec::new();
         let mut sentence_ranges = Vec::new();
-        for sentence in text::sentences(text) {
+        for &sentence in sentences {
             let piece = &text[sentence.start..sentence.end];
             let encoding = self
                 .model

@@ -31,9 +31,21 @@ impl Store {
     /// Adds documents in one transaction, skipping those whose text is stored already
     /// (or comes earlier in the batch) and those whose id is taken by another text.
     pub fn add_batch(&mut self, docs: &[StoredDocument]) -> Result<BatchOutcome, StoreError> {
+        let hashes: Vec<String> = docs.iter().map(|d| Store::content_hash(d.text)).collect();
+        self.add_batch_hashed(docs, &hashes)
+    }
+
+    /// [`Store::add_batch`] with each text's [`Store::content_hash`] already taken (the
+    /// store's sink takes it once, when it decides whether to skip the document).
+    pub fn add_batch_hashed(
+        &mut self,
+        docs: &[StoredDocument],
+        hashes: &[String],
+    ) -> Result<BatchOutcome, StoreError> {
+        assert_eq!(docs.len(), hashes.len(), "one hash per document");
         let mut batch = self.begin()?;
-        for doc in docs {
-            batch.add(doc)?;
+        for (doc, hash) in docs.iter().zip(hashes) {
+            batch.add_hashed(doc, hash)?;
         }
         batch.commit()
     }
@@ -49,7 +61,11 @@ pub struct Batch<'s> {
 impl Batch<'_> {
     /// Adds one document (all of it or, on error, none of it), or skips it.
     pub fn add(&mut self, doc: &StoredDocument) -> Result<Added, StoreError> {
-        let hash = Store::content_hash(doc.text);
+        self.add_hashed(doc, &Store::content_hash(doc.text))
+    }
+
+    /// [`Batch::add`] with the text's [`Store::content_hash`] already taken.
+    pub fn add_hashed(&mut self, doc: &StoredDocument, hash: &str) -> Result<Added, StoreError> {
         let sp = self.tx.savepoint().map_err(|source| StoreError::Sqlite {
             path: self.path.clone(),
             error: source,
@@ -57,7 +73,7 @@ impl Batch<'_> {
         // On error the savepoint is rolled back when dropped: the batch goes on without it.
         let mut batch = self.outcome.batch;
         let result =
-            add_document(&sp, doc, &hash, &mut batch).and_then(|added| sp.commit().map(|()| added));
+            add_document(&sp, doc, hash, &mut batch).and_then(|added| sp.commit().map(|()| added));
         let added = result.map_err(|source| StoreError::Sqlite {
             path: self.path.clone(),
             error: source,
