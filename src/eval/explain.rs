@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::eval::fixtures::{gold_resolved, match_graph, Fixture, GoldRelation, Matching, Outcome};
 use crate::graph::{Edge, Graph, Node, NodeKind};
-use crate::relations::Modality;
+use crate::relations::{Modality, RuleSet};
 use crate::resolve::Resolved;
 use crate::text::{sentences, Span};
 
@@ -84,6 +84,10 @@ pub struct RelationItem {
     /// Where the rules found the edge (false and correct items).
     pub found: Vec<Found>,
     pub notes: Vec<String>,
+    /// Whether the rules declare the type directed (`meets` is not): the text shows
+    /// `->` or `--`.
+    #[serde(skip)]
+    pub directed: bool,
 }
 
 /// One document's explanation. Entities: missed (fixture order), then false (node id
@@ -138,7 +142,7 @@ impl DocExplanation {
             }
         }
         for r in &self.relations {
-            let arrow = if r.kind == "meets" { "--" } else { "->" };
+            let arrow = if r.directed { "->" } else { "--" };
             out.push_str(&format!(
                 "relation {:<7} {} {} {arrow} {}\n",
                 r.verdict.as_str(),
@@ -260,8 +264,9 @@ pub fn explain(
     text: &str,
     graph: &Graph,
     resolved: Option<&Resolved>,
+    rules: &RuleSet,
 ) -> DocExplanation {
-    let m = match_graph(fixture, graph);
+    let m = match_graph(fixture, graph, rules);
     let located = Located::new(text);
     DocExplanation {
         doc: fixture.id.clone(),
@@ -403,7 +408,7 @@ fn near(m: &Matching, edge: &Edge, r: &GoldRelation) -> Option<Near> {
     if edge.relation != r.kind {
         return (forward || backward).then_some(Near::OtherType);
     }
-    if r.kind == "claims" {
+    if m.is_figure(&r.kind) {
         let same_figure =
             matches!((m.figure(edge), r.figure), (Some(v), Some(f)) if (f - v).abs() < 1e-6);
         return if m.names_any(&edge.source, &r.source) {
@@ -414,7 +419,7 @@ fn near(m: &Matching, edge: &Edge, r: &GoldRelation) -> Option<Near> {
             None
         };
     }
-    (backward && r.kind != "meets").then_some(Near::Reversed)
+    (backward && m.is_directed(&r.kind)).then_some(Near::Reversed)
 }
 
 fn node_name(graph: &Graph, id: &str) -> String {
@@ -433,9 +438,18 @@ fn figure_text(value: Option<f64>, unit: Option<&str>) -> String {
     }
 }
 
+/// `->` for a directed relation type, `--` for an undirected one (`meets`).
+fn arrow(m: &Matching, kind: &str) -> &'static str {
+    if m.is_directed(kind) {
+        "->"
+    } else {
+        "--"
+    }
+}
+
 /// An edge in a few words, for notes: "sanctions UK -> Putin (rule sanctions.impose)".
 fn describe_edge(m: &Matching, edge: &Edge) -> String {
-    let arrow = if edge.relation == "meets" { "--" } else { "->" };
+    let arrow = arrow(m, &edge.relation);
     let rules: Vec<&str> = edge.evidence.iter().map(|e| e.rule.as_str()).collect();
     format!(
         "{} {} {arrow} {} (rule {})",
@@ -460,7 +474,7 @@ fn gold_names(m: &Matching, ids: &[&str]) -> String {
 }
 
 fn describe_gold(m: &Matching, r: &GoldRelation) -> String {
-    let arrow = if r.kind == "meets" { "--" } else { "->" };
+    let arrow = arrow(m, &r.kind);
     let target = match &r.target {
         Some(t) => gold_names(m, &t.ids()),
         None => figure_text(r.figure, None),
@@ -546,6 +560,7 @@ fn relation_items(m: &Matching, located: &Located) -> Vec<RelationItem> {
             sentence: gold_sentence(r),
             found: Vec::new(),
             notes,
+            directed: m.is_directed(&r.kind),
         });
     }
     for (edge, outcome) in &m.edges {
@@ -556,7 +571,7 @@ fn relation_items(m: &Matching, located: &Located) -> Vec<RelationItem> {
         };
         let mut notes = Vec::new();
         if verdict == Verdict::False {
-            let claim = edge.relation == "claims";
+            let claim = m.is_figure(&edge.relation);
             let mut ends = vec![("source", &edge.source)];
             if !claim {
                 ends.push(("target", &edge.target));
@@ -595,7 +610,8 @@ fn relation_items(m: &Matching, located: &Located) -> Vec<RelationItem> {
                 ));
             }
         }
-        let figure = (edge.relation == "claims")
+        let figure = m
+            .is_figure(&edge.relation)
             .then(|| m.figure(edge))
             .flatten();
         out.push(RelationItem {
@@ -612,6 +628,7 @@ fn relation_items(m: &Matching, located: &Located) -> Vec<RelationItem> {
             sentence: gold.and_then(gold_sentence),
             found: found(edge),
             notes,
+            directed: m.is_directed(&edge.relation),
         });
     }
     out

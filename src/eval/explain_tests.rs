@@ -145,7 +145,13 @@ fn item<'a>(items: &'a [RelationItem], verdict: Verdict, kind: &str) -> Vec<&'a 
 #[test]
 fn lists_misses_false_and_correct_items_with_their_evidence() {
     let (graph, resolved) = setup();
-    let x = explain(&fixture(), TEXT, &graph, Some(&resolved));
+    let x = explain(
+        &fixture(),
+        TEXT,
+        &graph,
+        Some(&resolved),
+        &RuleSet::builtin(),
+    );
 
     let missed: Vec<&str> = x
         .entities
@@ -235,8 +241,14 @@ fn lists_misses_false_and_correct_items_with_their_evidence() {
 #[test]
 fn listed_misses_and_false_items_are_what_the_scores_count() {
     let (graph, resolved) = setup();
-    let x = explain(&fixture(), TEXT, &graph, Some(&resolved));
-    let counts = score(&fixture(), &graph);
+    let x = explain(
+        &fixture(),
+        TEXT,
+        &graph,
+        Some(&resolved),
+        &RuleSet::builtin(),
+    );
+    let counts = score(&fixture(), &graph, &RuleSet::builtin());
     let sum = |m: &std::collections::BTreeMap<String, crate::eval::Counts>| {
         m.values().fold((0, 0, 0), |a, c| {
             (a.0 + c.tp, a.1 + c.predicted, a.2 + c.gold)
@@ -254,11 +266,24 @@ fn listed_misses_and_false_items_are_what_the_scores_count() {
 #[test]
 fn renders_one_line_per_item_in_a_stable_order() {
     let (graph, resolved) = setup();
-    let x = explain(&fixture(), TEXT, &graph, Some(&resolved));
+    let x = explain(
+        &fixture(),
+        TEXT,
+        &graph,
+        Some(&resolved),
+        &RuleSet::builtin(),
+    );
     let text = x.render();
     assert_eq!(
         text,
-        explain(&fixture(), TEXT, &graph, Some(&resolved)).render()
+        explain(
+            &fixture(),
+            TEXT,
+            &graph,
+            Some(&resolved),
+            &RuleSet::builtin()
+        )
+        .render()
     );
     let heads: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
     assert_eq!(
@@ -300,7 +325,7 @@ fn a_node_naming_two_gold_entities_explains_the_one_it_was_not_counted_for() {
     node.label = "US".into();
     node.aliases = ["US".to_string()].into();
     graph.nodes.insert(node.id.clone(), node);
-    let x = explain(&fixture, "The US said.", &graph, None);
+    let x = explain(&fixture, "The US said.", &graph, None, &RuleSet::builtin());
     assert_eq!(x.entities.len(), 1, "{x:?}");
     assert_eq!(x.entities[0].id, "b");
     assert_eq!(
