@@ -38,6 +38,7 @@ pub mod graph;
 pub mod hash;
 pub mod input;
 pub mod lexicon;
+pub mod lists;
 pub mod locate;
 pub mod names;
 pub mod ner;

@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first: a module may use its own layer and those below it.
 /// docs/ARCHITECTURE.md shows the same list.
 const LAYERS: &[&[&str]] = &[
-    // The ground floor: file I/O, hashing, the output folder's file names, where files are.
-    &["fsio", "hash", "names", "locate"],
+    // The ground floor: file I/O, hashing, list files and the apostrophe fold, the output
+    // folder's file names, where files are.
+    &["fsio", "hash", "lists", "names", "locate"],
     &["text", "input"],
     &["onnx", "ner"],
     &["analysis"],

@@ -45,9 +45,8 @@ fn lemmatizer() -> &'static Lemmatizer {
 
 /// The tab-separated fields of each entry of a data file, in file order.
 fn data_lines(data: &'static str) -> Vec<Vec<&'static str>> {
-    data.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
+    crate::lists::data_lines(data)
+        .map(|(_, l)| l.split('\t').collect())
         .collect()
 }
 
@@ -55,7 +54,7 @@ fn data_lines(data: &'static str) -> Vec<Vec<&'static str>> {
 pub fn lower(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '’' | '‘' => '\'',
+            c if crate::lists::is_apostrophe(c) => '\'',
             '“' | '”' => '"',
             c => c,
         })

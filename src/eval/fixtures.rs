@@ -216,7 +216,7 @@ pub fn gold_resolved(fixture: &Fixture, text: &str) -> Resolved {
 /// Case-insensitive, whitespace and apostrophes normalised.
 pub fn normalise_name(name: &str) -> String {
     name.to_lowercase()
-        .replace(['’', '‘', '`', 'ʼ'], "'")
+        .replace(crate::lists::APOSTROPHES, "'")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -134,7 +134,7 @@ struct ScanPattern {
 
 /// Curly apostrophes as straight ones, case kept: "Moody’s" finds "Moody's".
 fn straight(s: &str) -> String {
-    s.replace('’', "'")
+    crate::lists::straighten(s)
 }
 
 /// Where `words` match from token `i` on, each word one token or several touching ones
