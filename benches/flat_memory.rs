@@ -436,7 +436,7 @@ fn sinks(kind: &str, n: usize, out: &str) -> Result<(), Box<dyn std::error::Erro
     files.graph.finish()?;
     let graph = files.graph.into_graph();
     out.write_graph(&graph, &BTreeMap::new())?;
-    out.write_summary(&summary, &graph)?;
+    out.write_summary(&summary.to_json(&graph))?;
     let peak = peak_rss();
     let evidence: usize = graph.edges.values().map(|e| e.evidence.len()).sum();
     println!(

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::analysis::{tokenize, Token};
+use crate::lists::is_apostrophe;
 use crate::text::Span;
 
 /// Why a word-list file was rejected: the file's name, the line (1-based) and the reason.
@@ -20,7 +21,7 @@ pub struct ListError {
 /// word ("Gen." is "gen", "U.S." is "u.s"), so an entry written with or without the
 /// abbreviation's period matches both spellings in text. A lone "." stays itself.
 pub fn fold(word: &str) -> Cow<'_, str> {
-    let plain = |c: char| !c.is_uppercase() && !matches!(c, '’' | '‘' | '`' | '´' | '“' | '”');
+    let plain = |c: char| !c.is_uppercase() && !is_apostrophe(c) && !matches!(c, '“' | '”');
     let dotted = word.len() > 1 && word.ends_with('.');
     if !dotted && word.chars().all(plain) {
         return Cow::Borrowed(word);
@@ -28,7 +29,7 @@ pub fn fold(word: &str) -> Cow<'_, str> {
     let mut out: String = word
         .chars()
         .map(|c| match c {
-            '’' | '‘' | '`' | '´' => '\'',
+            c if is_apostrophe(c) => '\'',
             '“' | '”' => '"',
             c => c,
         })
@@ -49,6 +50,16 @@ pub fn phrase_tokens(phrase: &str) -> Vec<String> {
     tokenize(phrase, Span::new(0, phrase.len()))
         .into_iter()
         .map(|t| phrase[t.start..t.end].to_string())
+        .collect()
+}
+
+/// The token forms (`Token::lower`) of a lexicon entry or pattern literal, split by the
+/// analysis tokenizer that splits documents, so a rule word always matches the token it
+/// names ("u.s." is one token, "russia's" two, "pro-western" two or three as the text's).
+pub fn words_of(phrase: &str) -> Vec<String> {
+    tokenize(phrase, Span::new(0, phrase.len()))
+        .into_iter()
+        .map(|t| crate::analysis::lemma::lower(&phrase[t.start..t.end]))
         .collect()
 }
 
@@ -74,19 +85,16 @@ pub fn phrase_words(phrase: &str) -> Vec<String> {
 /// with their line numbers. A tab is an error: a plain list has one column.
 pub fn list_entries<'a>(file: &str, text: &'a str) -> Result<Vec<(usize, &'a str)>, ListError> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (n, line) in crate::lists::data_lines(text) {
         let entry = line.trim();
-        if entry.is_empty() || entry.starts_with('#') {
-            continue;
-        }
         if entry.contains('\t') {
             return Err(ListError {
                 file: file.to_string(),
-                line: i + 1,
+                line: n,
                 message: format!("`{entry}`: a list entry is one phrase, without tabs"),
             });
         }
-        out.push((i + 1, entry));
+        out.push((n, entry));
     }
     Ok(out)
 }

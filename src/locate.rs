@@ -166,6 +166,43 @@ pub fn library_in(dir: &Path) -> Option<PathBuf> {
     found.pop()
 }
 
+/// The name of the parser model shipped in `models/`.
+pub const DEFAULT_PARSER: &str = "newsgraph-parser-minilm";
+
+/// The name of the model shipped in `models/`.
+pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
+
+/// The environment variable naming the model directory used without `--model`.
+pub const MODEL_ENV: &str = "NEWSGRAPH_MODEL";
+
+/// The model used without `--model`: `$NEWSGRAPH_MODEL` if set, else the
+/// shipped model of the installed tree or the checkout ([`crate::locate`]).
+pub fn default_model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(MODEL_ENV) {
+        return PathBuf::from(dir);
+    }
+    layout().model_dir(DEFAULT_MODEL)
+}
+
+/// The parser used without `--parser`: `$NEWSGRAPH_PARSER` if set, else the shipped
+/// parser beside the executable's checkout, else the crate's.
+pub fn default_parser_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("NEWSGRAPH_PARSER") {
+        return PathBuf::from(dir);
+    }
+    let name = DEFAULT_PARSER;
+    layout()
+        .roots()
+        .iter()
+        .map(|root| root.join("models").join(name))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("models")
+                .join(name)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

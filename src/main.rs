@@ -49,7 +49,7 @@ enum Command {
 
 fn main() {
     // Before any thread starts: setting the environment is only sound while single-threaded.
-    newsgraph::ner::runtime::disable_telemetry();
+    newsgraph::onnx::runtime::disable_telemetry();
     let cli = Cli::parse();
     match run(cli) {
         Ok(Finished::Done) => {}

@@ -1,48 +1,18 @@
 //! The output folder of a run or merge: the names of its files, when a run may write into it, and how its files are written (whole or not at all) and read.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::graph::Graph;
-use crate::run::Summary;
 
-pub const GRAPH_FILE: &str = "graph.json";
-pub const SUMMARY_FILE: &str = "summary.json";
-pub const MENTIONS_FILE: &str = "mentions.jsonl";
-pub const PROBLEMS_FILE: &str = "problems.jsonl";
-pub const RUN_FILE: &str = "run.json";
-pub const CHECKPOINT_FILE: &str = "checkpoint.json";
-/// The graph of every batch since the run began, one node-link line per batch: what a
-/// checkpoint's graph is rebuilt from (so that a checkpoint need not write the graph).
-pub const GRAPH_LOG_FILE: &str = "checkpoint-graph.jsonl";
-/// The input files' sizes and modification times when the run began, which a resumed
-/// run checks (`run::input_files`).
-pub const INPUTS_LIST_FILE: &str = "checkpoint-inputs.jsonl";
-/// `extract --format conllu`'s parses.
-pub const CONLLU_FILE: &str = "parses.conllu";
-/// `--format html`'s page.
-pub const REPORT_FILE: &str = "report.html";
-/// Appended to a file's name while it is written; renamed away once it is whole.
-pub const TEMP_SUFFIX: &str = ".tmp";
-
-/// The files a run or merge writes, besides the export formats' (`export::Format::files`).
-const RUN_FILES: &[&str] = &[
-    GRAPH_FILE,
-    SUMMARY_FILE,
-    MENTIONS_FILE,
-    PROBLEMS_FILE,
-    RUN_FILE,
-    CHECKPOINT_FILE,
-    GRAPH_LOG_FILE,
-    INPUTS_LIST_FILE,
-    CONLLU_FILE,
-    REPORT_FILE,
-];
+use crate::fsio::sync_dir;
+pub use crate::fsio::{read_json, temp_path, write_atomically, write_json, FsError};
+pub use crate::names::*;
 
 /// How a run takes its output folder ([`OutputDir::claim`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +89,16 @@ pub enum OutputError {
         #[source]
         source: serde_json::Error,
     },
+}
+
+impl From<FsError> for OutputError {
+    fn from(e: FsError) -> Self {
+        match e {
+            FsError::Write { path, source } => OutputError::Write { path, source },
+            FsError::Read { path, source } => OutputError::Read { path, source },
+            FsError::NotJson { path, source } => OutputError::NotJson { path, source },
+        }
+    }
 }
 
 /// A graph.json read back: the graph, and its `graph` metadata object without the
@@ -359,11 +339,13 @@ impl OutputDir {
 
     /// Writes summary.json: the summary and the graph's size. Written last, it marks the
     /// folder's run finished (with checkpoint.json gone).
-    pub fn write_summary(&self, summary: &Summary, graph: &Graph) -> Result<(), OutputError> {
-        write_json(&self.summary_path(), &summary.to_json(graph))
+    /// `summary` is the run's `Summary::to_json` (the summary with the graph's size).
+    pub fn write_summary(&self, summary: &Value) -> Result<(), OutputError> {
+        Ok(write_json(&self.summary_path(), summary)?)
     }
 
-    pub fn read_summary(&self) -> Result<Summary, OutputError> {
+    /// Reads summary.json back as `T` (the run's `Summary`).
+    pub fn read_summary<T: serde::de::DeserializeOwned>(&self) -> Result<T, OutputError> {
         let path = self.summary_path();
         serde_json::from_value(read_json(&path)?)
             .map_err(|source| OutputError::NotASummary { path, source })
@@ -371,72 +353,8 @@ impl OutputDir {
 
     pub fn write_run_info(&self, info: &RunInfo) -> Result<(), OutputError> {
         let value = serde_json::to_value(info).expect("run info serialises");
-        write_json(&self.file(RUN_FILE), &value)
+        Ok(write_json(&self.file(RUN_FILE), &value)?)
     }
-}
-
-/// Reads a JSON file.
-pub fn read_json(path: &Path) -> Result<Value, OutputError> {
-    let text = std::fs::read_to_string(path).map_err(|source| OutputError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|source| OutputError::NotJson {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Writes pretty JSON and a final newline, as every JSON output of newsgraph is written
-/// (whole or not at all).
-pub fn write_json(path: &Path, value: &Value) -> Result<(), OutputError> {
-    write_atomically(path, |out| {
-        serde_json::to_writer_pretty(&mut *out, value)?;
-        out.write_all(b"\n")
-    })
-}
-
-/// Writes `path` whole or not at all: `write` fills a temporary file beside it (the name
-/// and [`TEMP_SUFFIX`]), which is synced and renamed over `path`. On failure the
-/// temporary file is removed, `path` is left as it was, and the error names `path`.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), OutputError> {
-    let tmp = temp_path(path);
-    let written = (|| {
-        let mut out = BufWriter::new(File::create(&tmp)?);
-        write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        sync_dir(path.parent().unwrap_or(Path::new(".")))
-    })();
-    written.map_err(|source| {
-        let _ = fs::remove_file(&tmp);
-        OutputError::Write {
-            path: path.to_path_buf(),
-            source,
-        }
-    })
-}
-
-/// Where [`write_atomically`] writes `path` before renaming it.
-pub fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(TEMP_SUFFIX);
-    path.with_file_name(name)
-}
-
-/// Makes a rename or removal in `dir` durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    File::open(dir)?.sync_all()
 }
 
 fn remove_if_there(path: &Path) -> Result<(), OutputError> {
@@ -452,12 +370,7 @@ fn remove_if_there(path: &Path) -> Result<(), OutputError> {
 /// Whether `name` (relative to an output folder) is a file newsgraph writes there, or
 /// one of them being written.
 fn is_run_file(name: &str) -> bool {
-    let name = name.strip_suffix(TEMP_SUFFIX).unwrap_or(name);
-    name == "neo4j"
-        || RUN_FILES.contains(&name)
-        || crate::export::Format::all()
-            .iter()
-            .any(|f| f.files().contains(&name))
+    crate::names::is_newsgraph_file(name)
 }
 
 #[cfg(test)]
@@ -485,27 +398,6 @@ mod tests {
         assert_eq!(read.graph.nodes, graph.nodes);
         let err = GraphFile::read(&out.summary_path()).unwrap_err();
         assert!(matches!(err, OutputError::Read { .. }), "{err}");
-    }
-
-    #[test]
-    fn a_failed_write_names_the_file_and_leaves_the_old_one_whole() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join(GRAPH_FILE);
-        fs::write(&path, "old").unwrap();
-        let err = write_atomically(&path, |w| {
-            w.write_all(b"half of a new gr")?;
-            Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"))
-        })
-        .unwrap_err();
-        assert!(
-            matches!(&err, OutputError::Write { path: p, .. } if *p == path),
-            "{err}"
-        );
-        assert!(err.to_string().contains("graph.json"), "{err}");
-        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
-        assert!(!temp_path(&path).exists());
-        write_atomically(&path, |w| w.write_all(b"new")).unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
     }
 
     #[test]

@@ -36,9 +36,8 @@ impl Span {
 
 /// The entries of a word-list data file: trimmed lines, without blanks and `#` comments.
 pub(crate) fn word_list(text: &'static str) -> HashSet<&'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    crate::lists::data_lines(text)
+        .map(|(_, l)| l.trim())
         .collect()
 }
 

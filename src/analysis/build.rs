@@ -48,11 +48,22 @@ pub fn analyse_with(
     parser: Option<&dyn SentenceParser>,
     scope: ParseScope,
 ) -> Result<Doc, ParseError> {
+    analyse_in(text, text::sentences(text), mentions, parser, scope)
+}
+
+/// [`analyse_with`] on the text's sentences as `text::sentences` split them (the pipeline
+/// splits each document once, for NER and for this).
+pub fn analyse_in(
+    text: &str,
+    sentences: Vec<Span>,
+    mentions: &[Mention],
+    parser: Option<&dyn SentenceParser>,
+    scope: ParseScope,
+) -> Result<Doc, ParseError> {
     for (index, m) in mentions.iter().enumerate() {
         check_mention(text, index, m.span)?;
     }
-    let (sentence_spans, joined_boundaries) =
-        join_crossed_sentences(text::sentences(text), mentions);
+    let (sentence_spans, joined_boundaries) = join_crossed_sentences(sentences, mentions);
 
     // Every mention boundary, for splitting the tokens a boundary falls inside.
     let mut cuts: Vec<usize> = mentions

@@ -45,9 +45,8 @@ fn lemmatizer() -> &'static Lemmatizer {
 
 /// The tab-separated fields of each entry of a data file, in file order.
 fn data_lines(data: &'static str) -> Vec<Vec<&'static str>> {
-    data.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
+    crate::lists::data_lines(data)
+        .map(|(_, l)| l.split('\t').collect())
         .collect()
 }
 
@@ -55,7 +54,7 @@ fn data_lines(data: &'static str) -> Vec<Vec<&'static str>> {
 pub fn lower(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '’' | '‘' => '\'',
+            c if crate::lists::is_apostrophe(c) => '\'',
             '“' | '”' => '"',
             c => c,
         })
@@ -97,6 +96,52 @@ pub fn lemma(lower: &str, upos: &str) -> String {
         }
     }
     lower.to_string()
+}
+
+/// Regular inflections of a word: sanction -> sanctions, sanctioned, sanctioning;
+/// ban -> bans, banned, banning; freeze -> freezes, freezed, freezing; apply -> applies, applied.
+pub fn inflections(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return out;
+    }
+    let vowel = |c: char| "aeiou".contains(c);
+    let last = chars[n - 1];
+    let stem_y = last == 'y' && !vowel(chars[n - 2]);
+    let base = &word[..word.len() - last.len_utf8()];
+    if stem_y {
+        out.push(format!("{base}ies"));
+        out.push(format!("{base}ied"));
+    } else if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
+        out.push(format!("{word}es"));
+    } else {
+        out.push(format!("{word}s"));
+    }
+    if last == 'e' {
+        if !stem_y {
+            out.push(format!("{word}d"));
+        }
+        out.push(format!("{base}ing"));
+    } else {
+        if !stem_y {
+            out.push(format!("{word}ed"));
+        }
+        out.push(format!("{word}ing"));
+        // Consonant-vowel-consonant: ban -> banned, plan -> planning (and ratchet -> ratchetted,
+        // harmless since no one writes it).
+        let cvc = n >= 3
+            && !vowel(last)
+            && !"wxy".contains(last)
+            && vowel(chars[n - 2])
+            && !vowel(chars[n - 3]);
+        if cvc {
+            out.push(format!("{word}{last}ed"));
+            out.push(format!("{word}{last}ing"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

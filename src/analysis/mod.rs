@@ -12,7 +12,7 @@ pub mod relevant;
 pub mod tokenize;
 pub mod tree;
 
-pub use build::{analyse, analyse_with, ParseScope};
+pub use build::{analyse, analyse_in, analyse_with, ParseScope};
 pub use doc::{Doc, MentionSpan, Sentence, Token, UPOS};
 pub use lemma::lemma;
 pub use parse::{ParseError, ParsedSentence, SentenceParser};

@@ -2,10 +2,8 @@
 //! weights (MiniLM + biaffine heads, `training/train_parser.py`), run through `ort`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use ndarray::Array2;
-use ort::session::Session;
 use ort::value::TensorRef;
 use serde::Deserialize;
 use tokenizers::Tokenizer;
@@ -14,13 +12,13 @@ use super::parse::{ParseError, ParsedSentence, SentenceParser};
 use super::tree::mst_heads;
 use super::UPOS;
 use crate::ner::case::case_class;
-use crate::ner::runtime;
+use crate::onnx::{choose_weights, runtime, SessionPool, WeightsError};
 
 /// The name of the parser model shipped in `models/`.
-pub const DEFAULT_PARSER: &str = "newsgraph-parser-minilm";
+pub use crate::locate::DEFAULT_PARSER;
 
 /// The ONNX files a parser directory may hold, in order of preference.
-pub const ONNX_FILES: [&str; 2] = ["model.int8.onnx", "model.onnx"];
+pub use crate::onnx::ONNX_FILES;
 
 #[derive(Deserialize)]
 struct RawConfig {
@@ -48,7 +46,7 @@ pub struct ParserModel {
     tokenizer: Tokenizer,
     upos: Vec<&'static str>,
     root_rel: usize,
-    sessions: Vec<Mutex<Session>>,
+    sessions: SessionPool,
 }
 
 fn model_error(dir: &Path, what: impl std::fmt::Display) -> ParseError {
@@ -91,37 +89,21 @@ impl ParserModel {
             .with_truncation(None)
             .map_err(|e| model_error(dir, format!("tokenizer: {e}")))?;
         tokenizer.with_padding(None);
-        // A file asked for by name must be there, as for the NER model.
-        if let Some(f) = onnx_file.filter(|f| !dir.join(f).is_file()) {
-            return Err(model_error(
-                dir,
-                format!("no such ONNX file {f} (asked for with --parser-onnx)"),
-            ));
-        }
-        let onnx_name = onnx_file
-            .map(str::to_string)
-            .or(config.newsgraph.default_onnx)
-            .filter(|f| dir.join(f).is_file())
-            .or_else(|| {
-                ONNX_FILES
-                    .iter()
-                    .find(|f| dir.join(f).is_file())
-                    .map(|f| f.to_string())
-            })
-            .ok_or_else(|| {
-                model_error(
+        let onnx_path = choose_weights(dir, onnx_file, config.newsgraph.default_onnx.as_deref())
+            .map_err(|e| match e {
+                // A file asked for by name must be there, as for the NER model.
+                WeightsError::NoSuchFile(f) => model_error(
+                    dir,
+                    format!("no such ONNX file {f} (asked for with --parser-onnx)"),
+                ),
+                WeightsError::None => model_error(
                     dir,
                     format!("no ONNX weights ({})", ONNX_FILES.join(" or ")),
-                )
+                ),
             })?;
-        let onnx_path = dir.join(onnx_name);
         runtime::environment().map_err(|e| ParseError::Model(e.to_string()))?;
-        let mut loaded = Vec::new();
-        for _ in 0..sessions.max(1) {
-            let session = runtime::session(&onnx_path, 1)
-                .map_err(|e| model_error(&onnx_path, format!("cannot load: {e}")))?;
-            loaded.push(Mutex::new(session));
-        }
+        let loaded = SessionPool::load(&onnx_path, sessions.max(1), 1)
+            .map_err(|e| model_error(&onnx_path, format!("cannot load: {e}")))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             onnx_path,
@@ -182,9 +164,9 @@ impl ParserModel {
         let starts = Array2::from_shape_vec((1, w), starts).expect("shape");
         let mask = Array2::<i64>::ones((1, t));
         let types = Array2::<i64>::zeros((1, t));
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
-        let mut session = self.sessions[slot]
-            .lock()
+        let mut session = self
+            .sessions
+            .for_this_worker()
             .map_err(|_| ParseError::Model("a parser thread panicked".into()))?;
         let run = |e: ort::Error| ParseError::Model(format!("{}: {e}", self.onnx_path.display()));
         let outputs = session

@@ -9,7 +9,7 @@ use newsgraph::input::ReadOptions;
 use newsgraph::ner::{Aggregation, Backend, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::pipeline::ParseMode;
 use newsgraph::report;
-use newsgraph::shards::Shard;
+use newsgraph::run::Shard;
 
 /// A count of at least 1 (threads, batch sizes): 0 would do nothing, or wait forever.
 pub fn at_least_one(s: &str) -> Result<usize, String> {

@@ -148,7 +148,7 @@ fn eval_ud(
     output: Option<PathBuf>,
     json_out: Option<PathBuf>,
 ) -> Result<()> {
-    let gold = eval::conllu::read(file)?;
+    let gold = newsgraph::analysis::conllu::read(file)?;
     if gold.is_empty() {
         bail!("{}: no sentences", file.display());
     }
@@ -198,7 +198,7 @@ fn eval_sentences(file: &Path, wrap: Option<usize>, json_out: Option<PathBuf>) -
     if wrap == Some(0) {
         bail!("--wrap needs at least one column");
     }
-    let gold = eval::conllu::read(file)?;
+    let gold = newsgraph::analysis::conllu::read(file)?;
     if gold.is_empty() {
         bail!("{}: no sentences", file.display());
     }
@@ -276,6 +276,12 @@ fn eval_fixtures(
     } else {
         (Some(load_pipeline_with_rules(args, rules)?), None)
     };
+    // Which relation types are directed and which credit figures: the loaded rules say.
+    let rules: &RuleSet = match (&pipeline, &gold_rules) {
+        (Some(p), _) => &p.rules,
+        (None, Some((rules, _))) => rules,
+        (None, None) => unreachable!("one of the two is loaded"),
+    };
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
     let mut explained = Vec::new();
@@ -301,11 +307,11 @@ fn eval_fixtures(
                 &graph.to_node_link(&meta),
             )?;
         }
-        let counts = fixtures::score(&f.fixture, &graph);
+        let counts = fixtures::score(&f.fixture, &graph, rules);
         if explain {
             let resolved = results.first().map(|r| &r.resolved);
             explained.push(eval::explain::explain(
-                &f.fixture, &f.text, &graph, resolved,
+                &f.fixture, &f.text, &graph, resolved, rules,
             ));
         }
         let (entities, relations) = counts.tables();

@@ -159,7 +159,7 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         documents_processed: this_process.documents_processed,
         newsgraph: env!("CARGO_PKG_VERSION"),
     })?;
-    out.write_summary(&summary, &graph)?;
+    out.write_summary(&summary.to_json(&graph))?;
     out.finish_run()?;
     eprintln!(
         "{} inputs: {} processed, {} skipped, {} failed (reasons in {}); {} mentions, {} nodes, {} links; {} model tokens in {:.1} s",

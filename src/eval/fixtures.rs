@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::eval::{Counts, Table};
 use crate::graph::{Edge, Graph, Node, NodeKind};
+use crate::relations::rules::RelationType;
+use crate::relations::RuleSet;
 use crate::resolve::{Entity, EntityType, Resolved};
 use crate::text::Span;
 
@@ -214,7 +216,7 @@ pub fn gold_resolved(fixture: &Fixture, text: &str) -> Resolved {
 /// Case-insensitive, whitespace and apostrophes normalised.
 pub fn normalise_name(name: &str) -> String {
     name.to_lowercase()
-        .replace(['’', '‘', '`', 'ʼ'], "'")
+        .replace(crate::lists::APOSTROPHES, "'")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -238,6 +240,9 @@ pub enum Outcome {
 pub struct Matching<'a> {
     pub fixture: &'a Fixture,
     pub graph: &'a Graph,
+    /// The rules the graph was made with: which relation types are directed, which
+    /// credit figures.
+    pub rules: &'a RuleSet,
     /// Per gold entity, its normalised names (aliases and name).
     pub gold_names: Vec<BTreeSet<String>>,
     /// Per entity node id, the gold entities it names (type and a name agree).
@@ -265,28 +270,43 @@ impl<'a> Matching<'a> {
         self.graph.nodes.get(&edge.target).and_then(|n| n.value)
     }
 
+    /// The rules' declaration of relation type `kind` (`directed`, `figure`), if any.
+    pub fn relation_type(&self, kind: &str) -> Option<&'a RelationType> {
+        self.rules.relations.get(kind)
+    }
+
+    /// Whether relation type `kind` credits figures (`claims`), as the rules declare.
+    pub fn is_figure(&self, kind: &str) -> bool {
+        self.relation_type(kind).is_some_and(|t| t.figure)
+    }
+
+    /// Whether relation type `kind` is directed (`meets` is not), as the rules declare; a
+    /// type the rules do not name is directed.
+    pub fn is_directed(&self, kind: &str) -> bool {
+        self.relation_type(kind).is_none_or(|t| t.directed)
+    }
+
     /// Whether `edge` matches gold relation `r` (ANNOTATION.md): same type, ends naming
-    /// the gold ends (either way round for `meets`), or for `claims` the source and value.
+    /// the gold ends (either way round for an undirected type such as `meets`), or for a
+    /// figure type (`claims`) the source and value.
     pub fn edge_matches(&self, edge: &Edge, r: &GoldRelation) -> bool {
         if r.kind != edge.relation {
             return false;
         }
-        match edge.relation.as_str() {
-            "claims" => {
-                self.names_any(&edge.source, &r.source)
-                    && match (self.figure(edge), r.figure) {
-                        (Some(v), Some(f)) => (f - v).abs() < 1e-6,
-                        _ => false,
-                    }
-            }
-            "meets" => r.target.as_ref().is_some_and(|t| {
-                (self.names_any(&edge.source, &r.source) && self.names_any(&edge.target, t))
-                    || (self.names_any(&edge.target, &r.source) && self.names_any(&edge.source, t))
-            }),
-            _ => r.target.as_ref().is_some_and(|t| {
-                self.names_any(&edge.source, &r.source) && self.names_any(&edge.target, t)
-            }),
+        if self.is_figure(&edge.relation) {
+            return self.names_any(&edge.source, &r.source)
+                && match (self.figure(edge), r.figure) {
+                    (Some(v), Some(f)) => (f - v).abs() < 1e-6,
+                    _ => false,
+                };
         }
+        let undirected = !self.is_directed(&edge.relation);
+        r.target.as_ref().is_some_and(|t| {
+            (self.names_any(&edge.source, &r.source) && self.names_any(&edge.target, t))
+                || (undirected
+                    && self.names_any(&edge.target, &r.source)
+                    && self.names_any(&edge.source, t))
+        })
     }
 
     /// The node that hit gold entity `gold`, if any.
@@ -311,6 +331,7 @@ impl<'a> Matching<'a> {
         for kind in ["person", "state", "organisation"] {
             out.entities.insert(kind.into(), Counts::default());
         }
+        // The relation types of ANNOTATION.md always have a row, whichever rules ran.
         for kind in ["sanctions", "meets", "claims"] {
             out.relations.insert(kind.into(), Counts::default());
         }
@@ -362,7 +383,7 @@ fn outcome(candidates: &[usize], optional: impl Fn(usize) -> bool, hit: &mut [bo
 }
 
 /// Matches `graph` against `fixture` by the rules of ANNOTATION.md.
-pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
+pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph, rules: &'a RuleSet) -> Matching<'a> {
     let gold_names: Vec<BTreeSet<String>> = fixture
         .entities
         .iter()
@@ -383,6 +404,7 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
     let mut m = Matching {
         fixture,
         graph,
+        rules,
         gold_names,
         node_gold: BTreeMap::new(),
         nodes: Vec::new(),
@@ -429,8 +451,8 @@ pub fn match_graph<'a>(fixture: &'a Fixture, graph: &'a Graph) -> Matching<'a> {
 }
 
 /// Scores `graph` against `fixture` by the rules of ANNOTATION.md.
-pub fn score(fixture: &Fixture, graph: &Graph) -> FixtureCounts {
-    match_graph(fixture, graph).counts()
+pub fn score(fixture: &Fixture, graph: &Graph, rules: &RuleSet) -> FixtureCounts {
+    match_graph(fixture, graph, rules).counts()
 }
 
 #[cfg(test)]
@@ -517,7 +539,7 @@ mod tests {
             mention_entity: vec![],
         };
         graph.add_entities("t", &resolved);
-        let counts = score(&fixture(), &graph);
+        let counts = score(&fixture(), &graph, &RuleSet::builtin());
         assert_eq!(
             counts.entities["person"],
             Counts {
@@ -571,7 +593,7 @@ mod tests {
         graph.add_edge(edge("person:putin", "state:GB", "sanctions"));
         graph.add_edge(edge("organisation:eu", "person:putin", "meets"));
         graph.add_edge(edge("person:putin", "claim:1", "claims"));
-        let counts = score(&fixture(), &graph);
+        let counts = score(&fixture(), &graph, &RuleSet::builtin());
         assert_eq!(
             counts.relations["sanctions"],
             Counts {

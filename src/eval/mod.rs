@@ -1,7 +1,8 @@
 //! Scoring: CoNLL files (conlleval semantics) and hand-labelled graph fixtures (ANNOTATION.md).
 
 pub mod conll;
-pub mod conllu;
+/// The CoNLL-U reader lives with the writer, in the analysis layer.
+pub use crate::analysis::conllu;
 pub mod explain;
 pub mod fixtures;
 pub mod sentences;

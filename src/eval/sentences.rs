@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::conllu::UdSentence;
 use super::{Counts, Score, Table};
+use crate::analysis::conllu::UdSentence;
 use crate::text;
 
 /// A document's text as rebuilt from its gold sentences, with the gold boundaries.

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::analysis::conllu::UdSentence;
 use crate::analysis::{ParseError, ParsedSentence, SentenceParser};
-use crate::eval::conllu::UdSentence;
 
 /// Scores in percent, with the counts behind them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -93,7 +93,7 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::conllu::UdWord;
+    use crate::analysis::conllu::UdWord;
 
     fn gold() -> Vec<UdSentence> {
         let w = |form: &str, upos: &str, head, deprel: &str| UdWord {

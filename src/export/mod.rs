@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::fsio::write_atomically;
 use crate::graph::{Edge, Graph, Node};
-use crate::output::{write_atomically, OutputError};
+use crate::names;
+use crate::output::OutputError;
 
 pub mod cypher;
 pub mod cytoscape;
@@ -74,17 +76,17 @@ impl Format {
     /// The files it writes, relative to the output folder.
     pub fn files(self) -> &'static [&'static str] {
         match self {
-            Format::NodeLink => &["graph.json"],
-            Format::Graphml => &["graph.graphml"],
-            Format::Gexf => &["graph.gexf"],
+            Format::NodeLink => &[names::NODE_LINK_FILE],
+            Format::Graphml => &[names::GRAPHML_FILE],
+            Format::Gexf => &[names::GEXF_FILE],
             Format::Neo4j => &[
-                "neo4j/nodes.csv",
-                "neo4j/relationships.csv",
-                "neo4j/import.sh",
+                names::NEO4J_NODES_FILE,
+                names::NEO4J_RELATIONSHIPS_FILE,
+                names::NEO4J_IMPORT_FILE,
             ],
-            Format::Cypher => &["graph.cypher"],
-            Format::Dot => &["graph.dot"],
-            Format::Cytoscape => &["graph.cyjs"],
+            Format::Cypher => &[names::CYPHER_FILE],
+            Format::Dot => &[names::DOT_FILE],
+            Format::Cytoscape => &[names::CYTOSCAPE_FILE],
         }
     }
 
@@ -106,7 +108,7 @@ impl Format {
 
 /// Writes `graph` in `format` under `dir` (created if missing), returns the files written.
 /// `meta` goes into the formats that have graph attributes (node-link, GraphML, Cytoscape).
-/// Each file is written whole or not at all ([`crate::output::write_atomically`]), and a
+/// Each file is written whole or not at all ([`crate::fsio::write_atomically`]), and a
 /// failure names the file.
 pub fn write(
     graph: &Graph,
@@ -115,20 +117,20 @@ pub fn write(
     dir: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let files: Vec<(&str, String)> = match format {
-        Format::NodeLink => vec![("graph.json", node_link::render(graph, meta))],
-        Format::Graphml => vec![("graph.graphml", graphml::render(graph, meta))],
-        Format::Gexf => vec![("graph.gexf", gexf::render(graph, meta))],
+        Format::NodeLink => vec![(names::NODE_LINK_FILE, node_link::render(graph, meta))],
+        Format::Graphml => vec![(names::GRAPHML_FILE, graphml::render(graph, meta))],
+        Format::Gexf => vec![(names::GEXF_FILE, gexf::render(graph, meta))],
         Format::Neo4j => {
             let files = neo4j::render(graph);
             vec![
-                ("neo4j/nodes.csv", files.nodes),
-                ("neo4j/relationships.csv", files.relationships),
-                ("neo4j/import.sh", files.import_sh),
+                (names::NEO4J_NODES_FILE, files.nodes),
+                (names::NEO4J_RELATIONSHIPS_FILE, files.relationships),
+                (names::NEO4J_IMPORT_FILE, files.import_sh),
             ]
         }
-        Format::Cypher => vec![("graph.cypher", cypher::render(graph))],
-        Format::Dot => vec![("graph.dot", dot::render(graph))],
-        Format::Cytoscape => vec![("graph.cyjs", cytoscape::render(graph, meta))],
+        Format::Cypher => vec![(names::CYPHER_FILE, cypher::render(graph))],
+        Format::Dot => vec![(names::DOT_FILE, dot::render(graph))],
+        Format::Cytoscape => vec![(names::CYTOSCAPE_FILE, cytoscape::render(graph, meta))],
     };
     debug_assert!(files.iter().map(|f| f.0).eq(format.files().iter().copied()));
     let mut written = Vec::with_capacity(files.len());

@@ -173,6 +173,13 @@ pub fn total_bytes(inputs: &[PathBuf]) -> u64 {
     walk::total_bytes(inputs)
 }
 
+/// The files [`read`] reads, in its order and by its rule, leaving out the folders `skip`
+/// (as [`Reader::skipping`] does), with their metadata: one walk rule for the reader, the
+/// progress estimate ([`total_bytes`]) and a run's list of its input files.
+pub fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, std::fs::Metadata)> {
+    walk::files(inputs, skip)
+}
+
 enum State {
     Pending(Vec<PathBuf>, ReadOptions),
     Running(Receiver<Item>, Option<JoinHandle<()>>),

@@ -165,37 +165,63 @@ fn read_file(p: &mut Producer, path: &Path, origin: &Origin, format: Format, len
     p.stream(origin, format, declared, &mut reader).map(|_| ())
 }
 
-/// The sizes of the files [`inputs`] would read: regular files of a known format,
-/// directories walked without following links.
-pub(crate) fn total_bytes(inputs: &[PathBuf]) -> u64 {
-    fn dir(path: &Path, rel: &str) -> u64 {
+/// The files [`inputs`] reads, by its rule and in its order, with their metadata; nothing
+/// is opened. A path named on the command line is followed if it is a link (any regular
+/// file named is read); in folders, entries go in name order, links and the folders
+/// `skip` are left out, and a regular file counts when its format is known.
+pub(crate) fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, fs::Metadata)> {
+    fn dir(
+        path: &Path,
+        rel: &str,
+        skipped: &dyn Fn(&Path) -> bool,
+        out: &mut Vec<(PathBuf, fs::Metadata)>,
+    ) {
+        if skipped(path) {
+            return;
+        }
         let Ok(listing) = fs::read_dir(path) else {
-            return 0;
+            return;
         };
-        let mut total = 0;
-        for entry in listing.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
+        let mut entries: Vec<(std::ffi::OsString, io::Result<fs::FileType>)> = listing
+            .flatten()
+            .map(|e| (e.file_name(), e.file_type()))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, kind) in entries {
+            let Ok(kind) = kind else { continue };
+            let full = path.join(&name);
+            let name = name.to_string_lossy();
             let rel = if rel.is_empty() {
-                name
+                name.into_owned()
             } else {
                 format!("{rel}/{name}")
             };
-            match entry.metadata() {
-                Ok(m) if m.is_dir() => total += dir(&entry.path(), &rel),
-                Ok(m) if m.is_file() && format::detect(&rel).is_ok() => total += m.len(),
-                _ => {}
+            if kind.is_dir() {
+                dir(&full, &rel, skipped, out);
+            } else if kind.is_file() && format::detect(&rel).is_ok() {
+                if let Ok(m) = fs::symlink_metadata(&full) {
+                    out.push((full, m));
+                }
             }
         }
-        total
     }
-    inputs
-        .iter()
-        .map(|input| match fs::metadata(input) {
-            Ok(m) if m.is_dir() => dir(input, ""),
-            Ok(m) if m.is_file() => m.len(),
-            _ => 0,
-        })
-        .sum()
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let skipped =
+        |path: &Path| !skip.is_empty() && path.canonicalize().is_ok_and(|c| skip.contains(&c));
+    let mut out = Vec::new();
+    for input in inputs {
+        match fs::metadata(input) {
+            Ok(m) if m.is_dir() => dir(input, "", &skipped, &mut out),
+            Ok(m) if m.is_file() => out.push((input.clone(), m)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The sizes of the files [`inputs`] would read.
+pub(crate) fn total_bytes(inputs: &[PathBuf]) -> u64 {
+    files(inputs, &[]).iter().map(|(_, m)| m.len()).sum()
 }
 
 #[cfg(test)]

@@ -53,3 +53,38 @@ pub trait Encoder: Send + Sync {
     /// Label logits of every position, `[batch, width, labels]`.
     fn logits(&self, batch: &EncoderBatch) -> Result<Array3<f32>, NerError>;
 }
+
+/// How sessions are laid out over the worker threads. `Shared` is the
+/// default: it measured faster on 2 cores (README, "Session layout").
+/// The rust-bert backend reads it too: one libtorch thread per call from
+/// every worker, or one call at a time on all threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionLayout {
+    /// One single-threaded session per rayon worker.
+    PerWorker,
+    /// One session shared by all workers, using all threads inside each run.
+    Shared,
+}
+
+/// Options for loading a model.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// The library that runs the encoder.
+    pub backend: Backend,
+    /// A specific ONNX file inside the directory (otherwise config's default, then int8, then fp32).
+    pub onnx_file: Option<String>,
+    pub layout: SessionLayout,
+    /// Threads to plan for: sessions per worker, or intra-op threads of the shared session.
+    pub threads: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Onnx,
+            onnx_file: None,
+            layout: SessionLayout::PerWorker,
+            threads: rayon::current_num_threads(),
+        }
+    }
+}

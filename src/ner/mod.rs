@@ -6,7 +6,8 @@ pub mod encoder;
 pub mod label;
 pub mod model;
 pub mod onnx;
-pub mod runtime;
+/// ONNX Runtime discovery lives in the shared [`crate::onnx`] module.
+pub use crate::onnx::runtime;
 #[cfg(feature = "rust-bert")]
 pub mod rust_bert;
 
@@ -16,8 +17,9 @@ use serde::Serialize;
 use crate::text::{self, ChunkPlan, Span};
 pub use decode::{Aggregation, LabelSet, LabelSetError, TokenSpan};
 pub use encoder::{Backend, Encoder, EncoderBatch};
+pub use encoder::{LoadOptions, SessionLayout};
 pub use label::Label;
-pub use model::{LoadOptions, Model, SessionLayout};
+pub use model::Model;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
@@ -32,6 +34,12 @@ pub enum NerError {
     /// A stage after NER failed on one document.
     #[error("{0}")]
     Document(String),
+}
+
+impl From<crate::onnx::RuntimeError> for NerError {
+    fn from(e: crate::onnx::RuntimeError) -> Self {
+        NerError::Runtime(e.0)
+    }
 }
 
 /// An entity mention the model found: byte span into the document, type, confidence.
@@ -108,9 +116,22 @@ impl Ner {
     /// Mentions of each text, in text order. Deterministic whatever the
     /// thread count: batches are formed before any parallel work.
     pub fn recognise(&self, texts: &[&str]) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        let sentences: Vec<Vec<Span>> = texts.par_iter().map(|t| text::sentences(t)).collect();
+        self.recognise_in(texts, &sentences)
+    }
+
+    /// [`Ner::recognise`] with each text's sentences (`text::sentences`) already split, so
+    /// that the pipeline splits a document once for NER and the analysis.
+    pub fn recognise_in(
+        &self,
+        texts: &[&str],
+        sentences: &[Vec<Span>],
+    ) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        assert_eq!(texts.len(), sentences.len(), "one sentence list per text");
         let prepared: Vec<Prepared> = texts
             .par_iter()
-            .map(|t| self.prepare(t))
+            .zip(sentences.par_iter())
+            .map(|(t, s)| self.prepare(t, s))
             .collect::<Result<_, _>>()?;
         let mut work: Vec<(usize, usize)> = prepared
             .iter()
@@ -181,12 +202,12 @@ impl Ner {
         Ok((mentions, stats))
     }
 
-    fn prepare(&self, text: &str) -> Result<Prepared, NerError> {
+    fn prepare(&self, text: &str, sentences: &[Span]) -> Result<Prepared, NerError> {
         let mut tokens = Vec::new();
         let mut ids = Vec::new();
         let mut case = Vec::new();
         let mut sentence_ranges = Vec::new();
-        for sentence in text::sentences(text) {
+        for &sentence in sentences {
             let piece = &text[sentence.start..sentence.end];
             let encoding = self
                 .model

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use tokenizers::Tokenizer;
 
 use crate::ner::decode::LabelSet;
-use crate::ner::encoder::{Backend, Encoder, EncoderBatch};
+use crate::ner::encoder::{Backend, Encoder, EncoderBatch, LoadOptions};
 use crate::ner::onnx::OnnxEncoder;
 use crate::ner::NerError;
 
@@ -18,7 +18,7 @@ build it with `cargo build --release --features rust-bert` (PyTorch from pip, se
 scripts/test-rust-bert.sh), or use the default ONNX backend";
 
 /// The ONNX files a model directory may hold, in order of preference.
-pub const ONNX_FILES: [&str; 2] = ["model.int8.onnx", "model.onnx"];
+pub use crate::onnx::ONNX_FILES;
 
 #[derive(Deserialize)]
 struct RawConfig {
@@ -36,41 +36,6 @@ pub struct NewsgraphConfig {
     pub default_onnx: Option<String>,
     /// The window the model was trained on, in tokens, special tokens included.
     pub max_tokens: Option<usize>,
-}
-
-/// How sessions are laid out over the worker threads. `Shared` is the
-/// default: it measured faster on 2 cores (README, "Session layout").
-/// The rust-bert backend reads it too: one libtorch thread per call from
-/// every worker, or one call at a time on all threads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SessionLayout {
-    /// One single-threaded session per rayon worker.
-    PerWorker,
-    /// One session shared by all workers, using all threads inside each run.
-    Shared,
-}
-
-/// Options for loading a model.
-#[derive(Clone, Debug)]
-pub struct LoadOptions {
-    /// The library that runs the encoder.
-    pub backend: Backend,
-    /// A specific ONNX file inside the directory (otherwise config's default, then int8, then fp32).
-    pub onnx_file: Option<String>,
-    pub layout: SessionLayout,
-    /// Threads to plan for: sessions per worker, or intra-op threads of the shared session.
-    pub threads: usize,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            backend: Backend::Onnx,
-            onnx_file: None,
-            layout: SessionLayout::PerWorker,
-            threads: rayon::current_num_threads(),
-        }
-    }
 }
 
 /// A loaded model: tokenizer, label set, and the encoder.
@@ -267,7 +232,7 @@ mod tests {
     /// A build without the feature refuses `--backend rust-bert` with the way to get it.
     #[test]
     fn rust_bert_without_the_feature_names_the_build_flag() {
-        let dir = crate::pipeline::default_model_dir();
+        let dir = crate::locate::default_model_dir();
         let options = LoadOptions {
             backend: Backend::RustBert,
             ..LoadOptions::default()

@@ -1,15 +1,14 @@
 //! The ONNX Runtime backend: the directory's ONNX weights in one or more sessions.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use ndarray::{Array2, Array3};
-use ort::session::Session;
 use ort::value::TensorRef;
 
 use crate::ner::encoder::{Encoder, EncoderBatch};
-use crate::ner::model::{LoadOptions, SessionLayout, ONNX_FILES};
-use crate::ner::{runtime, NerError};
+use crate::ner::encoder::{LoadOptions, SessionLayout};
+use crate::ner::NerError;
+use crate::onnx::{choose_weights, runtime, SessionPool, WeightsError, ONNX_FILES};
 
 /// ONNX sessions on one model file.
 pub struct OnnxEncoder {
@@ -17,7 +16,7 @@ pub struct OnnxEncoder {
     takes_token_type_ids: bool,
     takes_case_ids: bool,
     output_name: String,
-    sessions: Vec<Mutex<Session>>,
+    sessions: SessionPool,
 }
 
 impl OnnxEncoder {
@@ -28,32 +27,15 @@ impl OnnxEncoder {
         default_onnx: Option<&str>,
         options: &LoadOptions,
     ) -> Result<Self, NerError> {
-        // A file asked for by name must be there: falling back to the default would run
-        // another model than the one asked for.
-        if let Some(f) = options
-            .onnx_file
-            .as_ref()
-            .filter(|f| !dir.join(f).is_file())
-        {
-            return Err(NerError::Model(format!(
-                "{}: no such ONNX file (asked for with --onnx)",
-                dir.join(f).display()
-            )));
-        }
-        let onnx_name = options
-            .onnx_file
-            .as_deref()
-            .or(default_onnx)
-            .filter(|f| dir.join(f).is_file())
-            .map(str::to_string)
-            .or_else(|| {
-                ONNX_FILES
-                    .iter()
-                    .find(|f| dir.join(f).is_file())
-                    .map(|f| f.to_string())
-            })
-            .ok_or_else(|| {
-                NerError::Model(format!(
+        let path = choose_weights(dir, options.onnx_file.as_deref(), default_onnx).map_err(
+            |e| match e {
+                // A file asked for by name must be there: falling back to the default
+                // would run another model than the one asked for.
+                WeightsError::NoSuchFile(f) => NerError::Model(format!(
+                    "{}: no such ONNX file (asked for with --onnx)",
+                    dir.join(f).display()
+                )),
+                WeightsError::None => NerError::Model(format!(
                     "{}: no ONNX weights ({}{})",
                     dir.display(),
                     options
@@ -62,9 +44,9 @@ impl OnnxEncoder {
                         .map(|f| format!("{f} or "))
                         .unwrap_or_default(),
                     ONNX_FILES.join(" or ")
-                ))
-            })?;
-        let path = dir.join(onnx_name);
+                )),
+            },
+        )?;
 
         let (count, intra) = match options.layout {
             SessionLayout::PerWorker => (options.threads.max(1), 1),
@@ -72,13 +54,9 @@ impl OnnxEncoder {
         };
         // A missing library is its own error, with the fix (before any session is tried).
         runtime::environment()?;
-        let mut sessions = Vec::with_capacity(count);
-        for _ in 0..count {
-            let session = runtime::session(&path, intra)
-                .map_err(|e| NerError::Model(format!("{}: cannot load: {e}", path.display())))?;
-            sessions.push(Mutex::new(session));
-        }
-        let first = sessions[0].lock().expect("fresh mutex");
+        let sessions = SessionPool::load(&path, count, intra)
+            .map_err(|e| NerError::Model(format!("{}: cannot load: {e}", path.display())))?;
+        let first = sessions.first();
         let input_names: Vec<String> = first
             .inputs()
             .iter()
@@ -136,9 +114,9 @@ impl Encoder for OnnxEncoder {
                 TensorRef::from_array_view(&batch.case)?.into(),
             ));
         }
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.sessions.len();
-        let mut session = self.sessions[slot]
-            .lock()
+        let mut session = self
+            .sessions
+            .for_this_worker()
             .map_err(|_| NerError::Runtime("an inference thread panicked".into()))?;
         let outputs = session.run(inputs)?;
         let logits = outputs[self.output_name.as_str()].try_extract_array::<f32>()?;

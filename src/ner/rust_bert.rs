@@ -16,7 +16,7 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};
 
 use crate::ner::encoder::{Encoder, EncoderBatch};
-use crate::ner::model::{LoadOptions, SessionLayout};
+use crate::ner::encoder::{LoadOptions, SessionLayout};
 use crate::ner::NerError;
 
 /// The weights file in the model directory, by rust-bert's convention.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::resolve::EntityType;
 
-use super::engine::{Ctx, Found, FoundTarget};
+use super::context::{Ctx, Found, FoundTarget};
 use super::rules::{cue_applies, CueSite, Effect, Rule, SyntaxRule};
 use super::syntax::{Constraint, DepPath, Direction, Expansion, Field, Step, TokenTest, Value};
 use super::{Matched, Modality};
@@ -27,9 +27,36 @@ struct Argument {
 /// Persons a pronoun may stand for: (sentence index, entity), most recent last.
 pub(super) type Antecedents = [(usize, usize)];
 
-impl Ctx<'_> {
+/// Runs one syntax rule over the sentence of `ctx` (which the parser analysed), adding
+/// what it finds to `out`: the dependency matcher's one entry point.
+pub(super) fn syntax_rule(
+    ctx: &Ctx,
+    rule: &Rule,
+    syntax: &SyntaxRule,
+    si: usize,
+    antecedents: &Antecedents,
+    out: &mut Vec<Found>,
+) {
+    Syntax { ctx }.rule(rule, syntax, si, antecedents, out)
+}
+
+/// The dependency matcher over one sentence: it reads the shared [`Ctx`] (rules, tokens,
+/// entities, figures) and adds nothing to it.
+struct Syntax<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+}
+
+impl<'a> std::ops::Deref for Syntax<'_, 'a> {
+    type Target = Ctx<'a>;
+
+    fn deref(&self) -> &Ctx<'a> {
+        self.ctx
+    }
+}
+
+impl Syntax<'_, '_> {
     /// Runs one syntax rule over the current sentence (which the parser analysed).
-    pub(super) fn syntax_rule(
+    fn rule(
         &self,
         rule: &Rule,
         syntax: &SyntaxRule,
@@ -164,7 +191,7 @@ impl Ctx<'_> {
     }
 
     /// Whether token `i` passes every constraint of `test`.
-    pub(super) fn test(&self, test: &TokenTest, i: usize) -> bool {
+    fn test(&self, test: &TokenTest, i: usize) -> bool {
         test.constraints
             .iter()
             .all(|c| self.constraint(c, i) != c.negated)
@@ -204,7 +231,7 @@ impl Ctx<'_> {
     }
 
     /// The nodes `path` reaches from `from`, in text order.
-    pub(super) fn follow(&self, path: &DepPath, from: usize) -> Vec<usize> {
+    fn follow(&self, path: &DepPath, from: usize) -> Vec<usize> {
         if !self.test(&path.start, from) {
             return Vec::new();
         }

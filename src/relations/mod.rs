@@ -8,12 +8,17 @@
 //! - `engine`: surface rules tried over sentences; cues, pronouns and figures.
 //! - `dependency`: syntax rules matched in the dependency parse; expansion steps and syntax cues.
 
+mod arguments;
+mod context;
 mod dependency;
 mod engine;
+mod figures;
 pub mod mentions;
 pub mod numbers;
 pub mod pattern;
+mod pronouns;
 pub mod rules;
+mod surface;
 pub mod syntax;
 
 use std::collections::BTreeMap;
@@ -137,7 +142,7 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
     for f in engine::run(rules, &doc, resolved) {
         let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
         let (source, target, target_key, at) = match f.target {
-            engine::FoundTarget::Entity(t) => {
+            context::FoundTarget::Entity(t) => {
                 let (a, b) = if !directed && id(t) < id(f.source) {
                     (t, f.source)
                 } else {
@@ -145,7 +150,7 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
                 };
                 (a, Target::Entity(b), id(b).to_string(), 0)
             }
-            engine::FoundTarget::Figure(fig) => {
+            context::FoundTarget::Figure(fig) => {
                 let at = fig.number.start;
                 (f.source, Target::Figure(fig), String::new(), at)
             }

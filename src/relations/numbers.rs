@@ -49,13 +49,10 @@ type Entry<'a> = (usize, String, f64, Vec<&'a str>);
 /// The entries of a tab-separated data file.
 fn values<'a>(file: &str, text: &'a str) -> Result<Vec<Entry<'a>>, ListError> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
+    for (n, line) in crate::lists::data_lines(text) {
         let bad = |message: String| ListError {
             file: file.to_string(),
-            line: i + 1,
+            line: n,
             message,
         };
         let mut fields = line.split('\t').map(str::trim);
@@ -72,7 +69,7 @@ fn values<'a>(file: &str, text: &'a str) -> Result<Vec<Entry<'a>>, ListError> {
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
             .ok_or_else(|| bad(format!("`{word}`: `{value}` is not a number")))?;
-        out.push((i + 1, fold(word).into_owned(), value, fields.collect()));
+        out.push((n, fold(word).into_owned(), value, fields.collect()));
     }
     Ok(out)
 }

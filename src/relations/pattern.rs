@@ -2,7 +2,7 @@
 
 use crate::resolve::EntityType;
 
-use super::rules::words_of;
+use crate::lexicon::words_of;
 
 /// Why a pattern does not parse: which element is wrong, and how.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::lexicon::{fold, WordLists};
+use super::word_lists::{fold, WordLists};
 use super::words::words_before;
 use crate::analysis::Doc;
 

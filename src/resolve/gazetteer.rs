@@ -38,7 +38,7 @@ const ORGANISATIONS: &str = include_str!("../../data/gazetteer/organisations.tsv
 
 /// Lower case, curly apostrophes straightened, whitespace collapsed, a leading "the" dropped.
 pub fn normalise(name: &str) -> String {
-    let lowered = name.trim().to_lowercase().replace(['’', '‘', '`'], "'");
+    let lowered = crate::lists::straighten(&name.trim().to_lowercase());
     let collapsed = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed
         .strip_prefix("the ")
@@ -178,10 +178,7 @@ fn rows<'a>(
 ) -> Result<Vec<(usize, Vec<&'a str>)>, GazetteerError> {
     let mut out = Vec::new();
     let mut header_seen = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (n, line) in crate::lists::data_lines(text) {
         if !header_seen {
             header_seen = true;
             continue;
@@ -190,12 +187,12 @@ fn rows<'a>(
         if fields.len() != columns {
             return Err(GazetteerError::Fields {
                 file,
-                line: i + 1,
+                line: n,
                 found: fields.len(),
                 expected: columns,
             });
         }
-        out.push((i + 1, fields));
+        out.push((n, fields));
     }
     Ok(out)
 }

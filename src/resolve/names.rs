@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::gazetteer::Gazetteer;
-use super::lexicon::WordLists;
+use super::word_lists::WordLists;
 use super::words::{has_upper, words_before};
 use crate::analysis::Doc;
 

@@ -92,11 +92,11 @@ impl Checkpoint {
 
     /// Writes it atomically: a temporary file, synced, renamed over `path`.
     pub fn write(&self, path: &Path) -> Result<(), CheckpointError> {
-        crate::output::write_atomically(path, |w| {
+        crate::fsio::write_atomically(path, |w| {
             serde_json::to_writer(w, self).map_err(std::io::Error::from)
         })
         .map_err(|e| match e {
-            crate::output::OutputError::Write { source, .. } => CheckpointError::Write {
+            crate::fsio::FsError::Write { source, .. } => CheckpointError::Write {
                 path: path.to_path_buf(),
                 source,
             },

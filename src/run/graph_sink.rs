@@ -111,9 +111,10 @@ impl BatchSink for GraphSink {
     }
 
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
+        // The batch's own graph is built once: logged, then merged into the whole (merging
+        // is order-free, as a resumed run's replay of the log relies on).
         let mut own = Graph::with_limits(self.limits);
         pipeline::add_to_graph(&mut own, batch.results);
-        pipeline::add_to_graph(&mut self.graph, batch.results);
         let log = self.log.as_mut().expect("opened before the first batch");
         let written = serde_json::to_writer(&mut *log, &own.to_node_link(&Default::default()))
             .map_err(std::io::Error::from)
@@ -121,7 +122,9 @@ impl BatchSink for GraphSink {
         written.map_err(|source| SinkError::Write {
             path: self.log_path.clone(),
             source,
-        })
+        })?;
+        self.graph.merge(own);
+        Ok(())
     }
 
     fn checkpoint(&mut self) -> Result<Value, SinkError> {

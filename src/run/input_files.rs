@@ -34,42 +34,20 @@ impl InputFile {
     }
 }
 
-/// The regular files under `inputs` as the reader walks them (a named path is followed if
-/// it is a link, links inside folders are not), leaving out the folder `skip` (the run's
-/// own output folder, which changes as the run goes).
+/// The files the reader reads under `inputs` ([`crate::input::files`]: the same walk and
+/// rule), leaving out the folder `skip` (the run's own output folder, which changes as
+/// the run goes).
 pub fn scan(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
-    fn dir(path: &Path, skip: Option<&Path>, out: &mut Vec<InputFile>) {
-        if skip.is_some() && path.canonicalize().ok().as_deref() == skip {
-            return;
-        }
-        let Ok(listing) = fs::read_dir(path) else {
-            return;
-        };
-        let mut entries: Vec<PathBuf> = listing.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            match fs::symlink_metadata(&entry) {
-                Ok(m) if m.is_dir() => dir(&entry, skip, out),
-                Ok(m) if m.is_file() => out.push(InputFile::of(&entry, &m)),
-                _ => {}
-            }
-        }
-    }
-    let skip = skip.and_then(|s| s.canonicalize().ok());
-    let mut out = Vec::new();
-    for input in inputs {
-        match fs::metadata(input) {
-            Ok(m) if m.is_dir() => dir(input, skip.as_deref(), &mut out),
-            Ok(m) if m.is_file() => out.push(InputFile::of(input, &m)),
-            _ => {}
-        }
-    }
-    out
+    let skip: Vec<PathBuf> = skip.map(Path::to_path_buf).into_iter().collect();
+    crate::input::files(inputs, &skip)
+        .iter()
+        .map(|(path, meta)| InputFile::of(path, meta))
+        .collect()
 }
 
 /// Writes the list, one JSON line per file, whole or not at all.
 pub fn write(path: &Path, files: &[InputFile]) -> Result<(), CheckpointError> {
-    crate::output::write_atomically(path, |w| {
+    crate::fsio::write_atomically(path, |w| {
         for f in files {
             serde_json::to_writer(&mut *w, f)?;
             w.write_all(b"\n")?;

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use crate::input::{Document, Item};
 use crate::output::{OutputDir, GRAPH_LOG_FILE, INPUTS_LIST_FILE};
 use crate::pipeline::Pipeline;
-use crate::shards::Shard;
 
 pub mod checkpoint;
 pub mod conllu_sink;
@@ -21,16 +20,19 @@ pub mod graph_sink;
 pub mod input_files;
 pub mod lines;
 pub mod progress;
+pub mod shard;
 pub mod sink;
 pub mod summary;
 
+pub use crate::hash::sha256_hex;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use conllu_sink::ConlluSink;
 pub use graph_sink::GraphSink;
 pub use lines::{Lines, LinesFile};
 pub use progress::{Position, Progress, Silent};
+pub use shard::{BadShard, Shard};
 pub use sink::{Batch, BatchSink, Problem, ProblemStatus, SinkError};
-pub use summary::{sha256_hex, InputFingerprint, Summary};
+pub use summary::{InputFingerprint, Summary};
 
 /// How a run goes.
 #[derive(Clone, Debug)]

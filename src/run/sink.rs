@@ -59,9 +59,18 @@ pub enum SinkError {
     #[error("{0}")]
     Resume(String),
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    /// A sink's own error (the store's, a library user's), boxed: the run passes it on
+    /// without knowing its type. `SinkError::other` boxes one.
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl SinkError {
+    /// Boxes a sink's own error.
+    pub fn other(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        SinkError::Other(Box::new(error))
+    }
 }
 
 /// Where a run's batches go: each output (mentions.jsonl, problems.jsonl, the graph,

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::hash::hex;
+
 use crate::graph::Graph;
 use crate::input::Item;
 
@@ -155,15 +157,6 @@ impl InputFingerprint {
         }
         Some(Self(out))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of some bytes, in lowercase hex (fingerprints name contents by it).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// "line 12: bad JSON at column 3" -> "line N: bad JSON at column N".

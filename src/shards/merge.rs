@@ -95,7 +95,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
                 dir.display()
             ))
         } else {
-            match folder.read_summary() {
+            match folder.read_summary::<Summary>() {
                 Ok(summary) => {
                     shards.push((dir.clone(), summary));
                     None
@@ -124,7 +124,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     for (dir, shard_summary) in &shards {
         let folder = OutputDir::new(dir);
         let shard = folder.read_graph()?;
-        let recorded = crate::output::read_json(&folder.summary_path())?;
+        let recorded = crate::fsio::read_json(&folder.summary_path()).map_err(OutputError::from)?;
         let mismatch = |what: String| MergeError::Mismatch {
             dir: dir.clone(),
             what,
@@ -184,7 +184,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     let graph = graph.unwrap_or_default();
     // summary.json last: it marks the merge finished.
     out.write_graph(&graph, &meta.unwrap_or_default())?;
-    out.write_summary(&summary, &graph)?;
+    out.write_summary(&summary.to_json(&graph))?;
     Ok(Merged {
         shards: shards.len(),
         set,
@@ -297,7 +297,7 @@ mod tests {
             options_fingerprint: "b".repeat(64),
             ..Summary::default()
         };
-        out.write_summary(&summary, graph).unwrap();
+        out.write_summary(&summary.to_json(graph)).unwrap();
     }
 
     /// Shards run with limits above the defaults merge to what one run with those

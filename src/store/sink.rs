@@ -20,6 +20,8 @@ pub struct StoreSink {
     /// found in the store (a document stored in a batch after `run_start`), so this
     /// holds one batch, not every document of the run.
     pending: HashMap<String, String>,
+    /// The hash of each document taken and not yet stored, by id: each text is hashed once.
+    hashes: HashMap<String, String>,
 }
 
 impl StoreSink {
@@ -28,6 +30,7 @@ impl StoreSink {
             store,
             run_start: 0,
             pending: HashMap::new(),
+            hashes: HashMap::new(),
         }
     }
 
@@ -79,7 +82,8 @@ impl BatchSink for StoreSink {
         if let Some(reason) = self.store.skip_reason(&doc.id, &hash)? {
             return Ok(Some(reason.for_document(&doc.id)));
         }
-        self.pending.insert(hash, doc.id.clone());
+        self.pending.insert(hash.clone(), doc.id.clone());
+        self.hashes.insert(doc.id.clone(), hash);
         Ok(None)
     }
 
@@ -101,16 +105,32 @@ impl BatchSink for StoreSink {
                 graph: g,
             })
             .collect();
-        self.store.add_batch(&stored)?;
+        let hashes: Vec<String> = batch
+            .docs
+            .iter()
+            .map(|d| {
+                self.hashes
+                    .remove(&d.id)
+                    .unwrap_or_else(|| Store::content_hash(&d.text))
+            })
+            .collect();
+        self.store.add_batch_hashed(&stored, &hashes)?;
         // Stored now (or skipped by the store for a reason it gives again): found there.
-        for doc in batch.docs {
-            self.pending.remove(&Store::content_hash(&doc.text));
+        for hash in &hashes {
+            self.pending.remove(hash);
         }
         Ok(())
     }
 
     fn checkpoint(&mut self) -> Result<Value, SinkError> {
         Ok(Value::from(self.run_start))
+    }
+}
+
+/// The store's errors reach the run boxed, as any sink's own error does.
+impl From<super::StoreError> for SinkError {
+    fn from(e: super::StoreError) -> Self {
+        SinkError::other(e)
     }
 }
 

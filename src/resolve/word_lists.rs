@@ -76,9 +76,7 @@ const BUILTIN: [&str; LIST_FILES] = [
 
 /// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
 fn entries(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    crate::lists::data_lines(text).map(|(_, l)| l.trim())
 }
 
 fn folded_set(text: &str) -> BTreeSet<String> {
@@ -154,11 +152,8 @@ impl WordLists {
     /// Parses the texts of the list files, in the order of [`FILES`].
     pub fn parse(texts: &[String; LIST_FILES]) -> Result<Self, WordListsError> {
         let mut organisation_nouns: BTreeMap<String, String> = BTreeMap::new();
-        for (i, line) in texts[6].lines().enumerate() {
+        for (n, line) in crate::lists::data_lines(&texts[6]) {
             let line = line.trim_end();
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
             let mut fields = line.split('\t');
             let phrase = fields.next().unwrap_or_default().trim().to_lowercase();
             let canonical = fields
@@ -169,7 +164,7 @@ impl WordLists {
             if fields.next().is_some() || phrase.is_empty() {
                 return Err(bad_line(
                     "organisation_nouns.txt",
-                    i + 1,
+                    n,
                     "expected a phrase and an optional canonical form",
                 ));
             }
@@ -194,14 +189,11 @@ impl WordLists {
                 .then(a.phrase.cmp(&b.phrase))
         });
         let mut short_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (i, line) in texts[11].lines().enumerate() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
+        for (n, line) in crate::lists::data_lines(&texts[11]) {
             let Some((name, ids)) = line.split_once('\t') else {
                 return Err(bad_line(
                     "short_names.tsv",
-                    i + 1,
+                    n,
                     "expected a short name, a tab and organisation ids",
                 ));
             };
@@ -214,7 +206,7 @@ impl WordLists {
             if name.trim().is_empty() || ids.is_empty() {
                 return Err(bad_line(
                     "short_names.tsv",
-                    i + 1,
+                    n,
                     "expected a short name and organisation ids",
                 ));
             }

@@ -5,7 +5,10 @@ use std::sync::OnceLock;
 
 use ort::environment::Environment;
 
-use crate::ner::NerError;
+/// Why ONNX Runtime could not start: the message names the library and the fix.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RuntimeError(pub String);
 
 /// What to run when the library is missing; the setup script installs the
 /// `onnxruntime` PyPI wheel into `.ort/` beside the crate.
@@ -32,7 +35,7 @@ pub fn disable_telemetry() {
 static ENVIRONMENT: OnceLock<Result<Environment, String>> = OnceLock::new();
 
 /// The process-wide ONNX Runtime environment, loading the library on first use.
-pub fn environment() -> Result<&'static Environment, NerError> {
+pub fn environment() -> Result<&'static Environment, RuntimeError> {
     ENVIRONMENT
         .get_or_init(|| {
             disable_telemetry();
@@ -55,7 +58,7 @@ pub fn environment() -> Result<&'static Environment, NerError> {
                 .map_err(|e| format!("cannot start ONNX Runtime from {}: {e}", path.display()))
         })
         .as_ref()
-        .map_err(|e| NerError::Runtime(e.clone()))
+        .map_err(|e| RuntimeError(e.clone()))
 }
 
 /// Where `models/` may be: the installed share directory, or the checkout
@@ -86,7 +89,7 @@ pub fn find_library() -> Option<PathBuf> {
 pub enum SessionError {
     /// The runtime library could not be loaded.
     #[error("{0}")]
-    Environment(NerError),
+    Environment(RuntimeError),
     #[error("{0}")]
     Ort(ort::Error),
 }

@@ -1,11 +1,13 @@
 //! Writing CoNLL-U: analysed documents (`extract --format conllu`) and parses of
-//! treebank sentences (`eval ud --output`). Reading is `eval::conllu`.
+//! treebank sentences (`eval ud --output`); reading UD treebanks ([`read`]).
 
 use std::fmt::Write as _;
 
 use super::{Doc, ParsedSentence};
-use crate::eval::conllu::UdSentence;
+pub mod read;
+
 use crate::text::CharOffsets;
+pub use read::{parse, read, ConlluError, UdSentence, UdToken, UdWord};
 
 /// Writes `doc`'s sentences as CoNLL-U: `# newdoc id`, then per sentence `# sent_id`
 /// (`<doc id>-<n>`) and `# text` (whitespace runs shown as one space, as UD's text

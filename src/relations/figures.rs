@@ -1,0 +1,175 @@
+//! Figures: number phrases read as claims (not dates, ages or names), and the attributions
+//! ("X said") that a sentence's figures are credited to.
+
+use crate::analysis::Token;
+use crate::text::Span;
+
+use super::context::{Ctx, Found, FoundTarget};
+use super::numbers::{self, Reading, Vocabulary};
+use super::rules::Rule;
+use super::{Figure, Modality};
+
+/// An attribution ("X said") that figures of its sentence are credited to.
+#[derive(Clone, Debug)]
+pub(super) struct Attribution<'r> {
+    pub(super) rule: &'r Rule,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) sources: Vec<usize>,
+    pub(super) pronoun_at: Option<usize>,
+    pub(super) modality: Option<Modality>,
+}
+
+impl Ctx<'_> {
+    /// A number phrase at `pos` that can be a figure (not a date, time, age, ordinal or name).
+    pub(super) fn reading(&self, pos: usize) -> Option<Reading> {
+        let tokens = &self.doc.tokens;
+        let n = &self.rules.numbers;
+        let r = numbers::read(tokens, pos, self.sent.end, self)?;
+        if (r.number_start..r.number_end).any(|p| self.in_mention(p)) || self.is_age(r.start) {
+            return None;
+        }
+        let ends_before = |index: Option<usize>, at: usize| {
+            self.lexicon(index)
+                .is_some_and(|l| l.ends_at(tokens, self.sent.start, at))
+        };
+        if (ends_before(n.anaphoric, r.start) && r.value <= n.anaphoric_max)
+            || ends_before(n.exclude_before, r.start)
+            || ends_before(n.exclude_before, r.number_start)
+        {
+            return None;
+        }
+        if self.lex_len(n.exclude_after, r.number_end).is_some() || self.lower(r.number_end) == "-"
+        {
+            return None;
+        }
+        let first = &tokens[r.number_start];
+        let digits = first.lower.chars().all(|c| c.is_ascii_digit());
+        // Years: "1986 meltdown", "in 2014", "fiscal 1988 earnings" (counts this size are
+        // written with a comma: "2,000 troops").
+        if digits
+            && first.lower.len() == 4
+            && (1800.0..=2100.0).contains(&r.value)
+            && r.unit.is_none()
+            && r.number_end == r.number_start + 1
+        {
+            return None;
+        }
+        // A capitalised number word inside a sentence is part of a name ("Fourteen Days"), and
+        // so is a number right after a capitalised word ("Series 50", "Boeing 747").
+        let sentence_initial = tokens[self.sent.start..r.start]
+            .iter()
+            .all(|t| !t.is_word());
+        if first.is_capitalised() && !sentence_initial {
+            return None;
+        }
+        if r.start == r.number_start && r.start > self.sent.start {
+            let before = &tokens[r.start - 1];
+            let initial = tokens[self.sent.start..r.start - 1]
+                .iter()
+                .all(|t| !t.is_word());
+            if before.is_word()
+                && before.is_capitalised()
+                && !initial
+                && !self.in_mention(r.start - 1)
+            {
+                return None;
+            }
+        }
+        Some(r)
+    }
+
+    pub(super) fn figure(&self, r: &Reading) -> Figure {
+        let span = self.doc.span(r.start..r.end);
+        Figure {
+            span,
+            number: self.doc.span(r.number_start..r.number_end),
+            text: self.doc.text[span.start..span.end].to_string(),
+            value: r.value,
+            unit: r.unit.clone(),
+            qualifier: r.qualifier.clone(),
+            about: r.about.clone(),
+        }
+    }
+
+    /// Credits each number of the sentence to the nearest attribution: the closest one
+    /// before it, else the first one after it.
+    pub(super) fn claims(
+        &self,
+        attributions: &[Attribution],
+        sentence: Span,
+        out: &mut Vec<Found>,
+    ) {
+        if attributions.is_empty() {
+            return;
+        }
+        let inside = |p: usize| attributions.iter().any(|a| (a.start..a.end).contains(&p));
+        let mut p = self.sent.start;
+        while p < self.sent.end {
+            if inside(p) || self.in_mention(p) {
+                p += 1;
+                continue;
+            }
+            let Some(r) = self.reading(p) else {
+                p += 1;
+                continue;
+            };
+            let chosen = attributions
+                .iter()
+                .filter(|a| a.end <= r.start)
+                .max_by_key(|a| a.end)
+                .or_else(|| {
+                    attributions
+                        .iter()
+                        .filter(|a| a.start >= r.end)
+                        .min_by_key(|a| a.start)
+                });
+            if let Some(a) = chosen {
+                if let Some(modality) = a.modality {
+                    let figure = self.figure(&r);
+                    let span = self.doc.span(a.start.min(r.start)..a.end.max(r.end));
+                    for &s in &a.sources {
+                        out.push(Found {
+                            relation: a.rule.relation.clone(),
+                            rule: a.rule.id.clone(),
+                            source: s,
+                            target: FoundTarget::Figure(figure.clone()),
+                            modality,
+                            span,
+                            sentence,
+                            matched: None,
+                        });
+                    }
+                }
+            }
+            p = r.end.max(p + 1);
+        }
+    }
+}
+
+impl Vocabulary for Ctx<'_> {
+    fn qualifier(&self, tokens: &[Token], p: usize, end: usize) -> Option<usize> {
+        self.lexicon(self.rules.numbers.qualifiers)?
+            .longest_at(tokens, p, end)
+    }
+
+    fn unit(
+        &self,
+        tokens: &[Token],
+        p: usize,
+        end: usize,
+        before_number: bool,
+    ) -> Option<(String, usize)> {
+        let mut best: Option<(String, usize)> = None;
+        for (name, lexicon) in &self.rules.numbers.units {
+            let longest = lexicon
+                .lengths_at(tokens, p, end)
+                .into_iter()
+                .find(|&n| !before_number || !tokens[p + n - 1].is_word());
+            if let Some(n) = longest.filter(|&n| best.as_ref().is_none_or(|b| n > b.1)) {
+                best = Some((name.clone(), n));
+            }
+        }
+        best
+    }
+}

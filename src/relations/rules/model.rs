@@ -1,0 +1,156 @@
+//! The compiled rules: relation types, rules (surface patterns or syntax paths), cues,
+//! settings and number settings, lexicons by index.
+
+use super::*;
+
+/// How a relation type behaves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationType {
+    pub name: String,
+    pub directed: bool,
+    /// The target is a claim node built from a number.
+    pub figure: bool,
+}
+
+/// One rule of the file.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub relation: String,
+    pub kind: RuleKind,
+    /// Figure relations: every number of the sentence is a figure of this rule's source.
+    pub sentence_figures: bool,
+    /// The source slot accepts a pronoun.
+    pub pronouns: bool,
+    /// Only sentences the parser did not analyse (a surface fallback for a syntax rule).
+    pub unparsed_only: bool,
+}
+
+/// How a rule matches: words in order, or a trigger and paths in the dependency parse.
+#[derive(Clone, Debug)]
+pub enum RuleKind {
+    Surface(Pattern),
+    Syntax(SyntaxRule),
+}
+
+/// A syntax rule: a trigger token and the paths from it to its arguments.
+#[derive(Clone, Debug)]
+pub struct SyntaxRule {
+    pub trigger: TokenTest,
+    pub source: Vec<DepPath>,
+    pub target: Vec<DepPath>,
+    /// Undirected relations: every pair of the entities these paths reach.
+    pub group: Vec<DepPath>,
+    /// Figure relations: the numbers in the subtrees these paths reach.
+    pub figures: Vec<DepPath>,
+    /// The named steps from a node to the entities it stands for.
+    pub expand: BTreeSet<Expansion>,
+}
+
+/// Where a syntax cue looks, from the trigger and the governors above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CueSite {
+    /// A dependent (by one of `deprels`) of the trigger or a governor: "not", "could".
+    Dependent,
+    /// A governor above the trigger: "called on the EU to impose", "refused to meet".
+    Governor,
+}
+
+/// A cue that reads the parse.
+#[derive(Clone, Debug)]
+pub struct SyntaxCue {
+    pub name: String,
+    pub lexicon: usize,
+    pub effect: Effect,
+    pub site: CueSite,
+    /// Dependent cues: the relations a cue word is attached by (all when empty).
+    pub deprels: Vec<String>,
+    /// Relation types it applies to (all when None).
+    pub relations: Option<BTreeSet<String>>,
+}
+
+/// What a cue does to a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Drop,
+    Planned,
+}
+
+impl Effect {
+    /// The modality a match keeps once these cues fired on it: None when one drops it.
+    pub fn modality(fired: impl IntoIterator<Item = Effect>) -> Option<Modality> {
+        let mut planned = false;
+        for effect in fired {
+            match effect {
+                Effect::Drop => return None,
+                Effect::Planned => planned = true,
+            }
+        }
+        Some(if planned {
+            Modality::Planned
+        } else {
+            Modality::Asserted
+        })
+    }
+}
+
+/// Whether a cue limited to `relations` (all when None) applies to `relation`.
+pub fn cue_applies(relations: &Option<BTreeSet<String>>, relation: &str) -> bool {
+    relations.as_ref().is_none_or(|r| r.contains(relation))
+}
+
+#[derive(Clone, Debug)]
+pub struct Cue {
+    pub name: String,
+    pub lexicon: usize,
+    pub effect: Effect,
+    pub before: usize,
+    /// Relation types it applies to (all when None).
+    pub relations: Option<BTreeSet<String>>,
+}
+
+/// Lexicons that slot matching relies on.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub pronouns: Option<usize>,
+    pub pronoun_reach: usize,
+    pub determiners: Option<usize>,
+    pub titles: Option<usize>,
+    pub collective: Option<usize>,
+    pub modifier_heads: Option<usize>,
+    pub appositive: Option<usize>,
+    pub conjunctions: Option<usize>,
+    pub gap_stops: Option<usize>,
+    /// A pattern that starts with a slot does not match right after these ("Bank of France").
+    pub subject_not_after: Option<usize>,
+    /// Syntax cues climb from a trigger to its governor through these relations.
+    pub cue_climb: Vec<String>,
+}
+
+/// Lexicons that number reading relies on.
+#[derive(Clone, Debug, Default)]
+pub struct NumberSettings {
+    pub qualifiers: Option<usize>,
+    pub exclude_before: Option<usize>,
+    pub exclude_after: Option<usize>,
+    pub anaphoric: Option<usize>,
+    /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
+    pub anaphoric_max: f64,
+    /// Units by name, each with the words that name it ("USD": "$", "dollars", "dlrs").
+    pub units: Vec<(String, Lexicon)>,
+}
+
+/// A checked rules file.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub relations: BTreeMap<String, RelationType>,
+    pub lexicons: Vec<Lexicon>,
+    pub rules: Vec<Rule>,
+    pub cues: Vec<Cue>,
+    pub syntax_cues: Vec<SyntaxCue>,
+    pub settings: Settings,
+    pub numbers: NumberSettings,
+    /// The texts of the list files its lexicons read from disk (`file = "PATH"`), in file
+    /// order, so that a run's fingerprint changes when one of them does.
+    pub list_texts: Vec<String>,
+}

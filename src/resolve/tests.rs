@@ -1,0 +1,604 @@
+use super::*;
+
+/// A mention of the `nth` (0-based) occurrence of `needle`.
+fn nth(text: &str, needle: &str, n: usize, label: &str) -> Mention {
+    let start = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle} #{n} in {text}"))
+        .0;
+    Mention {
+        span: Span::new(start, start + needle.len()),
+        label: label.into(),
+        score: 0.9,
+    }
+}
+
+fn m(text: &str, needle: &str, label: &str) -> Mention {
+    nth(text, needle, 0, label)
+}
+
+fn resolve(text: &str, mentions: &[Mention]) -> Resolved {
+    let doc = crate::analysis::analyse(text, mentions, None).expect("mentions fit the text");
+    Resolver::new(Gazetteer::builtin()).resolve(text, &doc, mentions)
+}
+
+fn ids(r: &Resolved) -> Vec<&str> {
+    r.entities.iter().map(|e| e.id.as_str()).collect()
+}
+
+fn entity<'a>(r: &'a Resolved, id: &str) -> &'a Entity {
+    r.entities
+        .iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(r)))
+}
+
+fn aliases(r: &Resolved, id: &str) -> Vec<String> {
+    entity(r, id).aliases.iter().cloned().collect()
+}
+
+#[test]
+fn slugs_are_readable_ascii() {
+    assert_eq!(slug("Vladimir Putin"), "vladimir-putin");
+    assert_eq!(slug("Volodymyr Zelenskyy"), "volodymyr-zelenskyy");
+    assert_eq!(slug("Łukasz Müller-Ödegård"), "lukasz-muller-odegard");
+    assert_eq!(slug("O'Brien"), "obrien");
+    assert_eq!(slug("U.S. Treasury"), "us-treasury");
+}
+
+#[test]
+fn titles_roles_possessives_are_stripped_and_pope_keeps_his() {
+    let text = "President Joe Biden met Russian President Vladimir Putin. \
+                Foreign Minister Sergey Lavrov and Pope Francis spoke. Russia's Putin left.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "President Joe Biden", "PER"),
+            m(text, "Russian President Vladimir Putin", "PER"),
+            m(text, "Foreign Minister Sergey Lavrov", "PER"),
+            m(text, "Pope Francis", "PER"),
+            m(text, "Russia's Putin", "PER"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "person:joe-biden",
+            "person:vladimir-putin",
+            "person:sergey-lavrov",
+            "person:pope-francis"
+        ]
+    );
+    assert_eq!(
+        aliases(&r, "person:vladimir-putin"),
+        ["Putin", "Vladimir Putin"]
+    );
+    // Spans name the person, without the title.
+    let putin = entity(&r, "person:vladimir-putin");
+    let names: Vec<&str> = putin
+        .mentions
+        .iter()
+        .map(|s| &text[s.start..s.end])
+        .collect();
+    assert_eq!(names, ["Vladimir Putin", "Putin"]);
+    assert_eq!(
+        r.mention_entity,
+        vec![Some(0), Some(1), Some(2), Some(3), Some(1)]
+    );
+}
+
+#[test]
+fn words_before_a_name_give_the_state_a_person_serves() {
+    let text = "Ukrainian President Volodymyr Zelenskyy met Russia's Foreign Minister \
+                Sergey Lavrov, Germany's Olaf Scholz and Jen Psaki.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Volodymyr Zelenskyy", "PER"),
+            m(text, "Foreign Minister Sergey Lavrov", "PER"),
+            m(text, "Olaf Scholz", "PER"),
+            m(text, "Jen Psaki", "PER"),
+        ],
+    );
+    let countries: Vec<Option<&str>> = r.entities.iter().map(|e| e.country.as_deref()).collect();
+    assert_eq!(countries, [Some("UA"), Some("RU"), Some("DE"), None]);
+}
+
+#[test]
+fn surnames_join_the_full_name_in_the_same_document() {
+    let text = "Putin spoke. Later Vladimir Putin left. Zelenskyy stayed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Putin", "PER"),
+            m(text, "Vladimir Putin", "PER"),
+            m(text, "Zelenskyy", "PER"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["person:vladimir-putin", "person:zelenskyy"]);
+    assert_eq!(entity(&r, "person:vladimir-putin").mentions.len(), 2);
+    assert_eq!(entity(&r, "person:vladimir-putin").name, "Vladimir Putin");
+}
+
+#[test]
+fn people_sharing_a_surname_stay_apart() {
+    let text = "Joe Biden spoke. Biden left. Hunter Biden arrived. Biden smiled.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Joe Biden", "PER"),
+            nth(text, "Biden", 1, "PER"),
+            m(text, "Hunter Biden", "PER"),
+            nth(text, "Biden", 3, "PER"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["person:joe-biden", "person:hunter-biden"]);
+    assert_eq!(r.mention_entity, vec![Some(0), Some(0), Some(1), Some(1)]);
+}
+
+#[test]
+fn surnames_that_are_titles_join_their_full_name() {
+    let text = "John Major spoke. Major said no. The President said yes.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "John Major", "PER"),
+            nth(text, "Major", 1, "PER"),
+            m(text, "President", "PER"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["person:john-major"]);
+    assert_eq!(r.mention_entity, vec![Some(0), Some(0), None]);
+}
+
+#[test]
+fn coordinated_names_in_one_mention_are_split() {
+    let text = "Apple and Shell left Russia. Bosnia and Herzegovina voted.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Apple and Shell", "ORG"),
+            m(text, "Bosnia and Herzegovina", "LOC"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec!["organisation:apple", "organisation:shell", "state:BA"]
+    );
+    assert_eq!(r.mention_entity, vec![Some(0), Some(2)]);
+}
+
+#[test]
+fn abbreviations_and_acronyms_merge() {
+    let text = "The U.S. and the US and the United States. The EU and the European Union. \
+                The UN, the U.N. and the United Nations.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "U.S.", "LOC"),
+            m(text, "US", "LOC"),
+            m(text, "United States", "LOC"),
+            m(text, "EU", "ORG"),
+            m(text, "UN", "ORG"),
+            m(text, "U.N.", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "state:US",
+            "organisation:european-union",
+            "organisation:united-nations"
+        ]
+    );
+    assert_eq!(aliases(&r, "state:US"), ["U.S.", "US", "United States"]);
+    // The gazetteer finds the names the model missed.
+    assert_eq!(
+        aliases(&r, "organisation:european-union"),
+        ["EU", "European Union"]
+    );
+    assert_eq!(
+        aliases(&r, "organisation:united-nations"),
+        ["U.N.", "UN", "United Nations"]
+    );
+}
+
+#[test]
+fn acronyms_the_text_introduces_join_their_name() {
+    let text = "Sales at the Liquor Control Board of Ontario (LCBO) fell. \
+                The LCBO said it would act.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Liquor Control Board of Ontario", "ORG"),
+            nth(text, "LCBO", 1, "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec!["organisation:liquor-control-board-of-ontario"]
+    );
+    assert_eq!(
+        aliases(&r, "organisation:liquor-control-board-of-ontario"),
+        ["LCBO", "Liquor Control Board of Ontario"]
+    );
+    assert_eq!(
+        entity(&r, "organisation:liquor-control-board-of-ontario")
+            .mentions
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn organisation_short_forms_join_the_longer_name() {
+    let text = "The International Monetary Fund warned. The Fund said more. \
+                NATO and the NATO Response Force moved.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "International Monetary Fund", "ORG"),
+            nth(text, "Fund", 1, "ORG"),
+            m(text, "NATO", "ORG"),
+            m(text, "NATO Response Force", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "organisation:imf",
+            "organisation:nato",
+            "organisation:nato-response-force"
+        ]
+    );
+    assert_eq!(
+        aliases(&r, "organisation:imf"),
+        ["Fund", "International Monetary Fund"]
+    );
+}
+
+#[test]
+fn generic_short_names_join_the_organisation_named_in_the_document() {
+    let text = "NATO moved troops. The Alliance said more. The Alliance of Poets met.";
+    let r = resolve(text, &[m(text, "NATO", "ORG"), m(text, "Alliance", "ORG")]);
+    assert_eq!(ids(&r), vec!["organisation:nato"]);
+    assert_eq!(aliases(&r, "organisation:nato"), ["Alliance", "NATO"]);
+    // Without NATO in the document, "the Alliance" is its own organisation.
+    let text = "The Alliance said more.";
+    let r = resolve(text, &[m(text, "Alliance", "ORG")]);
+    assert_eq!(ids(&r), vec!["organisation:alliance"]);
+}
+
+#[test]
+fn surnames_the_model_typed_otherwise_are_the_person() {
+    let text = "Joe Biden spoke. Earlier, Biden held a call. The Biden administration agreed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Joe Biden", "PER"),
+            nth(text, "Biden", 1, "ORG"),
+            nth(text, "Biden", 2, "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec!["person:joe-biden", "organisation:biden-administration"]
+    );
+    assert_eq!(r.mention_entity, vec![Some(0), Some(0), Some(1)]);
+    assert_eq!(
+        entity(&r, "organisation:biden-administration").name,
+        "Biden administration"
+    );
+}
+
+#[test]
+fn acronyms_join_the_name_of_their_initials() {
+    let text = "The Baltic Shipping Council met. BSC members agreed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Baltic Shipping Council", "ORG"),
+            m(text, "BSC", "ORG"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["organisation:baltic-shipping-council"]);
+}
+
+#[test]
+fn capitals_are_states_only_for_the_government_acting() {
+    let text = "Washington plans sanctions. Moscow denied it. Kyiv proposed talks. \
+                Blasts in Kyiv. He lives in Moscow.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Washington", "LOC"),
+            m(text, "Moscow", "LOC"),
+            m(text, "Kyiv", "LOC"),
+            nth(text, "Kyiv", 1, "LOC"),
+            nth(text, "Moscow", 1, "LOC"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["state:US", "state:RU", "state:UA"]);
+    assert_eq!(
+        r.mention_entity,
+        vec![Some(0), Some(1), Some(2), None, None]
+    );
+    assert_eq!(entity(&r, "state:RU").name, "Russia");
+}
+
+#[test]
+fn demonyms_alone_make_no_node_but_state_bodies_do() {
+    let text = "Russian forces advanced.\nThe Russian foreign ministry said so, \
+                and Ukraine's defense ministry denied it. The British government agreed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Russian", "MISC"),
+            nth(text, "Russian", 1, "MISC"),
+            m(text, "Ukraine", "LOC"),
+            m(text, "British", "MISC"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "organisation:russian-foreign-ministry",
+            "organisation:ukrainian-defence-ministry",
+            "organisation:british-government"
+        ]
+    );
+    assert_eq!(r.mention_entity, vec![None, Some(0), Some(1), Some(2)]);
+    assert_eq!(
+        aliases(&r, "organisation:russian-foreign-ministry"),
+        ["Russian foreign ministry"]
+    );
+    let british = entity(&r, "organisation:british-government");
+    assert_eq!(british.country.as_deref(), Some("GB"));
+    assert_eq!(british.kind, EntityType::Organisation);
+}
+
+#[test]
+fn locations_and_misc_name_states_when_they_are_countries() {
+    let text = "Putin spoke in Kyiv about the Russia-Ukraine crisis and Russia.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Putin", "PER"),
+            m(text, "Kyiv", "LOC"),
+            m(text, "Russia-Ukraine", "MISC"),
+            nth(text, "Russia", 1, "LOC"),
+        ],
+    );
+    assert_eq!(ids(&r), vec!["person:putin", "state:RU", "state:UA"]);
+    assert_eq!(r.mention_entity, vec![Some(0), None, Some(1), Some(1)]);
+    assert_eq!(entity(&r, "state:RU").mentions.len(), 2);
+}
+
+#[test]
+fn the_gazetteer_fixes_types_and_finds_missed_organisations() {
+    let text = "The White House and NATO spoke. Aeroflot flights stopped. Shell fragments fell.";
+    let r = resolve(
+        text,
+        &[m(text, "White House", "LOC"), m(text, "NATO", "MISC")],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "organisation:white-house",
+            "organisation:nato",
+            "organisation:aeroflot"
+        ]
+    );
+    assert_eq!(
+        entity(&r, "organisation:white-house").country.as_deref(),
+        Some("US")
+    );
+}
+
+#[test]
+fn split_names_descriptors_and_actors_make_organisations() {
+    let text = "Manchester United dropped the club Schalke. Eurovision banned Russia. \
+                A professor at the University of New Haven spoke.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Manchester", "LOC"),
+            m(text, "United", "ORG"),
+            m(text, "Schalke", "PER"),
+            m(text, "Eurovision", "MISC"),
+            m(text, "Russia", "LOC"),
+            m(text, "University", "LOC"),
+            Mention {
+                span: Span::new(
+                    text.find("of New").unwrap(),
+                    text.find("of New").unwrap() + 2,
+                ),
+                label: "ORG".into(),
+                score: 0.5,
+            },
+            m(text, "New Haven", "LOC"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        vec![
+            "organisation:manchester-united",
+            "organisation:schalke",
+            "organisation:eurovision",
+            "state:RU",
+            "organisation:university-of-new-haven"
+        ]
+    );
+    assert_eq!(
+        r.mention_entity,
+        vec![
+            Some(0),
+            Some(0),
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(4),
+            Some(4)
+        ]
+    );
+}
+
+#[test]
+fn line_breaks_split_mentions_and_datelines_make_no_person() {
+    // The headline's line break ends a sentence: the mention across it is two names.
+    let text = "Allies To Sanction Putin\nWASHINGTON — The plan was agreed.";
+    let r = resolve(text, &[m(text, "Putin\nWASHINGTON", "PER")]);
+    assert_eq!(ids(&r), vec!["person:putin"]);
+    let putin = &r.entities[0];
+    assert_eq!(
+        &text[putin.mentions[0].start..putin.mentions[0].end],
+        "Putin"
+    );
+    // A line break that only wraps the text is a space inside the name.
+    let text = "On Friday the chancellor, Olaf\nScholz, met the press.";
+    let r = resolve(text, &[m(text, "Olaf\nScholz", "PER")]);
+    assert_eq!(ids(&r), vec!["person:olaf-scholz"]);
+    assert_eq!(r.entities[0].name, "Olaf Scholz");
+    assert!(r.entities[0].aliases.contains("Olaf Scholz"));
+}
+
+#[test]
+fn lower_case_and_uncertain_mentions_make_no_node() {
+    let text = "the pontiff and the Angelus";
+    let mut angelus = m(text, "Angelus", "ORG");
+    angelus.score = 0.3;
+    let r = resolve(text, &[m(text, "pontiff", "MISC"), angelus]);
+    assert!(r.entities.is_empty());
+    assert_eq!(r.mention_entity, vec![None, None]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let text = "Joe Biden and the EU met NATO in Brussels. Biden said Moscow denied it.";
+    let ms = vec![
+        m(text, "Joe Biden", "PER"),
+        m(text, "EU", "ORG"),
+        m(text, "NATO", "ORG"),
+        m(text, "Brussels", "LOC"),
+        nth(text, "Biden", 1, "PER"),
+        m(text, "Moscow", "LOC"),
+    ];
+    let first = resolve(text, &ms);
+    for _ in 0..5 {
+        assert_eq!(resolve(text, &ms), first);
+    }
+}
+
+/// A document of `n` repeats of `sentence(k)`, whose pieces are literal text or, with
+/// a label, a model mention.
+fn repeated(
+    n: usize,
+    sentence: impl Fn(usize) -> Vec<(String, &'static str)>,
+) -> (String, Vec<Mention>) {
+    let mut text = String::new();
+    let mut mentions = Vec::new();
+    for k in 0..n {
+        for (piece, label) in sentence(k) {
+            if !label.is_empty() {
+                mentions.push(Mention {
+                    span: Span::new(text.len(), text.len() + piece.len()),
+                    label: label.into(),
+                    score: 0.9,
+                });
+            }
+            text.push_str(&piece);
+        }
+    }
+    (text, mentions)
+}
+
+/// `k` as capital letters: 0 "A", 25 "Z", 26 "BA".
+fn letters(mut k: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (k % 26) as u8);
+        k /= 26;
+        if k == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+/// The resolve work (see `spans::count_work`) of documents of 250 and 1,000 repeats:
+/// linear, four times the text gives about four times the work (quadratic: sixteen).
+fn assert_linear(sentence: impl Fn(usize) -> Vec<(String, &'static str)>) -> Resolved {
+    let work = |n| {
+        let (text, ms) = repeated(n, &sentence);
+        let before = spans::work_done();
+        let r = resolve(&text, &ms);
+        (spans::work_done() - before, r)
+    };
+    let ((small, _), (large, r)) = (work(250), work(1_000));
+    assert!(large <= small * 5 + 1_000, "{small} -> {large}");
+    r
+}
+
+fn lit(s: &str) -> (String, &'static str) {
+    (s.to_string(), "")
+}
+
+#[test]
+fn choosing_among_candidates_grows_linearly_with_the_names() {
+    let r = assert_linear(|k| {
+        let (a, b) = ((k * 7919) % 200, (k * 104_729) % 200);
+        vec![
+            (format!("Anna Surname{a}"), "PER"),
+            lit(" met "),
+            (format!("Boris Other{b}"), "PER"),
+            lit(" in "),
+            ("Paris".into(), "LOC"),
+            lit(". "),
+            (format!("Surname{a}"), "PER"),
+            lit(" said "),
+            (format!("Other{b}"), "PER"),
+            lit(" had agreed.\n"),
+        ]
+    });
+    assert!(r.entities.len() > 300, "{}", r.entities.len());
+}
+
+#[test]
+fn introduced_acronyms_grow_linearly_with_the_document() {
+    let r = assert_linear(|k| {
+        let acronym = format!("B{}", letters(k));
+        vec![
+            lit("The "),
+            (format!("Q{} Board", letters(k).to_lowercase()), "ORG"),
+            lit(&format!(" ({acronym}) met. {acronym} said so.\n")),
+        ]
+    });
+    assert!(aliases(&r, "organisation:qa-board").contains(&"BA".to_string()));
+}
+
+#[test]
+fn generic_short_names_grow_linearly_with_the_document() {
+    assert_linear(|k| {
+        vec![
+            lit("The "),
+            ("Alliance".into(), "ORG"),
+            lit(" met "),
+            (format!("Anna Surname{k}"), "PER"),
+            lit(".\n"),
+        ]
+    });
+}
+
+#[test]
+fn state_organisations_grow_linearly_with_the_document() {
+    let r = assert_linear(|_| vec![lit("The Russian foreign ministry said so.\n")]);
+    assert_eq!(
+        entity(&r, "organisation:russian-foreign-ministry")
+            .mentions
+            .len(),
+        1_000
+    );
+}
