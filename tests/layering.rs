@@ -78,6 +78,58 @@ fn the_library_flows_one_way_without_circles_and_no_file_is_too_long() {
 }
 
 #[test]
+fn architecture_md_shows_the_same_floors() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        floors_in(&doc),
+        LAYERS
+            .iter()
+            .map(|l| l.iter().map(|r| r.to_string()).collect::<BTreeSet<_>>())
+            .collect::<Vec<_>>(),
+        "docs/ARCHITECTURE.md (\"Layers\") and LAYERS in tests/layering.rs differ"
+    );
+}
+
+/// The rooms of each floor in the picture under "## Layers": a floor's number in the
+/// first columns, its rooms (comma-separated, perhaps over several lines) from column 8
+/// to column 40.
+fn floors_in(doc: &str) -> Vec<BTreeSet<String>> {
+    let block = doc
+        .split("## Layers")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .expect("a picture under ## Layers");
+    let mut floors: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut current = None;
+    for line in block.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let column = |a: usize, b: usize| -> String {
+            chars[a.min(chars.len())..b.min(chars.len())]
+                .iter()
+                .collect()
+        };
+        if let Ok(n) = column(0, 6).trim().parse::<usize>() {
+            current = Some(n);
+        } else if !column(0, 8).trim().is_empty() {
+            current = None;
+        }
+        let Some(n) = current else { continue };
+        for room in column(8, 40)
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            floors.entry(n).or_default().insert(room.to_string());
+        }
+    }
+    let count = floors.keys().next_back().map_or(0, |n| n + 1);
+    (0..count)
+        .map(|n| floors.remove(&n).unwrap_or_default())
+        .collect()
+}
+
+#[test]
 fn the_checker_finds_an_upward_import_and_a_circle() {
     let layers: &[&[&str]] = &[&["low"], &["mid"], &["high"]];
     let m = |p: &str| -> ModPath { p.split("::").map(str::to_string).collect() };

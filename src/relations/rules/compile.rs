@@ -38,37 +38,105 @@ impl RuleSet {
     /// Parses and checks the text of a rules file whose `file = "PATH"` lexicons are read
     /// relative to `folder` (the rules file's own folder).
     pub fn parse_in(src: &str, folder: Option<&Path>) -> Result<Self, RulesError> {
-        let invalid = |offset: usize, message: String| RulesError::Invalid {
-            path: None,
-            line: line_of(src, offset),
-            message,
-        };
+        let c = Compiler { src };
         let raw: RawFile = toml::from_str(src).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            invalid(offset, e.message().trim().to_string())
+            c.invalid(offset, e.message().trim().to_string())
         })?;
+        // One step per TOML section, in this order: a section may name what the ones
+        // before it declared (lexicons, then relation types).
+        let (lexicons, lex_index, list_texts) = c.lexicons(&raw.lexicon, folder)?;
+        let settings = c.settings(&raw.settings, &lex_index)?;
+        let numbers = c.numbers(&raw.numbers, &lex_index)?;
+        let relations = c.relations(&raw.relation)?;
+        let cues = c.cues(&raw.cue, &lex_index, &relations)?;
+        let syntax_cues = c.syntax_cues(&raw.syntax_cue, &lex_index, &relations)?;
+        let rules = c.rules(&raw.rule, &lex_index, &relations, &settings)?;
+        Ok(Self {
+            relations,
+            lexicons,
+            rules,
+            cues,
+            syntax_cues,
+            settings,
+            numbers,
+            list_texts,
+        })
+    }
+}
 
+/// Lexicon names to their index in [`RuleSet::lexicons`].
+type LexIndex = BTreeMap<String, usize>;
+
+/// The text of a rules file being compiled: every error names its line.
+struct Compiler<'s> {
+    src: &'s str,
+}
+
+impl Compiler<'_> {
+    fn invalid(&self, offset: usize, message: String) -> RulesError {
+        RulesError::Invalid {
+            path: None,
+            line: line_of(self.src, offset),
+            message,
+        }
+    }
+
+    /// The lexicon `name` names (`what` says where, for the error).
+    fn find(
+        &self,
+        lex_index: &LexIndex,
+        name: &Spanned<String>,
+        what: &str,
+    ) -> Result<usize, RulesError> {
+        lex_index.get(name.get_ref()).copied().ok_or_else(|| {
+            self.invalid(
+                name.span().start,
+                format!("{what}: unknown lexicon `{}`", name.get_ref()),
+            )
+        })
+    }
+
+    fn opt(
+        &self,
+        lex_index: &LexIndex,
+        name: &Option<Spanned<String>>,
+        what: &str,
+    ) -> Result<Option<usize>, RulesError> {
+        name.as_ref()
+            .map(|n| self.find(lex_index, n, what))
+            .transpose()
+    }
+
+    /// `[lexicon.NAME]`: words, a list file's entries, inflections.
+    fn lexicons(
+        &self,
+        raw: &BTreeMap<String, Spanned<RawLexicon>>,
+        folder: Option<&Path>,
+    ) -> Result<(Vec<Lexicon>, LexIndex, Vec<String>), RulesError> {
         let mut lexicons = Vec::new();
-        let mut lex_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut lex_index: LexIndex = BTreeMap::new();
         let mut list_texts = Vec::new();
-        for (name, lex) in &raw.lexicon {
+        for (name, lex) in raw {
             let at = lex.span().start;
-            check_name(name).map_err(|m| invalid(at, format!("lexicon `{name}`: {m}")))?;
+            check_name(name).map_err(|m| self.invalid(at, format!("lexicon `{name}`: {m}")))?;
             let lex = lex.get_ref();
             let mut written: Vec<String> = lex.words.clone();
             if let Some(file) = &lex.file {
-                let from_file = list_file(file.get_ref(), folder, &mut list_texts)
-                    .map_err(|m| invalid(file.span().start, format!("lexicon `{name}`: {m}")))?;
+                let from_file =
+                    list_file(file.get_ref(), folder, &mut list_texts).map_err(|m| {
+                        self.invalid(file.span().start, format!("lexicon `{name}`: {m}"))
+                    })?;
                 written.extend(from_file);
             }
             if written.is_empty() {
-                return Err(invalid(at, format!("lexicon `{name}` has no words")));
+                return Err(self.invalid(at, format!("lexicon `{name}` has no words")));
             }
             let mut phrases = Vec::new();
             for w in &written {
                 let words = crate::lexicon::phrase_words(w);
                 if words.is_empty() {
-                    return Err(invalid(at, format!("lexicon `{name}` has an empty entry")));
+                    return Err(self.invalid(at, format!("lexicon `{name}` has an empty entry")));
                 }
                 if lex.inflect {
                     let (first, last) = (words[0].clone(), words[words.len() - 1].clone());
@@ -90,49 +158,42 @@ impl RuleSet {
             lex_index.insert(name.clone(), lexicons.len());
             lexicons.push(Lexicon::new(name, phrases));
         }
-        let find = |name: &Spanned<String>, what: &str| -> Result<usize, RulesError> {
-            lex_index.get(name.get_ref()).copied().ok_or_else(|| {
-                invalid(
-                    name.span().start,
-                    format!("{what}: unknown lexicon `{}`", name.get_ref()),
-                )
-            })
-        };
-        let opt =
-            |name: &Option<Spanned<String>>, what: &str| -> Result<Option<usize>, RulesError> {
-                name.as_ref().map(|n| find(n, what)).transpose()
-            };
+        Ok((lexicons, lex_index, list_texts))
+    }
 
-        let s = &raw.settings;
-        let settings = Settings {
-            pronouns: opt(&s.pronouns, "settings.pronouns")?,
+    /// `[settings]`: the lexicons the matchers share, and their numbers.
+    fn settings(&self, s: &RawSettings, lex: &LexIndex) -> Result<Settings, RulesError> {
+        Ok(Settings {
+            pronouns: self.opt(lex, &s.pronouns, "settings.pronouns")?,
             pronoun_reach: s.pronoun_reach.unwrap_or(6),
-            determiners: opt(&s.determiners, "settings.determiners")?,
-            titles: opt(&s.titles, "settings.titles")?,
-            collective: opt(&s.collective, "settings.collective")?,
-            modifier_heads: opt(&s.modifier_heads, "settings.modifier_heads")?,
-            appositive: opt(&s.appositive, "settings.appositive")?,
-            conjunctions: opt(&s.conjunctions, "settings.conjunctions")?,
-            gap_stops: opt(&s.gap_stops, "settings.gap_stops")?,
-            subject_not_after: opt(&s.subject_not_after, "settings.subject_not_after")?,
+            determiners: self.opt(lex, &s.determiners, "settings.determiners")?,
+            titles: self.opt(lex, &s.titles, "settings.titles")?,
+            collective: self.opt(lex, &s.collective, "settings.collective")?,
+            modifier_heads: self.opt(lex, &s.modifier_heads, "settings.modifier_heads")?,
+            appositive: self.opt(lex, &s.appositive, "settings.appositive")?,
+            conjunctions: self.opt(lex, &s.conjunctions, "settings.conjunctions")?,
+            gap_stops: self.opt(lex, &s.gap_stops, "settings.gap_stops")?,
+            subject_not_after: self.opt(lex, &s.subject_not_after, "settings.subject_not_after")?,
             cue_climb: s.cue_climb.clone(),
-        };
-        let n = &raw.numbers;
-        let numbers = NumberSettings {
-            qualifiers: opt(&n.qualifiers, "numbers.qualifiers")?,
-            exclude_before: opt(&n.exclude_before, "numbers.exclude_before")?,
-            exclude_after: opt(&n.exclude_after, "numbers.exclude_after")?,
-            anaphoric: opt(&n.anaphoric, "numbers.anaphoric")?,
+        })
+    }
+
+    /// `[numbers]`: what a figure may not be next to, and the units.
+    fn numbers(&self, n: &RawNumbers, lex: &LexIndex) -> Result<NumberSettings, RulesError> {
+        Ok(NumberSettings {
+            qualifiers: self.opt(lex, &n.qualifiers, "numbers.qualifiers")?,
+            exclude_before: self.opt(lex, &n.exclude_before, "numbers.exclude_before")?,
+            exclude_after: self.opt(lex, &n.exclude_after, "numbers.exclude_after")?,
+            anaphoric: self.opt(lex, &n.anaphoric, "numbers.anaphoric")?,
             anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
             units: n
                 .units
                 .iter()
                 .map(|(name, words)| {
                     if words.get_ref().is_empty() {
-                        return Err(invalid(
-                            words.span().start,
-                            format!("unit `{name}` has no words"),
-                        ));
+                        return Err(
+                            self.invalid(words.span().start, format!("unit `{name}` has no words"))
+                        );
                     }
                     Ok((
                         name.clone(),
@@ -140,15 +201,21 @@ impl RuleSet {
                     ))
                 })
                 .collect::<Result<_, _>>()?,
-        };
+        })
+    }
 
+    /// `[relation.NAME]`: the relation types, directed or not, crediting figures or not.
+    fn relations(
+        &self,
+        raw: &BTreeMap<String, Spanned<RawRelation>>,
+    ) -> Result<BTreeMap<String, RelationType>, RulesError> {
         let mut relations = BTreeMap::new();
-        for (name, rel) in &raw.relation {
+        for (name, rel) in raw {
             let at = rel.span().start;
-            check_name(name).map_err(|m| invalid(at, format!("relation `{name}`: {m}")))?;
+            check_name(name).map_err(|m| self.invalid(at, format!("relation `{name}`: {m}")))?;
             let r = rel.get_ref();
             if r.figure && !r.directed {
-                return Err(invalid(
+                return Err(self.invalid(
                     at,
                     format!("relation `{name}`: a figure relation is directed (source -> figure)"),
                 ));
@@ -162,47 +229,75 @@ impl RuleSet {
                 },
             );
         }
+        Ok(relations)
+    }
 
-        // What both kinds of cue share: the effect and the relation types named.
-        let effect_of = |effect: &Spanned<String>, what: &str| match effect.get_ref().as_str() {
+    /// What both kinds of cue share: the effect.
+    fn effect_of(&self, effect: &Spanned<String>, what: &str) -> Result<Effect, RulesError> {
+        match effect.get_ref().as_str() {
             "drop" => Ok(Effect::Drop),
             "planned" => Ok(Effect::Planned),
-            other => Err(invalid(
+            other => Err(self.invalid(
                 effect.span().start,
                 format!("{what}: unknown effect `{other}` (effects: drop, planned)"),
             )),
-        };
-        let relations_of = |list: &Option<Spanned<Vec<String>>>, what: &str| {
-            let Some(list) = list else { return Ok(None) };
-            match list.get_ref().iter().find(|r| !relations.contains_key(*r)) {
-                Some(r) => Err(invalid(
-                    list.span().start,
-                    format!("{what}: unknown relation `{r}`"),
-                )),
-                None => Ok(Some(list.get_ref().iter().cloned().collect())),
+        }
+    }
+
+    /// What both kinds of cue share: the relation types named.
+    fn relations_of(
+        &self,
+        relations: &BTreeMap<String, RelationType>,
+        list: &Option<Spanned<Vec<String>>>,
+        what: &str,
+    ) -> Result<Option<BTreeSet<String>>, RulesError> {
+        let Some(list) = list else { return Ok(None) };
+        match list.get_ref().iter().find(|r| !relations.contains_key(*r)) {
+            Some(r) => {
+                Err(self.invalid(list.span().start, format!("{what}: unknown relation `{r}`")))
             }
-        };
+            None => Ok(Some(list.get_ref().iter().cloned().collect())),
+        }
+    }
+
+    /// `[[cue]]`: surface cues.
+    fn cues(
+        &self,
+        raw: &[Spanned<RawCue>],
+        lex: &LexIndex,
+        relations: &BTreeMap<String, RelationType>,
+    ) -> Result<Vec<Cue>, RulesError> {
         let mut cues = Vec::new();
-        for cue in &raw.cue {
+        for cue in raw {
             let c = cue.get_ref();
             let what = format!("cue `{}`", c.name);
             cues.push(Cue {
                 name: c.name.clone(),
-                lexicon: find(&c.lexicon, &what)?,
-                effect: effect_of(&c.effect, &what)?,
+                lexicon: self.find(lex, &c.lexicon, &what)?,
+                effect: self.effect_of(&c.effect, &what)?,
                 before: c.before,
-                relations: relations_of(&c.relations, &what)?,
+                relations: self.relations_of(relations, &c.relations, &what)?,
             });
         }
+        Ok(cues)
+    }
+
+    /// `[[syntax_cue]]`: cues read from the dependency tree.
+    fn syntax_cues(
+        &self,
+        raw: &[Spanned<RawSyntaxCue>],
+        lex: &LexIndex,
+        relations: &BTreeMap<String, RelationType>,
+    ) -> Result<Vec<SyntaxCue>, RulesError> {
         let mut syntax_cues = Vec::new();
-        for cue in &raw.syntax_cue {
+        for cue in raw {
             let c = cue.get_ref();
             let what = format!("syntax cue `{}`", c.name);
             let site = match c.site.get_ref().as_str() {
                 "dependent" => CueSite::Dependent,
                 "governor" => CueSite::Governor,
                 other => {
-                    return Err(invalid(
+                    return Err(self.invalid(
                         c.site.span().start,
                         format!("{what}: unknown site `{other}` (sites: dependent, governor)"),
                     ))
@@ -210,17 +305,28 @@ impl RuleSet {
             };
             syntax_cues.push(SyntaxCue {
                 name: c.name.clone(),
-                lexicon: find(&c.lexicon, &what)?,
-                effect: effect_of(&c.effect, &what)?,
+                lexicon: self.find(lex, &c.lexicon, &what)?,
+                effect: self.effect_of(&c.effect, &what)?,
                 site,
                 deprels: c.deprels.clone(),
-                relations: relations_of(&c.relations, &what)?,
+                relations: self.relations_of(relations, &c.relations, &what)?,
             });
         }
+        Ok(syntax_cues)
+    }
 
+    /// `[[rule]]`: surface rules (a pattern) and syntax rules (a trigger and paths).
+    fn rules(
+        &self,
+        raw: &[Spanned<RawRule>],
+        lex_index: &LexIndex,
+        relations: &BTreeMap<String, RelationType>,
+        settings: &Settings,
+    ) -> Result<Vec<Rule>, RulesError> {
+        let invalid = |offset: usize, message: String| self.invalid(offset, message);
         let mut rules = Vec::new();
         let mut ids = BTreeSet::new();
-        for rule in &raw.rule {
+        for rule in raw {
             let r = rule.get_ref();
             let id = r.id.get_ref().clone();
             if id.trim().is_empty() {
@@ -255,7 +361,7 @@ impl RuleSet {
             let at = rule.span().start;
             let (kind, sentence_figures) = if syntax_kind {
                 let rule_kind =
-                    self::syntax_rule(r, relation, &lex_index).map_err(|(offset, m)| {
+                    self::syntax_rule(r, relation, lex_index).map_err(|(offset, m)| {
                         invalid(offset.unwrap_or(at), format!("rule `{id}`: {m}"))
                     })?;
                 (RuleKind::Syntax(rule_kind), false)
@@ -322,16 +428,7 @@ impl RuleSet {
                 unparsed_only: r.unparsed_only,
             });
         }
-        Ok(Self {
-            relations,
-            lexicons,
-            rules,
-            cues,
-            syntax_cues,
-            settings,
-            numbers,
-            list_texts,
-        })
+        Ok(rules)
     }
 }
 
