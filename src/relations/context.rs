@@ -36,6 +36,16 @@ pub(super) struct Ctx<'a> {
     pub(super) resolved: &'a Resolved,
     pub(super) sent: Range<usize>,
     pub(super) steps: Cell<usize>,
+    /// Per entity, the gender the document's titles give it ([`super::pronouns::genders`]).
+    pub(super) genders: &'a [Gender],
+}
+
+/// What the document says of a person's gender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Gender {
+    Unknown,
+    Male,
+    Female,
 }
 
 impl<'a> Ctx<'a> {
@@ -45,6 +55,7 @@ impl<'a> Ctx<'a> {
         doc: &'a EntityTokens<'a>,
         resolved: &'a Resolved,
         sent: Range<usize>,
+        genders: &'a [Gender],
     ) -> Self {
         Ctx {
             rules,
@@ -52,6 +63,7 @@ impl<'a> Ctx<'a> {
             resolved,
             sent,
             steps: Cell::new(0),
+            genders,
         }
     }
 

@@ -409,9 +409,13 @@ impl Syntax<'_, '_> {
     }
 
     /// The person "he"/"she" at `node` stands for: the last person named before it in the
-    /// sentence, else the latest antecedent within reach.
+    /// sentence, else the latest antecedent within reach; never one the document gives the
+    /// other gender.
     fn antecedent(&self, node: usize, si: usize, antecedents: &Antecedents) -> Option<usize> {
-        let person = |e: &usize| self.resolved.entities[*e].kind == EntityType::Person;
+        let gender = self.pronoun_gender(node);
+        let person = |e: &usize| {
+            self.resolved.entities[*e].kind == EntityType::Person && self.agrees(*e, gender)
+        };
         let earlier = (self.sent.start..node)
             .rev()
             .filter_map(|i| self.entity_of(i))
@@ -433,7 +437,7 @@ impl Syntax<'_, '_> {
             antecedents
                 .iter()
                 .rev()
-                .find(|(s, _)| *s < si && si - *s <= reach)
+                .find(|&&(s, e)| s < si && si - s <= reach && self.agrees(e, gender))
                 .map(|&(_, e)| e)
         })
     }

@@ -17,8 +17,9 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
     let mut out = Vec::new();
     // Persons that pronouns may stand for: (sentence index, entity), most recent last.
     let mut antecedents: Vec<(usize, usize)> = Vec::new();
+    let genders = super::pronouns::genders(rules, doc, resolved);
     for (si, sent) in doc.sentences.iter().enumerate() {
-        let ctx = Ctx::new(rules, doc, resolved, sent.clone());
+        let ctx = Ctx::new(rules, doc, resolved, sent.clone(), &genders);
         let sentence = doc.span(sent.clone());
         let mut attributions = Vec::new();
         let parsed = doc.parsed[si];

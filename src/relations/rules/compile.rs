@@ -166,6 +166,10 @@ impl Compiler<'_> {
         Ok(Settings {
             pronouns: self.opt(lex, &s.pronouns, "settings.pronouns")?,
             pronoun_reach: s.pronoun_reach.unwrap_or(6),
+            male_pronouns: self.opt(lex, &s.male_pronouns, "settings.male_pronouns")?,
+            female_pronouns: self.opt(lex, &s.female_pronouns, "settings.female_pronouns")?,
+            male_titles: self.opt(lex, &s.male_titles, "settings.male_titles")?,
+            female_titles: self.opt(lex, &s.female_titles, "settings.female_titles")?,
             determiners: self.opt(lex, &s.determiners, "settings.determiners")?,
             titles: self.opt(lex, &s.titles, "settings.titles")?,
             collective: self.opt(lex, &s.collective, "settings.collective")?,

@@ -114,6 +114,12 @@ pub struct Cue {
 pub struct Settings {
     pub pronouns: Option<usize>,
     pub pronoun_reach: usize,
+    /// Pronouns and titles that tell a person's gender, so that "she" never stands for a
+    /// person the document calls "Mr" or "Pope" (all optional).
+    pub male_pronouns: Option<usize>,
+    pub female_pronouns: Option<usize>,
+    pub male_titles: Option<usize>,
+    pub female_titles: Option<usize>,
     pub determiners: Option<usize>,
     pub titles: Option<usize>,
     pub collective: Option<usize>,

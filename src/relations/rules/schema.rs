@@ -26,6 +26,10 @@ pub(super) struct RawFile {
 pub(super) struct RawSettings {
     pub(super) pronouns: Option<Spanned<String>>,
     pub(super) pronoun_reach: Option<usize>,
+    pub(super) male_pronouns: Option<Spanned<String>>,
+    pub(super) female_pronouns: Option<Spanned<String>>,
+    pub(super) male_titles: Option<Spanned<String>>,
+    pub(super) female_titles: Option<Spanned<String>>,
     pub(super) determiners: Option<Spanned<String>>,
     pub(super) titles: Option<Spanned<String>>,
     pub(super) collective: Option<Spanned<String>>,
