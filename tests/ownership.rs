@@ -274,3 +274,49 @@ fn a_resume_does_not_depend_on_how_an_input_is_spelled() {
         same_file(&full, &out, "graph.json");
     }
 }
+
+/// Item 4: one run at a time in an output folder: a second run, even with `--force`, is
+/// refused while the first holds it, and the first ends whole; a lock left by a killed
+/// run does not stand in the way.
+#[test]
+fn an_output_folder_belongs_to_one_run_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    texts(&input);
+    let input = input.to_str().unwrap().to_string();
+    let out = tmp.path().join("out");
+    let every = ["--docs-per-batch", "1", "--checkpoint-secs", "0"];
+    let mut first = start(&input, &out, &every);
+    let started = Instant::now();
+    while !checkpoint_with_work(&out) {
+        assert!(started.elapsed() < Duration::from_secs(180));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let (code, err) = extract(&input, &out, &["--force"]);
+    assert_eq!(code, Some(1), "a second run into a folder in use: {err}");
+    assert!(err.contains("in use"), "{err}");
+    let (code, err) = extract(&input, &out, &["--resume"]);
+    assert_eq!(code, Some(1), "a resume of a run still going: {err}");
+    assert!(first.wait().unwrap().success());
+    let full = tmp.path().join("full");
+    ok(&input, &full, &[]);
+    for name in ["graph.json", "mentions.jsonl", "summary.json"] {
+        same_file(&full, &out, name);
+    }
+    // A run killed with -9 leaves its lock behind, unheld: it is no obstacle.
+    let killed = tmp.path().join("killed");
+    let mut child = start(&input, &killed, &every);
+    kill_when(&mut child, || checkpoint_with_work(&killed));
+    ok(&input, &killed, &[&every[..], &["--resume"]].concat());
+    same_file(&full, &killed, "graph.json");
+    let mut child = start(&input, &killed, &[&every[..], &["--force"]].concat());
+    let started = Instant::now();
+    while !checkpoint_with_work(&killed) {
+        assert!(started.elapsed() < Duration::from_secs(180));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    ok(&input, &killed, &["--force"]);
+    same_file(&full, &killed, "graph.json");
+}
