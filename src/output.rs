@@ -524,6 +524,11 @@ mod tests {
         let dir = tmp.path().join("out");
         let (out, resume) = OutputDir::claim(&dir, Claim::New).unwrap();
         assert!(!resume && out.path().is_dir());
+        // Held while the claimed folder lives: even --force waits for it.
+        let err = OutputDir::claim(&dir, Claim::Replace).unwrap_err();
+        assert!(matches!(err, OutputError::InUse { .. }), "{err}");
+        drop(out);
+        assert!(!dir.join(LOCK_FILE).exists(), "the lock goes with the run");
         for name in [
             MENTIONS_FILE,
             GRAPH_FILE,
