@@ -17,6 +17,11 @@ pub const INPUTS_LIST_FILE: &str = "checkpoint-inputs.jsonl";
 pub const CONLLU_FILE: &str = "parses.conllu";
 /// `--format html`'s page.
 pub const REPORT_FILE: &str = "report.html";
+/// The lock a run holds on its output folder for as long as it runs (an empty file,
+/// locked with `flock`: the lock goes with the process, so a killed run leaves none).
+/// It is no output: the folder rules do not count it.
+pub const LOCK_FILE: &str = ".newsgraph.lock";
+
 /// Appended to a file's name while it is written; renamed away once it is whole.
 pub const TEMP_SUFFIX: &str = ".tmp";
 

@@ -54,6 +54,12 @@ pub enum OutputError {
         source: std::io::Error,
     },
     #[error(
+        "{} is in use by another newsgraph run (it holds the lock {LOCK_FILE}): wait for \
+         that run to end, or write into another folder",
+        dir.display()
+    )]
+    InUse { dir: PathBuf },
+    #[error(
         "{} holds an unfinished run (checkpoint.json): continue it with --resume, or start \
          again with --force (which deletes that run's files)",
         dir.display()
@@ -151,12 +157,96 @@ pub struct RunInfo {
 #[derive(Clone, Debug)]
 pub struct OutputDir {
     dir: PathBuf,
+    /// Held from [`OutputDir::claim`] for as long as any copy lives.
+    lock: Option<std::sync::Arc<Lock>>,
+}
+
+/// The lock on an output folder ([`LOCK_FILE`]): an exclusive `flock`, released when the
+/// file closes, by the kernel if the process is killed.
+#[derive(Debug)]
+struct Lock {
+    path: PathBuf,
+    _file: fs::File,
+    /// Created by this claim: removed when let go (a refused claim leaves the folder as
+    /// it was). A finished run removes it in [`OutputDir::finish_run`]; one left by a
+    /// killed run is taken over by the next and counts for nothing.
+    remove: bool,
+}
+
+impl Lock {
+    fn take(dir: &Path) -> Result<Lock, OutputError> {
+        let path = dir.join(LOCK_FILE);
+        let err = |source| OutputError::Write {
+            path: path.clone(),
+            source,
+        };
+        loop {
+            let created = !path.exists();
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(err)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(OutputError::InUse {
+                        dir: dir.to_path_buf(),
+                    })
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(err(e)),
+            }
+            // A refused claim removes the lock file it created: the file locked here
+            // must still be the one at the path.
+            if same_file(&file, &path) {
+                return Ok(Lock {
+                    path,
+                    _file: file,
+                    remove: created,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        self.release(false);
+    }
+}
+
+impl Lock {
+    /// Removes the lock file (one this claim created, or `always`) while it is still
+    /// the one locked here.
+    fn release(&self, always: bool) {
+        if (self.remove || always) && same_file(&self._file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl OutputDir {
     /// A folder to read, or to write once [`OutputDir::create`]d.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        OutputDir { dir: dir.into() }
+        OutputDir {
+            dir: dir.into(),
+            lock: None,
+        }
     }
 
     /// Creates the folder (and its parents) if missing.
@@ -177,8 +267,14 @@ impl OutputDir {
     ///
     /// A resumed run's summary.json is removed at once, so that a folder with summary.json
     /// and without checkpoint.json always holds a finished run.
+    ///
+    /// The folder is locked first ([`LOCK_FILE`]) and stays locked while the returned
+    /// folder (or a copy) lives: a second run into it is refused as long as this one runs.
     pub fn claim(dir: impl Into<PathBuf>, claim: Claim) -> Result<(Self, bool), OutputError> {
-        let out = Self::new(dir);
+        let mut out = Self::new(dir);
+        if out.dir.is_dir() {
+            out.lock = Some(std::sync::Arc::new(Lock::take(&out.dir)?));
+        }
         let entries = out.entries()?;
         let has = |name: &str| entries.iter().any(|e| e == name);
         let resume = match claim {
@@ -220,6 +316,22 @@ impl OutputDir {
             path: out.dir.clone(),
             source,
         })?;
+        match out.lock.take() {
+            // The folder was made here: locked now, and no one else's run is in it (a
+            // run that made it at the same time is refused by the lock, or holds it).
+            None => {
+                let lock = Lock::take(&out.dir)?;
+                if out
+                    .entries()?
+                    .iter()
+                    .any(|e| e == CHECKPOINT_FILE || e == SUMMARY_FILE)
+                {
+                    return Err(OutputError::InUse { dir: out.dir });
+                }
+                out.lock = Some(std::sync::Arc::new(lock));
+            }
+            Some(lock) => out.lock = Some(lock),
+        }
         Ok((out, resume))
     }
 
@@ -235,13 +347,15 @@ impl OutputDir {
         };
         let mut names = Vec::new();
         for entry in listing {
-            names.push(
-                entry
-                    .map_err(read_err)?
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
+            let name = entry
+                .map_err(read_err)?
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            // The lock is no output: a folder with a lock alone is empty.
+            if name != LOCK_FILE {
+                names.push(name);
+            }
         }
         names.sort();
         Ok(names)
@@ -280,6 +394,10 @@ impl OutputDir {
     pub fn finish_run(&self) -> Result<(), OutputError> {
         for name in [CHECKPOINT_FILE, GRAPH_LOG_FILE, INPUTS_LIST_FILE] {
             remove_if_there(&self.file(name))?;
+        }
+        // The run leaves no lock behind (it holds it until it ends all the same).
+        if let Some(lock) = &self.lock {
+            lock.release(true);
         }
         sync_dir(&self.dir).map_err(|source| OutputError::Write {
             path: self.dir.clone(),
@@ -406,6 +524,11 @@ mod tests {
         let dir = tmp.path().join("out");
         let (out, resume) = OutputDir::claim(&dir, Claim::New).unwrap();
         assert!(!resume && out.path().is_dir());
+        // Held while the claimed folder lives: even --force waits for it.
+        let err = OutputDir::claim(&dir, Claim::Replace).unwrap_err();
+        assert!(matches!(err, OutputError::InUse { .. }), "{err}");
+        drop(out);
+        assert!(!dir.join(LOCK_FILE).exists(), "the lock goes with the run");
         for name in [
             MENTIONS_FILE,
             GRAPH_FILE,

@@ -54,6 +54,15 @@ fn extract(input: &Path, out: &Path, extra: &[&str]) {
     run_ok(&args, Some(2));
 }
 
+/// The folder's checkpoint counts at least one input done (a run checkpoints before its
+/// first batch too).
+fn checkpoint_with_work(out: &Path) -> bool {
+    std::fs::read_to_string(out.join("checkpoint.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|c| c["items_done"].as_u64().unwrap_or(0) > 0)
+}
+
 fn file(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}/{name}: {e}", dir.display()))
 }
@@ -165,7 +174,7 @@ fn interrupt_and_resume(signal: &str, with_store: bool) {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while !cut.join("checkpoint.json").exists() {
+    while !checkpoint_with_work(&cut) {
         assert!(
             child.try_wait().unwrap().is_none(),
             "the run ended before its first checkpoint"
@@ -702,7 +711,7 @@ fn stop_after_first_checkpoint(
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while !out.join("checkpoint.json").exists() {
+    while !checkpoint_with_work(out) {
         assert!(
             child.try_wait().unwrap().is_none(),
             "the run ended before its first checkpoint"
@@ -825,7 +834,10 @@ fn a_run_on_other_input_into_a_stopped_runs_folder_never_mixes_the_two() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while out.join("checkpoint.json").exists() || !out.join("checkpoint-graph.jsonl").exists() {
+    // B's own checkpoint (a run checkpoints before its first batch): B has begun.
+    while !std::fs::read_to_string(out.join("checkpoint.json"))
+        .is_ok_and(|c| c.contains("fixtures/entities"))
+    {
         assert!(started.elapsed() < Duration::from_secs(120));
         std::thread::sleep(Duration::from_millis(2));
     }

@@ -48,6 +48,8 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         evidence_per_edge: args.evidence_per_edge,
     };
     let options_fingerprint = pipeline.options_fingerprint(&read_options, limits);
+    let not_input: Vec<std::path::PathBuf> =
+        args.store.as_deref().map(Store::files).unwrap_or_default();
     let options = RunOptions {
         docs_per_batch: args.docs_per_batch,
         shard: args.shard,
@@ -55,7 +57,9 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         checkpoint_every: Duration::from_secs(args.checkpoint_secs),
         fingerprint: resume_fingerprint(&args, &pipeline, &options_fingerprint),
         options_fingerprint,
-        inputs: args.inputs.clone(),
+        // Canonical: a resume does not depend on how an input is spelled.
+        inputs: args.inputs.iter().map(|p| canonical(p)).collect(),
+        not_input: not_input.clone(),
         ..RunOptions::default()
     };
     if args.resume && !resume {
@@ -66,6 +70,13 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     }
     let mut files = RunFiles::new(&out);
     files.graph.set_limits(limits);
+    if let Some(path) = args.store.as_deref().filter(|p| resume && !p.exists()) {
+        bail!(
+            "{}: no such store, and the run to resume wrote to it: put it back and resume, \
+             or start again with --force",
+            path.display()
+        );
+    }
     let mut store = args
         .store
         .as_deref()
@@ -77,7 +88,11 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     let mut conllu =
         OutputFormat::wants_conllu(&args.format).then(|| ConlluSink::new(out.file(CONLLU_FILE)));
     // The output folder may lie inside an input folder: it is no input.
-    let items = input::read(&args.inputs, &read_options).skipping(out.path());
+    // So may the store and its side files: they are no input either.
+    let mut items = input::read(&args.inputs, &read_options).skipping(out.path());
+    for file in &not_input {
+        items = items.skipping(file);
+    }
     // The ETA compares bytes read with the files' sizes: no second read to count.
     let mut progress = Terminal::new(
         !args.no_progress && std::io::stderr().is_terminal(),
@@ -199,18 +214,33 @@ fn resume_fingerprint(
     let inputs: Vec<String> = args
         .inputs
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| canonical(p).display().to_string())
         .collect();
     json!({
         "inputs": inputs,
         "shard": args.shard.map(|s| s.to_string()),
         "options": options_fingerprint,
         "parse": format!("{:?}", pipeline.parse),
-        "store": args.store.as_ref().map(|p| p.display().to_string()),
+        "store": args.store.as_ref().map(|p| canonical(p).display().to_string()),
         "report": OutputFormat::wants_html(&args.format).then_some(args.report.report_docs),
         "conllu": pipeline.parse == ParseMode::All && OutputFormat::wants_conllu(&args.format),
     })
     .to_string()
+}
+
+/// `path` with its spelling undone (`dir`, `dir/`, `./dir`, an absolute path are one):
+/// canonical where it exists, else its canonical folder joined with its name.
+fn canonical(path: &std::path::Path) -> std::path::PathBuf {
+    path.canonicalize().unwrap_or_else(|_| {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        match (
+            parent.unwrap_or(std::path::Path::new(".")).canonicalize(),
+            path.file_name(),
+        ) {
+            (Ok(dir), Some(name)) => dir.join(name),
+            _ => path.to_path_buf(),
+        }
+    })
 }
 
 /// Ctrl-C asks the run to stop after the current batch and checkpoint; a

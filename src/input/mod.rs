@@ -153,8 +153,9 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// Leaves the folder `dir` out wherever the walk meets it (a run's own output folder
-    /// inside an input folder): nothing in it is read or counted.
+    /// Leaves the folder or file `dir` out wherever the walk meets it (a run's own output
+    /// folder inside an input folder, its store and the store's side files): nothing in
+    /// it is read or counted. It need not exist yet.
     pub fn skipping(mut self, dir: &Path) -> Self {
         self.skip.push(dir.to_path_buf());
         self

@@ -15,9 +15,8 @@ const BUFFER: usize = 64 * 1024;
 
 /// Reads every input in order, leaving out the folders `skip` wherever they are met.
 pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf], skip: &[PathBuf]) -> Flow {
-    let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
-    let skipped =
-        |path: &Path| !skip.is_empty() && path.canonicalize().is_ok_and(|c| skip.contains(&c));
+    let skip = canonical_all(skip);
+    let skipped = |path: &Path| is_skipped(&skip, path);
     for input in inputs {
         let source = input.display().to_string();
         // A path named on the command line is followed if it is a link: the user chose it.
@@ -87,6 +86,9 @@ fn dir(p: &mut Producer, path: &Path, rel: &str, skipped: &dyn Fn(&Path) -> bool
                 continue;
             }
         };
+        if kind.is_file() && skipped(&full) {
+            continue;
+        }
         if kind.is_symlink() {
             p.skip(source, "symbolic link not followed")?;
         } else if kind.is_dir() {
@@ -198,16 +200,15 @@ pub(crate) fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, fs::M
             };
             if kind.is_dir() {
                 dir(&full, &rel, skipped, out);
-            } else if kind.is_file() && format::detect(&rel).is_ok() {
+            } else if kind.is_file() && !skipped(&full) && format::detect(&rel).is_ok() {
                 if let Ok(m) = fs::symlink_metadata(&full) {
                     out.push((full, m));
                 }
             }
         }
     }
-    let skip: Vec<PathBuf> = skip.iter().filter_map(|d| d.canonicalize().ok()).collect();
-    let skipped =
-        |path: &Path| !skip.is_empty() && path.canonicalize().is_ok_and(|c| skip.contains(&c));
+    let skip = canonical_all(skip);
+    let skipped = |path: &Path| is_skipped(&skip, path);
     let mut out = Vec::new();
     for input in inputs {
         match fs::metadata(input) {
@@ -217,6 +218,27 @@ pub(crate) fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, fs::M
         }
     }
     out
+}
+
+/// The paths `skip` as the walk meets them: canonical, and for a file that does not
+/// exist yet (a store's -wal file), its canonical folder joined with its name.
+fn canonical_all(skip: &[PathBuf]) -> Vec<PathBuf> {
+    skip.iter()
+        .filter_map(|d| {
+            d.canonicalize().ok().or_else(|| {
+                let parent = d.parent().filter(|p| !p.as_os_str().is_empty());
+                let parent = parent.unwrap_or(Path::new("."));
+                Some(parent.canonicalize().ok()?.join(d.file_name()?))
+            })
+        })
+        .collect()
+}
+
+/// Whether the walk leaves `path` out: the name is compared first, so that most
+/// entries cost no system call.
+fn is_skipped(skip: &[PathBuf], path: &Path) -> bool {
+    skip.iter().any(|s| s.file_name() == path.file_name())
+        && path.canonicalize().is_ok_and(|c| skip.contains(&c))
 }
 
 /// The sizes of the files [`inputs`] would read.

@@ -35,11 +35,10 @@ impl InputFile {
 }
 
 /// The files the reader reads under `inputs` ([`crate::input::files`]: the same walk and
-/// rule), leaving out the folder `skip` (the run's own output folder, which changes as
-/// the run goes).
-pub fn scan(inputs: &[PathBuf], skip: Option<&Path>) -> Vec<InputFile> {
-    let skip: Vec<PathBuf> = skip.map(Path::to_path_buf).into_iter().collect();
-    crate::input::files(inputs, &skip)
+/// rule), leaving out `skip` (the run's own output folder, which changes as the run
+/// goes, and the store with its side files).
+pub fn scan(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<InputFile> {
+    crate::input::files(inputs, skip)
         .iter()
         .map(|(path, meta)| InputFile::of(path, meta))
         .collect()
@@ -122,23 +121,23 @@ mod tests {
         fs::write(input.join("a.txt"), "one").unwrap();
         fs::write(input.join("b.txt"), "two").unwrap();
         fs::write(input.join("out/mentions.jsonl"), "x").unwrap();
-        let skip = input.join("out");
-        let then = scan(std::slice::from_ref(&input), Some(&skip));
+        let skip = [input.join("out")];
+        let then = scan(std::slice::from_ref(&input), &skip);
         assert_eq!(then.len(), 2, "{then:?}");
         let list = tmp.path().join("list.jsonl");
         write(&list, &then).unwrap();
         assert_eq!(read(&list).unwrap(), then);
         fs::write(input.join("out/mentions.jsonl"), "longer").unwrap();
-        compare(&then, &scan(std::slice::from_ref(&input), Some(&skip))).unwrap();
+        compare(&then, &scan(std::slice::from_ref(&input), &skip)).unwrap();
 
         fs::write(input.join("b.txt"), "three").unwrap();
-        let err = compare(&then, &scan(std::slice::from_ref(&input), Some(&skip))).unwrap_err();
+        let err = compare(&then, &scan(std::slice::from_ref(&input), &skip)).unwrap_err();
         assert!(err.to_string().contains("b.txt changed"), "{err}");
         fs::remove_file(input.join("b.txt")).unwrap();
-        let err = compare(&then, &scan(std::slice::from_ref(&input), Some(&skip))).unwrap_err();
+        let err = compare(&then, &scan(std::slice::from_ref(&input), &skip)).unwrap_err();
         assert!(err.to_string().contains("it is gone"), "{err}");
         fs::write(input.join("c.txt"), "new").unwrap();
-        let err = compare(&then, &scan(std::slice::from_ref(&input), Some(&skip))).unwrap_err();
+        let err = compare(&then, &scan(std::slice::from_ref(&input), &skip)).unwrap_err();
         assert!(err.to_string().contains("c.txt changed"), "{err}");
     }
 }

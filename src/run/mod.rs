@@ -53,6 +53,9 @@ pub struct RunOptions {
     /// The paths the input is read from: their files' sizes and times are listed beside
     /// the checkpoint, and a resume refuses files changed since (empty: not checked).
     pub inputs: Vec<PathBuf>,
+    /// Files and folders under the inputs that are no input (the store and its side
+    /// files): left out of the input files' list as the reader leaves them out.
+    pub not_input: Vec<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -66,6 +69,7 @@ impl Default for RunOptions {
             fingerprint: String::new(),
             options_fingerprint: String::new(),
             inputs: Vec::new(),
+            not_input: Vec::new(),
         }
     }
 }
@@ -175,10 +179,12 @@ impl<'a> Run<'a> {
         (!self.options.inputs.is_empty()).then(|| checkpoint.with_file_name(INPUTS_LIST_FILE))
     }
 
-    /// The input files now, leaving out the checkpoint's folder.
+    /// The input files now, leaving out the checkpoint's folder and what is no input.
     fn scan_inputs(&self) -> Vec<input_files::InputFile> {
         let out = self.checkpoint.as_deref().and_then(|c| c.parent());
-        input_files::scan(&self.options.inputs, out)
+        let mut skip: Vec<PathBuf> = out.map(PathBuf::from).into_iter().collect();
+        skip.extend(self.options.not_input.iter().cloned());
+        input_files::scan(&self.options.inputs, &skip)
     }
 
     /// Streams `items` through the pipeline into the sinks.
@@ -204,6 +210,12 @@ impl<'a> Run<'a> {
         }
         // Only now, with every check passed, is anything in the output touched.
         let mut state = self.open(checkpoint)?;
+        if !state.resumed {
+            // A checkpoint before the first batch: the sinks' starting states (the
+            // store's last batch before this run) are on disk before any output is, so
+            // a run killed before its first timed checkpoint resumes as this run.
+            self.checkpoint(&mut state)?;
+        }
         progress.start(state.position());
         let batch_items = self.options.docs_per_batch.max(1);
         let mut pending = Pending::default();

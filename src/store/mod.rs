@@ -192,6 +192,19 @@ enum Found {
 }
 
 impl Store {
+    /// The store's file and the side files SQLite keeps beside it (-wal, -shm,
+    /// -journal): none of them is ever input.
+    pub fn files(path: &Path) -> Vec<PathBuf> {
+        ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| {
+                let mut name = path.as_os_str().to_owned();
+                name.push(suffix);
+                PathBuf::from(name)
+            })
+            .collect()
+    }
+
     /// The file it was opened from.
     pub fn path(&self) -> &Path {
         &self.path

@@ -22,6 +22,25 @@ pub struct StoreSink {
     pending: HashMap<String, String>,
     /// The hash of each document taken and not yet stored, by id: each text is hashed once.
     hashes: HashMap<String, String>,
+    /// The store's last document before this run (id, hash): with the last one this run
+    /// added, what a resume checks to know that it continues into the same store.
+    before: Option<(String, String)>,
+    last_added: Option<(String, String)>,
+    /// The store's file (device and inode) when the run began: a copy put in its place
+    /// is another file, even with the same documents.
+    file: Option<(u64, u64)>,
+}
+
+/// The device and inode of the file at `path`.
+#[cfg(unix)]
+fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(_: &std::path::Path) -> Option<(u64, u64)> {
+    None
 }
 
 impl StoreSink {
@@ -31,6 +50,9 @@ impl StoreSink {
             run_start: 0,
             pending: HashMap::new(),
             hashes: HashMap::new(),
+            before: None,
+            last_added: None,
+            file: None,
         }
     }
 
@@ -44,24 +66,86 @@ impl StoreSink {
     }
 }
 
+impl StoreSink {
+    /// The last document stored in `batch` (none in a new store).
+    fn last_document_of(&self, batch: u64) -> Result<Option<(String, String)>, SinkError> {
+        if batch == 0 {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .stored_after(batch - 1)?
+            .into_iter()
+            .rev()
+            .find_map(|(hash, id)| {
+                matches!(self.store.hash_of_id(&id), Ok(Some((_, b))) if b == batch)
+                    .then_some((id, hash))
+            }))
+    }
+
+    /// A resumed run continues into the store it wrote to: the store holds the last
+    /// document it held before the run, and the last one the run added, in their
+    /// batches. A store moved away (and so created anew) or another one in its place
+    /// is refused.
+    fn check_same_store(&self, recorded: &str) -> Result<(), SinkError> {
+        let holds = |doc: &Option<(String, String)>, ours: bool| -> Result<bool, SinkError> {
+            let Some((id, hash)) = doc else {
+                return Ok(true);
+            };
+            Ok(match self.store.hash_of_id(id)? {
+                Some((h, b)) => &h == hash && (b > self.run_start) == ours,
+                None => false,
+            })
+        };
+        let same_file = self.file.is_none() || file_identity(self.store.path()) == self.file;
+        if same_file
+            && self.store.last_batch()? >= self.run_start
+            && holds(&self.before, false)?
+            && holds(&self.last_added, true)?
+        {
+            return Ok(());
+        }
+        Err(SinkError::Resume(format!(
+            "{} is not the store this run wrote to (the checkpoint's store, {recorded}, \
+             is another file or holds other documents): put that store back and resume, or start again with \
+             --force",
+            self.store.path().display()
+        )))
+    }
+}
+
 impl BatchSink for StoreSink {
     fn name(&self) -> &'static str {
         "store"
     }
 
     fn open(&mut self, resume: Option<&Value>) -> Result<(), SinkError> {
-        match resume {
-            None => self.run_start = self.store.last_batch()?,
-            Some(state) => {
-                self.run_start = state.as_u64().ok_or_else(|| {
-                    SinkError::Resume(
-                        "the checkpoint was made without --store; resume without it or start again"
-                            .into(),
-                    )
-                })?;
-            }
+        let Some(state) = resume else {
+            self.run_start = self.store.last_batch()?;
+            self.before = self.last_document_of(self.run_start)?;
+            self.file = file_identity(self.store.path());
+            return Ok(());
+        };
+        let without = || {
+            SinkError::Resume(
+                "the checkpoint was made without --store; resume without it or start again".into(),
+            )
+        };
+        // Before checkpoints named their store, the state was the batch number alone.
+        if let Some(n) = state.as_u64() {
+            self.run_start = n;
+            return Ok(());
         }
-        Ok(())
+        self.run_start = state["run_start"].as_u64().ok_or_else(without)?;
+        let pair = |v: &Value| -> Option<(String, String)> {
+            Some((v[0].as_str()?.to_string(), v[1].as_str()?.to_string()))
+        };
+        self.before = pair(&state["before"]);
+        self.last_added = pair(&state["last_added"]);
+        self.file = state["file"]
+            .as_array()
+            .and_then(|a| Some((a.first()?.as_u64()?, a.get(1)?.as_u64()?)));
+        self.check_same_store(state["store"].as_str().unwrap_or("?"))
     }
 
     fn skip(&mut self, doc: &Document) -> Result<Option<String>, SinkError> {
@@ -114,7 +198,17 @@ impl BatchSink for StoreSink {
                     .unwrap_or_else(|| Store::content_hash(&d.text))
             })
             .collect();
-        self.store.add_batch_hashed(&stored, &hashes)?;
+        let outcome = self.store.add_batch_hashed(&stored, &hashes)?;
+        if let Some(id) = outcome.added.last() {
+            let hash = batch
+                .docs
+                .iter()
+                .zip(&hashes)
+                .find(|(d, _)| &d.id == id)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default();
+            self.last_added = Some((id.clone(), hash));
+        }
         // Stored now (or skipped by the store for a reason it gives again): found there.
         for hash in &hashes {
             self.pending.remove(hash);
@@ -123,7 +217,17 @@ impl BatchSink for StoreSink {
     }
 
     fn checkpoint(&mut self) -> Result<Value, SinkError> {
-        Ok(Value::from(self.run_start))
+        let pair = |p: &Option<(String, String)>| match p {
+            Some((id, hash)) => serde_json::json!([id, hash]),
+            None => Value::Null,
+        };
+        Ok(serde_json::json!({
+            "run_start": self.run_start,
+            "store": self.store.path().display().to_string(),
+            "before": pair(&self.before),
+            "last_added": pair(&self.last_added),
+            "file": self.file.map(|(dev, ino)| serde_json::json!([dev, ino])),
+        }))
     }
 }
 
