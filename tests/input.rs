@@ -140,3 +140,33 @@ fn reuters_has_21578_articles_and_19043_with_a_body() {
     assert!(raw_dates < 10, "{raw_dates} dates did not parse");
     assert_eq!(latin1, 1, "one article (in reut2-017.sgm) is not UTF-8");
 }
+
+/// Issue 27, item 2: a CSV row whose quote is never closed took every row after it into
+/// one document, with no word in problems.jsonl. The file now fails with its reason at
+/// that row; the rows before it stay documents.
+#[test]
+fn a_csv_row_with_an_unbalanced_quote_does_not_swallow_the_rows_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wire.csv");
+    std::fs::write(
+        &path,
+        "id,text\na,Joe Biden spoke.\nb,\"He said he would go\nc,Olaf Scholz replied.\nd,Emmanuel Macron left.\n",
+    )
+    .unwrap();
+    let items: Vec<Item> = input::read(&[path], &ReadOptions::default()).collect();
+    assert_eq!(counts(&items), (1, 0, 1), "{items:#?}");
+    assert!(matches!(&items[0], Item::Document(d) if d.id == "a"));
+    let Item::Failed(f) = &items[1] else {
+        panic!("{items:#?}")
+    };
+    assert!(f.source.ends_with("wire.csv:3"), "{f:?}");
+    assert!(
+        f.reason.contains("line 3") && f.reason.contains("never closed"),
+        "{f:?}"
+    );
+    // A quote closed on a later line is a multi-line field, as before.
+    let path = dir.path().join("multi.csv");
+    std::fs::write(&path, "id,text\na,\"One line\nand the next\"\nb,third\n").unwrap();
+    let items: Vec<Item> = input::read(&[path], &ReadOptions::default()).collect();
+    assert_eq!(counts(&items), (2, 0, 0), "{items:#?}");
+}
