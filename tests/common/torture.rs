@@ -221,6 +221,13 @@ pub fn build(dir: &Path) -> Expected {
     e.documents += 1;
     e.failed += 1;
 
+    // An earlier run's output folder (issue 27, item 3): never input, one skip.
+    fs::create_dir_all(root.join("old-run")).unwrap();
+    w("old-run/summary.json", b"{}");
+    w("old-run/report.html", b"<p>Never read: a report.</p>");
+    w("old-run/mentions.jsonl", b"{\"text\": \"Never read\"}\n");
+    e.skipped += 1;
+
     // A directory symbolic link pointing outside the corpus.
     std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
     e.skipped += 1;

@@ -1,0 +1,108 @@
+//! Issue 27, round two of "nothing lost, nothing mixed": what a hostile user tried, at the
+//! command line. Each test failed before its fix.
+
+mod common;
+
+use std::path::Path;
+
+use common::{bin, read_json, repo};
+
+/// Runs the binary in the checkout: (exit status, stderr).
+fn status_of(args: &[&str]) -> (Option<i32>, String) {
+    let out = bin()
+        .args(args)
+        .current_dir(repo())
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("the newsgraph binary runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn small_input(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.txt"), "Joe Biden met Olaf Scholz in Berlin.").unwrap();
+    std::fs::write(input.join("b.txt"), "Emmanuel Macron visited Warsaw.").unwrap();
+    input
+}
+
+/// Item 6: `extract in in` read every document twice (ids like `a#2`). The same file
+/// named twice, or inside a folder also named, is one input, and stderr says so.
+#[test]
+fn overlapping_inputs_are_read_once_and_stderr_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let out = tmp.path().join("out");
+    let i = input.to_str().unwrap();
+    let a = input.join("a.txt");
+    let dot = format!("{}/./in/", tmp.path().display());
+    let (code, stderr) = status_of(&[
+        "extract",
+        i,
+        a.to_str().unwrap(),
+        &dot,
+        i,
+        "-o",
+        out.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["documents_read"], 2, "{summary}");
+    assert!(
+        stderr.contains(&format!("{} is inside {i}: read once", a.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{dot} is the same as {i}: read once")),
+        "{stderr}"
+    );
+    let mentions = std::fs::read_to_string(out.join("mentions.jsonl")).unwrap();
+    assert!(!mentions.contains("#2"), "{mentions}");
+}
+
+/// Item 12: a window over the model's position table was accepted, and longer documents
+/// then failed with a raw ONNX Runtime broadcast error. Zero limits were accepted too.
+#[test]
+fn impossible_limits_are_a_bad_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let i = input.to_str().unwrap();
+    for (n, bad) in [
+        ["--max-tokens", "100000"],
+        ["--max-doc-bytes", "0"],
+        ["--docs-per-node", "0"],
+        ["--evidence-per-edge", "0"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = tmp.path().join(format!("out{n}"));
+        let (code, stderr) =
+            status_of(&["extract", i, "-o", out.to_str().unwrap(), bad[0], bad[1]]);
+        assert_eq!(code, Some(2), "{bad:?}: {stderr}");
+        assert!(!out.join("summary.json").exists(), "{bad:?}");
+        if bad[0] == "--max-tokens" {
+            assert!(stderr.contains("at most 512 tokens"), "{stderr}");
+        } else {
+            assert!(stderr.contains("must be at least 1"), "{bad:?}: {stderr}");
+        }
+    }
+    // The model's own limit is taken.
+    let out = tmp.path().join("ok");
+    let (code, stderr) = status_of(&[
+        "extract",
+        i,
+        "-o",
+        out.to_str().unwrap(),
+        "--max-tokens",
+        "512",
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
