@@ -106,3 +106,106 @@ fn impossible_limits_are_a_bad_command_line() {
     ]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+fn extract_ok(input: &Path, out: &Path) {
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// Item 8: `export -o` overwrote a finished run's graph.json (and merge then refused the
+/// folder). export follows extract's output-folder rule: a run's folder only with --force.
+#[test]
+fn export_refuses_a_runs_folder_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let run = tmp.path().join("run");
+    extract_ok(&input, &run);
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("a.txt"), "Vladimir Putin spoke in Moscow.").unwrap();
+    let run2 = tmp.path().join("run2");
+    extract_ok(&other, &run2);
+    let before = std::fs::read(run.join("graph.json")).unwrap();
+    let graph2 = run2.join("graph.json");
+    let (code, stderr) = status_of(&[
+        "export",
+        "--graph",
+        graph2.to_str().unwrap(),
+        "--format",
+        "all",
+        "-o",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("holds a finished run"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read(run.join("graph.json")).unwrap(), before);
+    assert!(!run.join("graph.graphml").exists(), "nothing written");
+    let (code, stderr) = status_of(&[
+        "export",
+        "--graph",
+        graph2.to_str().unwrap(),
+        "--format",
+        "all",
+        "-o",
+        run.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read(run.join("graph.json")).unwrap(),
+        std::fs::read(&graph2).unwrap()
+    );
+    assert!(
+        !run.join("summary.json").exists(),
+        "the old run was replaced"
+    );
+    // Exporting into a plain folder, again and again, is as before.
+    let plain = tmp.path().join("plain");
+    for _ in 0..2 {
+        let (code, stderr) = status_of(&[
+            "export",
+            "--graph",
+            graph2.to_str().unwrap(),
+            "--format",
+            "graphml",
+            "-o",
+            plain.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+}
+
+/// Item 13: `-o` an existing file said "cannot read afile: Not a directory"; `merge`
+/// with a folder that does not exist exited 1 where `extract` exits 2.
+#[test]
+fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let afile = tmp.path().join("afile");
+    std::fs::write(&afile, "x").unwrap();
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        afile.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert!(!stderr.contains("Not a directory"), "{stderr}");
+    let nope = tmp.path().join("nope");
+    let out = tmp.path().join("m");
+    let (code, stderr) = status_of(&["merge", nope.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not found"), "{stderr}");
+    assert!(!out.exists());
+}

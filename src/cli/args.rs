@@ -369,6 +369,10 @@ pub struct ExportArgs {
     /// Output directory.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a folder that holds a newsgraph run (extract's rule): its files are
+    /// deleted first. Without it, such a folder is refused.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }
