@@ -209,3 +209,34 @@ fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
     assert!(stderr.contains("not found"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// Item 13: a bad `ORT_DYLIB_PATH` was blamed on the model, and "dlopen failed" replaced
+/// the loader's real reason.
+#[test]
+fn a_bad_ort_dylib_path_is_blamed_on_the_library_with_the_loaders_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let junk = tmp.path().join("libjunk.so");
+    std::fs::write(&junk, "not a library").unwrap();
+    let missing = tmp.path().join("libmissing.so");
+    for (lib, reason) in [(&junk, "file too short"), (&missing, "No such file")] {
+        let out = bin()
+            .args(["extract", input.to_str().unwrap(), "-o"])
+            .arg(tmp.path().join("out"))
+            .env("ORT_DYLIB_PATH", lib)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot load the ONNX Runtime library {} (ORT_DYLIB_PATH)",
+                lib.display()
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("dlopen failed"), "{stderr}");
+        assert!(!stderr.contains("cannot load the model"), "{stderr}");
+    }
+}

@@ -75,6 +75,10 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
         max_tokens: args.max_tokens,
         ..NerOptions::default()
     };
+    // The runtime first: a library that does not load is not the model's fault.
+    if matches!(load.backend, newsgraph::ner::Backend::Onnx) {
+        newsgraph::onnx::runtime::environment()?;
+    }
     let pipeline =
         Pipeline::load(&dir, &load, options, Gazetteer::builtin()).with_context(|| {
             format!(
