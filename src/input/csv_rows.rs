@@ -233,6 +233,14 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
         let line = record.position().map_or(line, |pos| pos.line());
         let here = origin.line(line);
         any_row = true;
+        if cut.replace(false) {
+            // Its content was dropped while reading: too long, whatever is left of it.
+            p.fail(
+                &here.source,
+                format!("line {line}: {}", decode::too_big(None, max)),
+            )?;
+            continue;
+        }
         if open_at_end.get() {
             // The stream ended inside this record's quotes (the record is complete only
             // at the end of the stream, so it is the last): a quote opened in this row
@@ -247,14 +255,6 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
                 ),
             )?;
             return Ok(Outcome::Damaged);
-        }
-        if cut.replace(false) {
-            // Its content was dropped while reading: too long, whatever is left of it.
-            p.fail(
-                &here.source,
-                format!("line {line}: {}", decode::too_big(None, max)),
-            )?;
-            continue;
         }
         if header.len() > 1 && record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
             continue; // a blank line
