@@ -38,7 +38,11 @@ REPO=$(cd "$(dirname "$0")/.." && pwd -P)
 if [ "$BUILD" = 1 ]; then
   bash "$REPO/scripts/setup.sh"
 fi
-BIN=${BIN:-$REPO/target/release/newsgraph}
+# cargo builds into $CARGO_TARGET_DIR when it is set (relative to the checkout, where
+# scripts/setup.sh runs cargo).
+TARGET=${CARGO_TARGET_DIR:-target}
+case "$TARGET" in /*) ;; *) TARGET=$REPO/$TARGET ;; esac
+BIN=${BIN:-$TARGET/release/newsgraph}
 ORT_DIR=$REPO/.ort/site/onnxruntime/capi
 
 if [ ! -x "$BIN" ]; then

@@ -185,22 +185,13 @@ pub fn default_model_dir() -> PathBuf {
 }
 
 /// The parser used without `--parser`: `$NEWSGRAPH_PARSER` if set, else the shipped
-/// parser beside the executable's checkout, else the crate's.
+/// parser of the installed tree (and nowhere else: an installed binary never looks
+/// outside its prefix) or the checkout ([`crate::locate`]).
 pub fn default_parser_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("NEWSGRAPH_PARSER") {
         return PathBuf::from(dir);
     }
-    let name = DEFAULT_PARSER;
-    layout()
-        .roots()
-        .iter()
-        .map(|root| root.join("models").join(name))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("models")
-                .join(name)
-        })
+    layout().model_dir(DEFAULT_PARSER)
 }
 
 #[cfg(test)]

@@ -78,6 +78,11 @@ pub enum OutputError {
         dir.display()
     )]
     NotEmpty { dir: PathBuf, names: String },
+    #[error(
+        "{} is a file, not a folder: give -o a new or empty folder",
+        path.display()
+    )]
+    NotAFolder { path: PathBuf },
     #[error("{}: not JSON", path.display())]
     NotJson {
         path: PathBuf,
@@ -341,6 +346,11 @@ impl OutputDir {
             path: self.dir.clone(),
             source,
         };
+        if fs::metadata(&self.dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(OutputError::NotAFolder {
+                path: self.dir.clone(),
+            });
+        }
         let listing = match fs::read_dir(&self.dir) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             listing => listing.map_err(read_err)?,

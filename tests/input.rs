@@ -140,3 +140,113 @@ fn reuters_has_21578_articles_and_19043_with_a_body() {
     assert!(raw_dates < 10, "{raw_dates} dates did not parse");
     assert_eq!(latin1, 1, "one article (in reut2-017.sgm) is not UTF-8");
 }
+
+/// Issue 27, item 2: a CSV row whose quote is never closed took every row after it into
+/// one document, with no word in problems.jsonl. The file now fails with its reason at
+/// that row; the rows before it stay documents.
+#[test]
+fn a_csv_row_with_an_unbalanced_quote_does_not_swallow_the_rows_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wire.csv");
+    std::fs::write(
+        &path,
+        "id,text\na,Joe Biden spoke.\nb,\"He said he would go\nc,Olaf Scholz replied.\nd,Emmanuel Macron left.\n",
+    )
+    .unwrap();
+    let items: Vec<Item> = input::read(&[path], &ReadOptions::default()).collect();
+    assert_eq!(counts(&items), (1, 0, 1), "{items:#?}");
+    assert!(matches!(&items[0], Item::Document(d) if d.id == "a"));
+    let Item::Failed(f) = &items[1] else {
+        panic!("{items:#?}")
+    };
+    assert!(f.source.ends_with("wire.csv:3"), "{f:?}");
+    assert!(
+        f.reason.contains("line 3") && f.reason.contains("never closed"),
+        "{f:?}"
+    );
+    // A quote closed on a later line is a multi-line field, as before.
+    let path = dir.path().join("multi.csv");
+    std::fs::write(&path, "id,text\na,\"One line\nand the next\"\nb,third\n").unwrap();
+    let items: Vec<Item> = input::read(&[path], &ReadOptions::default()).collect();
+    assert_eq!(counts(&items), (2, 0, 0), "{items:#?}");
+}
+
+/// Issue 27, item 3: an earlier run's output folder inside the input folder was read as
+/// input (report.html became a document). A folder that holds a newsgraph run, finished
+/// (summary.json) or running (checkpoint.json), is never input: skipped with its reason,
+/// and left out of the run's list of input files.
+#[test]
+fn a_newsgraph_runs_folder_inside_an_input_folder_is_never_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    for run in ["run1", "run2", "plain"] {
+        std::fs::create_dir_all(root.join(run)).unwrap();
+    }
+    std::fs::write(root.join("a.txt"), "Joe Biden spoke.").unwrap();
+    std::fs::write(root.join("run1/summary.json"), "{}").unwrap();
+    std::fs::write(root.join("run1/report.html"), "<p>Olaf Scholz</p>").unwrap();
+    std::fs::write(root.join("run1/graph.json"), "{}").unwrap();
+    std::fs::write(root.join("run2/checkpoint.json"), "{}").unwrap();
+    std::fs::write(root.join("run2/mentions.jsonl"), "{\"text\": \"x\"}\n").unwrap();
+    std::fs::write(root.join("plain/b.txt"), "Emmanuel Macron left.").unwrap();
+    let items: Vec<Item> =
+        input::read(std::slice::from_ref(&root), &ReadOptions::default()).collect();
+    assert_eq!(counts(&items), (2, 2, 0), "{items:#?}");
+    for run in ["run1", "run2"] {
+        assert!(
+            items.iter().any(|i| matches!(i, Item::Skipped(f)
+                if f.source == root.join(run).display().to_string()
+                    && f.reason.contains("newsgraph run"))),
+            "{run}: {items:#?}"
+        );
+    }
+    let files = input::files(std::slice::from_ref(&root), &[]);
+    let names: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert_eq!(names, ["a.txt", "plain/b.txt"]);
+}
+
+/// Issue 27, item 6: overlapping inputs were read twice (`in in` gave every document
+/// twice, as `reuters-1#2`). The same file named twice, or a path inside a folder also
+/// named, is one input; each one left out comes with a note.
+#[test]
+fn the_same_file_named_twice_or_inside_a_named_folder_is_one_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("a.txt"), "Joe Biden spoke.").unwrap();
+    std::fs::write(root.join("notes.log"), "Read only when named.").unwrap();
+    std::fs::write(root.join("sub/b.txt"), "Olaf Scholz replied.").unwrap();
+    let once: Vec<Item> =
+        input::read(std::slice::from_ref(&root), &ReadOptions::default()).collect();
+    assert_eq!(counts(&once), (2, 1, 0));
+    let spelled = |s: &str| PathBuf::from(format!("{}/{s}", dir.path().display()));
+    let inputs = vec![
+        spelled("in"),
+        spelled("in/a.txt"),
+        spelled("./in/"),
+        spelled("in/sub"),
+        spelled("in"),
+    ];
+    let items: Vec<Item> = input::read(&inputs, &ReadOptions::default()).collect();
+    assert_eq!(items, once, "overlapping inputs read more than once");
+    let (kept, notes) = input::distinct(&inputs);
+    assert_eq!(kept, [spelled("in")]);
+    assert_eq!(notes.len(), 4, "{notes:?}");
+    assert!(
+        notes[0].ends_with(&format!(
+            "is inside {}: read once, as part of it",
+            spelled("in").display()
+        )),
+        "{notes:?}"
+    );
+    assert!(notes[1].contains("is the same as"), "{notes:?}");
+    // A file the folder's walk does not read (an unknown extension) stays an input.
+    let (kept, notes) = input::distinct(&[spelled("in"), spelled("in/notes.log")]);
+    assert_eq!(kept.len(), 2);
+    assert!(notes.is_empty());
+    // The list of input files (resume, progress) takes each file once too.
+    assert_eq!(input::files(&inputs, &[]).len(), 2);
+}

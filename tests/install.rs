@@ -177,3 +177,59 @@ fn install_refuses_a_prefix_inside_the_checkout_and_needs_one() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("outside the checkout"));
 }
+
+/// Issue 27, item 9: with the parser folder removed from an installed tree, `doctor`
+/// reported the parser in the source checkout and exited 0 (and `extract` opened it). An
+/// installed binary never looks outside its prefix.
+#[test]
+fn an_installed_newsgraph_never_reads_the_checkout_for_its_parser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let prefix = tmp.path().join("prefix");
+    install(&prefix);
+    let share = prefix.join("share/newsgraph");
+    std::fs::remove_dir_all(share.join("models/newsgraph-parser-minilm")).unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let doctor = run_bare(&prefix, &elsewhere, &["doctor"]);
+    let report = text(&doctor.stdout);
+    assert_eq!(doctor.status.code(), Some(1), "{report}");
+    let share_text = share.canonicalize().unwrap().display().to_string();
+    assert!(
+        report.contains(&format!(
+            "{share_text}/models/newsgraph-parser-minilm does not exist"
+        )),
+        "{report}"
+    );
+    let checkout = repo().display().to_string();
+    assert!(
+        !report.contains(&checkout),
+        "the checkout is named:\n{report}"
+    );
+}
+
+/// Issue 27, item 9: install.sh ignored CARGO_TARGET_DIR, so a build there was followed
+/// by "no binary at target/release/newsgraph".
+#[test]
+fn install_takes_the_binary_from_cargo_target_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("elsewhere-target");
+    std::fs::create_dir_all(target.join("release")).unwrap();
+    let fake = b"#!/bin/sh\necho built in CARGO_TARGET_DIR\n";
+    std::fs::write(target.join("release/newsgraph"), fake).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        target.join("release/newsgraph"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let prefix = tmp.path().join("prefix");
+    let out = Command::new("bash")
+        .arg(repo().join("scripts/install.sh"))
+        .args(["--no-build"])
+        .arg(&prefix)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(prefix.join("bin/newsgraph")).unwrap(), fake);
+}

@@ -20,6 +20,15 @@ pub fn at_least_one(s: &str) -> Result<usize, String> {
     }
 }
 
+/// A byte count of at least 1.
+fn at_least_one_byte(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// A model window of at least [`MIN_WINDOW_TOKENS`] tokens.
 fn window_tokens(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
@@ -190,11 +199,11 @@ pub struct ExtractArgs {
     pub docs_per_batch: usize,
     /// Document ids kept per node in graph.json (its first, by id); `documents` counts
     /// them all, mentions.jsonl and the store list them all.
-    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.docs_per_node, value_name = "N")]
+    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.docs_per_node, value_name = "N", value_parser = at_least_one)]
     pub docs_per_node: usize,
     /// Pieces of evidence kept per edge in graph.json (its first, in evidence order);
     /// `evidence_count` counts them all, the store keeps them all.
-    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.evidence_per_edge, value_name = "N")]
+    #[arg(long, default_value_t = newsgraph::graph::Limits::DEFAULT.evidence_per_edge, value_name = "N", value_parser = at_least_one)]
     pub evidence_per_edge: usize,
     /// Process only slice K of N (1-based, such as 2/8), chosen by document id; combine
     /// the shards' output folders with `newsgraph merge`.
@@ -360,6 +369,10 @@ pub struct ExportArgs {
     /// Output directory.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a folder that holds a newsgraph run (extract's rule): its files are
+    /// deleted first. Without it, such a folder is refused.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -397,7 +410,7 @@ pub struct ReadArgs {
     #[arg(long, default_value = "title", value_name = "FIELD")]
     pub title_field: String,
     /// Documents larger than this many bytes fail (with their reason) instead of being read.
-    #[arg(long, default_value_t = 8 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = 8 << 20, value_name = "BYTES", value_parser = at_least_one_byte)]
     pub max_doc_bytes: u64,
 }
 

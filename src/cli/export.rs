@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use newsgraph::export;
 use newsgraph::graph::Graph;
-use newsgraph::output::{write_atomically, GraphFile, REPORT_FILE};
+use newsgraph::output::{
+    write_atomically, Claim, GraphFile, OutputDir, CHECKPOINT_FILE, REPORT_FILE, SUMMARY_FILE,
+};
 use newsgraph::report::{self, ReportDocument};
 use newsgraph::store::Store;
 
@@ -51,6 +53,20 @@ pub fn export_graph(args: ExportArgs) -> Result<()> {
         }
         (None, None) => bail!("give --graph FILE or --store FILE"),
     };
+    // The output folder follows extract's rule: a folder holding a run (finished or not)
+    // is refused without --force, which replaces that run. Claimed after the graph is
+    // read, which may be that run's graph.json.
+    let holds_run = [SUMMARY_FILE, CHECKPOINT_FILE]
+        .iter()
+        .any(|name| args.out.join(name).exists());
+    if holds_run || args.out.exists() && !args.out.is_dir() {
+        let claim = if args.force {
+            Claim::Replace
+        } else {
+            Claim::New
+        };
+        OutputDir::claim(&args.out, claim)?;
+    }
     for format in OutputFormat::exports(&args.format) {
         for f in export::write(&graph, &meta, format, &args.out)? {
             println!("{} written to {}", format.name(), f.display());

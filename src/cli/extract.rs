@@ -27,6 +27,12 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     if let Err(e) = args.check_inputs() {
         e.exit();
     }
+    // The same file named twice, or a path inside a folder also named, is one input.
+    let (inputs, notes) = input::distinct(&args.inputs);
+    for note in notes {
+        eprintln!("{note}");
+    }
+    args.inputs = inputs;
     if OutputFormat::wants_conllu(&args.format) {
         if args.model.parse == ParseArg::None {
             bail!("--format conllu writes the parses: it cannot run with --parse none");

@@ -75,6 +75,10 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
         max_tokens: args.max_tokens,
         ..NerOptions::default()
     };
+    // The runtime first: a library that does not load is not the model's fault.
+    if matches!(load.backend, newsgraph::ner::Backend::Onnx) {
+        newsgraph::onnx::runtime::environment()?;
+    }
     let pipeline =
         Pipeline::load(&dir, &load, options, Gazetteer::builtin()).with_context(|| {
             format!(
@@ -83,6 +87,21 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
                 dir.display()
             )
         })?;
+    // A window past the model's position table fails every long document inside ONNX
+    // Runtime: a bad command line, refused before any input is read.
+    if let (Some(asked), Some(most)) = (args.max_tokens, pipeline.ner.model.max_positions) {
+        if asked > most {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "--max-tokens {asked}: the model in {} takes at most {most} tokens \
+                     (max_position_embeddings in its config.json)\n",
+                    dir.display()
+                ),
+            )
+            .exit();
+        }
+    }
     Ok(match gazetteer {
         Some(g) => pipeline.with_gazetteer(g),
         None => pipeline,

@@ -9,6 +9,15 @@ use super::args::MergeArgs;
 use super::{Finished, EXIT_LOST_DOCUMENTS};
 
 pub fn merge(args: MergeArgs) -> Result<Finished> {
+    // A folder that does not exist is a bad command line (status 2), as extract's inputs.
+    let missing = |p: &&std::path::PathBuf| matches!(p.symlink_metadata(), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    if let Some(missing) = args.shards.iter().find(missing) {
+        clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("shard folder not found: {}\n", missing.display()),
+        )
+        .exit();
+    }
     let claim = if args.force {
         Claim::Replace
     } else {

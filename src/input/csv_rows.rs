@@ -42,6 +42,9 @@ struct Guard<R> {
     cut: Rc<Cell<bool>>,
     /// Kept bytes that did not fit the caller's buffer (at most one held-back quote).
     carry: Vec<u8>,
+    /// Set when the stream ended inside a quoted field: the last record's quote was
+    /// never closed, and it swallowed every line after it.
+    open_at_end: Rc<Cell<bool>>,
 }
 
 impl<R> Guard<R> {
@@ -101,6 +104,9 @@ impl<R: Read> Read for Guard<R> {
         }
         loop {
             let n = self.inner.read(buf)?;
+            if n == 0 && self.place == Place::Quoted {
+                self.open_at_end.set(true);
+            }
             self.used.set(self.used.get() + n as u64);
             if !self.dropping && self.used.get() > self.limit {
                 self.dropping = true;
@@ -142,6 +148,7 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
     let max = p.options.max_document_bytes;
     let used = Rc::new(Cell::new(0));
     let cut = Rc::new(Cell::new(false));
+    let open_at_end = Rc::new(Cell::new(false));
     let guard = Guard {
         inner: reader,
         used: used.clone(),
@@ -150,6 +157,7 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
         dropping: false,
         cut: cut.clone(),
         carry: Vec::new(),
+        open_at_end: open_at_end.clone(),
     };
     let mut rows = ReaderBuilder::new()
         .flexible(true)
@@ -232,6 +240,21 @@ pub(crate) fn read(p: &mut Producer, origin: &Origin, reader: &mut dyn Read) -> 
                 format!("line {line}: {}", decode::too_big(None, max)),
             )?;
             continue;
+        }
+        if open_at_end.get() {
+            // The stream ended inside this record's quotes (the record is complete only
+            // at the end of the stream, so it is the last): a quote opened in this row
+            // was never closed and the row took every line after it. A strict reader
+            // stops here with "unexpected end of data"; so does this one, with a reason.
+            let last = rows.position().line();
+            p.fail(
+                &here.source,
+                format!(
+                    "line {line}: a quote opened in this row is never closed (unexpected end \
+                     of data); lines {line} to {last} were not read"
+                ),
+            )?;
+            return Ok(Outcome::Damaged);
         }
         if header.len() > 1 && record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
             continue; // a blank line

@@ -181,6 +181,13 @@ pub fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, std::fs::Met
     walk::files(inputs, skip)
 }
 
+/// The inputs with every file read once, as [`read`] takes them: an input that is the
+/// same file or folder as an earlier one, or lies inside an input folder that reads it,
+/// is left out. With a note for each one left out, for the user.
+pub fn distinct(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    walk::distinct(inputs)
+}
+
 enum State {
     Pending(Vec<PathBuf>, ReadOptions),
     Running(Receiver<Item>, Option<JoinHandle<()>>),

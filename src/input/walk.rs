@@ -15,6 +15,8 @@ const BUFFER: usize = 64 * 1024;
 
 /// Reads every input in order, leaving out the folders `skip` wherever they are met.
 pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf], skip: &[PathBuf]) -> Flow {
+    let (inputs, _) = distinct(inputs);
+    let inputs = &inputs;
     let skip = canonical_all(skip);
     let skipped = |path: &Path| is_skipped(&skip, path);
     for input in inputs {
@@ -49,6 +51,12 @@ pub(crate) fn inputs(p: &mut Producer, inputs: &[PathBuf], skip: &[PathBuf]) -> 
 fn dir(p: &mut Producer, path: &Path, rel: &str, skipped: &dyn Fn(&Path) -> bool) -> Flow {
     if skipped(path) {
         return Ok(());
+    }
+    if let Some(marker) = run_folder(path) {
+        return p.skip(
+            path.display().to_string(),
+            format!("the output folder of a newsgraph run (it holds {marker}): never input"),
+        );
     }
     let listing = match fs::read_dir(path) {
         Ok(listing) => listing,
@@ -178,7 +186,7 @@ pub(crate) fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, fs::M
         skipped: &dyn Fn(&Path) -> bool,
         out: &mut Vec<(PathBuf, fs::Metadata)>,
     ) {
-        if skipped(path) {
+        if skipped(path) || run_folder(path).is_some() {
             return;
         }
         let Ok(listing) = fs::read_dir(path) else {
@@ -210,7 +218,7 @@ pub(crate) fn files(inputs: &[PathBuf], skip: &[PathBuf]) -> Vec<(PathBuf, fs::M
     let skip = canonical_all(skip);
     let skipped = |path: &Path| is_skipped(&skip, path);
     let mut out = Vec::new();
-    for input in inputs {
+    for input in &distinct(inputs).0 {
         match fs::metadata(input) {
             Ok(m) if m.is_dir() => dir(input, "", &skipped, &mut out),
             Ok(m) if m.is_file() => out.push((input.clone(), m)),
@@ -239,6 +247,71 @@ fn canonical_all(skip: &[PathBuf]) -> Vec<PathBuf> {
 fn is_skipped(skip: &[PathBuf], path: &Path) -> bool {
     skip.iter().any(|s| s.file_name() == path.file_name())
         && path.canonicalize().is_ok_and(|c| skip.contains(&c))
+}
+
+/// The file of a newsgraph run's output folder that marks `path` as one (its summary, or
+/// its checkpoint while it runs), if it holds one: such a folder is never input.
+fn run_folder(path: &Path) -> Option<&'static str> {
+    [crate::names::SUMMARY_FILE, crate::names::CHECKPOINT_FILE]
+        .into_iter()
+        .find(|name| path.join(name).is_file())
+}
+
+/// The inputs with every file read once: an input that is the same file or folder as an
+/// earlier one, or lies inside an input folder whose walk reads it, is left out (the
+/// first spelling is kept, in its place). With each, a note saying so.
+pub(crate) fn distinct(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let real: Vec<Option<(PathBuf, bool)>> = inputs
+        .iter()
+        .map(|input| {
+            let real = input.canonicalize().ok()?;
+            let is_dir = fs::metadata(&real).ok()?.is_dir();
+            Some((real, is_dir))
+        })
+        .collect();
+    // Whether the walk of folder `folder` reads `inner`, a path below it (real paths: no
+    // link on the way): a folder always, a file when its format is known by its name.
+    let walk_reads = |folder: &Path, inner: &Path, is_dir: bool| {
+        is_dir
+            || inner
+                .strip_prefix(folder)
+                .is_ok_and(|rel| format::detect(&rel.to_string_lossy()).is_ok())
+    };
+    let mut kept = Vec::new();
+    let mut notes = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let Some((path, is_dir)) = &real[i] else {
+            kept.push(input.clone());
+            continue;
+        };
+        let same = (0..i).find(|&j| real[j].as_ref().is_some_and(|(other, _)| other == path));
+        if let Some(j) = same {
+            notes.push(format!(
+                "{} is the same as {}: read once",
+                input.display(),
+                inputs[j].display()
+            ));
+            continue;
+        }
+        let within = (0..inputs.len()).find(|&j| {
+            real[j].as_ref().is_some_and(|(folder, folder_is_dir)| {
+                *folder_is_dir
+                    && folder != path
+                    && path.starts_with(folder)
+                    && walk_reads(folder, path, *is_dir)
+            })
+        });
+        if let Some(j) = within {
+            notes.push(format!(
+                "{} is inside {}: read once, as part of it",
+                input.display(),
+                inputs[j].display()
+            ));
+            continue;
+        }
+        kept.push(input.clone());
+    }
+    (kept, notes)
 }
 
 /// The sizes of the files [`inputs`] would read.
@@ -293,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn explicit_paths_missing_unknown_and_repeated() {
+    fn explicit_paths_missing_unknown_and_repeated_once() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("notes.log");
         fs::write(&log, "Read as text.").unwrap();
@@ -309,7 +382,6 @@ mod tests {
                     missing.display().to_string(),
                     "no such file or directory".into()
                 ),
-                ('D', "notes#2".into(), log.display().to_string()),
             ]
         );
     }

@@ -25,6 +25,7 @@ struct RawConfig {
     model_type: Option<String>,
     id2label: Option<std::collections::BTreeMap<String, String>>,
     pad_token_id: Option<i64>,
+    max_position_embeddings: Option<usize>,
     #[serde(default)]
     newsgraph: NewsgraphConfig,
 }
@@ -49,6 +50,9 @@ pub struct Model {
     pub labels: LabelSet,
     pub label_names: Vec<String>,
     pub max_tokens: usize,
+    /// The longest window the model's position table takes, special tokens included
+    /// (config.json's `max_position_embeddings`, less RoBERTa's padding offset), if known.
+    pub max_positions: Option<usize>,
     /// Token ids put before and after every chunk ([CLS]/[SEP], <s>/</s>).
     pub prefix_ids: Vec<i64>,
     pub suffix_ids: Vec<i64>,
@@ -144,11 +148,26 @@ impl Model {
             dir: dir.to_path_buf(),
             weights_path: encoder.weights_path().to_path_buf(),
             backend: options.backend,
-            model_type: config.model_type.unwrap_or_else(|| "unknown".into()),
+            model_type: config
+                .model_type
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
             tokenizer,
             labels,
             label_names,
             max_tokens: config.newsgraph.max_tokens.unwrap_or(128),
+            max_positions: config.max_position_embeddings.map(|n| {
+                // RoBERTa's positions start after the padding id.
+                let roberta = config
+                    .model_type
+                    .as_deref()
+                    .is_some_and(|t| t.contains("roberta") || t == "camembert");
+                if roberta {
+                    n.saturating_sub(pad_id.max(0) as usize + 1)
+                } else {
+                    n
+                }
+            }),
             prefix_ids,
             suffix_ids,
             pad_id,

@@ -49,8 +49,18 @@ pub fn environment() -> Result<&'static Environment, RuntimeError> {
                         .join(", ")
                 )
             })?;
-            let builder = ort::init_from(&path)
-                .map_err(|e| format!("cannot load {}: {e}; {SETUP_HINT}", path.display()))?;
+            let builder = ort::init_from(&path).map_err(|e| {
+                let from = if std::env::var_os("ORT_DYLIB_PATH").is_some() {
+                    " (ORT_DYLIB_PATH)"
+                } else {
+                    ""
+                };
+                format!(
+                    "cannot load the ONNX Runtime library {}{from}: {}; {SETUP_HINT}",
+                    path.display(),
+                    load_failure(&path).unwrap_or_else(|| e.to_string())
+                )
+            })?;
             builder
                 .with_name("newsgraph")
                 .with_telemetry(false)
@@ -59,6 +69,19 @@ pub fn environment() -> Result<&'static Environment, RuntimeError> {
         })
         .as_ref()
         .map_err(|e| RuntimeError(e.clone()))
+}
+
+/// Why the system's loader refuses `path` (dlerror's message: no such file, not an ELF
+/// file, a missing dependency), which ort's own error reduces to "dlopen failed"; None
+/// when it loads.
+fn load_failure(path: &std::path::Path) -> Option<String> {
+    use std::error::Error;
+    // SAFETY: a library that loads runs its initialisers, as ort's own load of the same
+    // file just did; it is unloaded again at once.
+    match unsafe { libloading::Library::new(path) } {
+        Ok(_) => None,
+        Err(e) => Some(e.source().map_or_else(|| e.to_string(), |s| s.to_string())),
+    }
 }
 
 /// Where `models/` may be: the installed share directory, or the checkout

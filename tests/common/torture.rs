@@ -212,6 +212,22 @@ pub fn build(dir: &Path) -> Expected {
     e.documents += 3;
     e.failed += 1;
 
+    // CSV: a quote opened and never closed (issue 27, item 2). The rows before it are
+    // read; the row and the lines it swallowed fail with the reason, never one document.
+    w(
+        "unbalanced-quote.csv",
+        b"id,text\nq1,Joe Biden spoke.\nq2,\"He said he would go\nq3,Olaf Scholz replied.\nq4,Emmanuel Macron left.\n",
+    );
+    e.documents += 1;
+    e.failed += 1;
+
+    // An earlier run's output folder (issue 27, item 3): never input, one skip.
+    fs::create_dir_all(root.join("old-run")).unwrap();
+    w("old-run/summary.json", b"{}");
+    w("old-run/report.html", b"<p>Never read: a report.</p>");
+    w("old-run/mentions.jsonl", b"{\"text\": \"Never read\"}\n");
+    e.skipped += 1;
+
     // A directory symbolic link pointing outside the corpus.
     std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
     e.skipped += 1;

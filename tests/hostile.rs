@@ -1,0 +1,242 @@
+//! Issue 27, round two of "nothing lost, nothing mixed": what a hostile user tried, at the
+//! command line. Each test failed before its fix.
+
+mod common;
+
+use std::path::Path;
+
+use common::{bin, read_json, repo};
+
+/// Runs the binary in the checkout: (exit status, stderr).
+fn status_of(args: &[&str]) -> (Option<i32>, String) {
+    let out = bin()
+        .args(args)
+        .current_dir(repo())
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("the newsgraph binary runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn small_input(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.txt"), "Joe Biden met Olaf Scholz in Berlin.").unwrap();
+    std::fs::write(input.join("b.txt"), "Emmanuel Macron visited Warsaw.").unwrap();
+    input
+}
+
+/// Item 6: `extract in in` read every document twice (ids like `a#2`). The same file
+/// named twice, or inside a folder also named, is one input, and stderr says so.
+#[test]
+fn overlapping_inputs_are_read_once_and_stderr_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let out = tmp.path().join("out");
+    let i = input.to_str().unwrap();
+    let a = input.join("a.txt");
+    let dot = format!("{}/./in/", tmp.path().display());
+    let (code, stderr) = status_of(&[
+        "extract",
+        i,
+        a.to_str().unwrap(),
+        &dot,
+        i,
+        "-o",
+        out.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["documents_read"], 2, "{summary}");
+    assert!(
+        stderr.contains(&format!("{} is inside {i}: read once", a.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{dot} is the same as {i}: read once")),
+        "{stderr}"
+    );
+    let mentions = std::fs::read_to_string(out.join("mentions.jsonl")).unwrap();
+    assert!(!mentions.contains("#2"), "{mentions}");
+}
+
+/// Item 12: a window over the model's position table was accepted, and longer documents
+/// then failed with a raw ONNX Runtime broadcast error. Zero limits were accepted too.
+#[test]
+fn impossible_limits_are_a_bad_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let i = input.to_str().unwrap();
+    for (n, bad) in [
+        ["--max-tokens", "100000"],
+        ["--max-doc-bytes", "0"],
+        ["--docs-per-node", "0"],
+        ["--evidence-per-edge", "0"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = tmp.path().join(format!("out{n}"));
+        let (code, stderr) =
+            status_of(&["extract", i, "-o", out.to_str().unwrap(), bad[0], bad[1]]);
+        assert_eq!(code, Some(2), "{bad:?}: {stderr}");
+        assert!(!out.join("summary.json").exists(), "{bad:?}");
+        if bad[0] == "--max-tokens" {
+            assert!(stderr.contains("at most 512 tokens"), "{stderr}");
+        } else {
+            assert!(stderr.contains("must be at least 1"), "{bad:?}: {stderr}");
+        }
+    }
+    // The model's own limit is taken.
+    let out = tmp.path().join("ok");
+    let (code, stderr) = status_of(&[
+        "extract",
+        i,
+        "-o",
+        out.to_str().unwrap(),
+        "--max-tokens",
+        "512",
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+fn extract_ok(input: &Path, out: &Path) {
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// Item 8: `export -o` overwrote a finished run's graph.json (and merge then refused the
+/// folder). export follows extract's output-folder rule: a run's folder only with --force.
+#[test]
+fn export_refuses_a_runs_folder_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let run = tmp.path().join("run");
+    extract_ok(&input, &run);
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("a.txt"), "Vladimir Putin spoke in Moscow.").unwrap();
+    let run2 = tmp.path().join("run2");
+    extract_ok(&other, &run2);
+    let before = std::fs::read(run.join("graph.json")).unwrap();
+    let graph2 = run2.join("graph.json");
+    let (code, stderr) = status_of(&[
+        "export",
+        "--graph",
+        graph2.to_str().unwrap(),
+        "--format",
+        "all",
+        "-o",
+        run.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("holds a finished run"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read(run.join("graph.json")).unwrap(), before);
+    assert!(!run.join("graph.graphml").exists(), "nothing written");
+    let (code, stderr) = status_of(&[
+        "export",
+        "--graph",
+        graph2.to_str().unwrap(),
+        "--format",
+        "all",
+        "-o",
+        run.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read(run.join("graph.json")).unwrap(),
+        std::fs::read(&graph2).unwrap()
+    );
+    assert!(
+        !run.join("summary.json").exists(),
+        "the old run was replaced"
+    );
+    // Exporting into a plain folder, again and again, is as before.
+    let plain = tmp.path().join("plain");
+    for _ in 0..2 {
+        let (code, stderr) = status_of(&[
+            "export",
+            "--graph",
+            graph2.to_str().unwrap(),
+            "--format",
+            "graphml",
+            "-o",
+            plain.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+}
+
+/// Item 13: `-o` an existing file said "cannot read afile: Not a directory"; `merge`
+/// with a folder that does not exist exited 1 where `extract` exits 2.
+#[test]
+fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let afile = tmp.path().join("afile");
+    std::fs::write(&afile, "x").unwrap();
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        afile.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert!(!stderr.contains("Not a directory"), "{stderr}");
+    let nope = tmp.path().join("nope");
+    let out = tmp.path().join("m");
+    let (code, stderr) = status_of(&["merge", nope.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("not found"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// Item 13: a bad `ORT_DYLIB_PATH` was blamed on the model, and "dlopen failed" replaced
+/// the loader's real reason.
+#[test]
+fn a_bad_ort_dylib_path_is_blamed_on_the_library_with_the_loaders_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let junk = tmp.path().join("libjunk.so");
+    std::fs::write(&junk, "not a library").unwrap();
+    let missing = tmp.path().join("libmissing.so");
+    for (lib, reason) in [(&junk, "file too short"), (&missing, "No such file")] {
+        let out = bin()
+            .args(["extract", input.to_str().unwrap(), "-o"])
+            .arg(tmp.path().join("out"))
+            .env("ORT_DYLIB_PATH", lib)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot load the ONNX Runtime library {} (ORT_DYLIB_PATH)",
+                lib.display()
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(!stderr.contains("dlopen failed"), "{stderr}");
+        assert!(!stderr.contains("cannot load the model"), "{stderr}");
+    }
+}
