@@ -35,11 +35,18 @@ print(
 print("  most mentioned:")
 entities = [n for n in nodes.values() if n["type"] != "claim"]
 for n in sorted(entities, key=lambda n: (-n["documents"], -n["mentions"], n["id"]))[:8]:
-    print(f"    {n['label']:<28} {n['type']:<13} {n['mentions']:>4} mentions in {n['documents']} documents")
-print("  edges with the most evidence:")
-for e in sorted(edges, key=lambda e: (-e["evidence_count"], e["source"], e["target"]))[:5]:
-    source, target = nodes[e["source"]]["label"], nodes[e["target"]]["label"]
-    print(f"    {source} -{e['relation']}-> {target} ({e['evidence_count']}x)")
+    print(f"    {n['label']:<36} {n['type']:<13} {n['mentions']:>4} mentions in {n['documents']} documents")
+between = [e for e in edges if nodes[e["target"]]["type"] != "claim"]
+claims = [e for e in edges if nodes[e["target"]]["type"] == "claim"]
+for title, some in (("relations between entities", between), ("claims with the most evidence", claims)):
+    if some:
+        print(f"  {title}:")
+    for e in sorted(some, key=lambda e: (-e["evidence_count"], e["source"], e["target"]))[:5]:
+        source, target = nodes[e["source"]]["label"], nodes[e["target"]]["label"]
+        sentence = " ".join(e["evidence"][0]["sentence"].split())
+        if len(sentence) > 90:
+            sentence = sentence[:87] + "..."
+        print(f"    {source} -{e['relation']}-> {target}  ({e['evidence_count']}x: \"{sentence}\")")
 report = os.path.join(out, "report.html")
 if os.path.exists(report):
     print(f"open the report: {os.path.abspath(report)}")
