@@ -624,7 +624,7 @@ fn eval_fixtures(py: Python<'_>, native: &NativePipeline, dir: PathBuf) -> PyRes
                     .0;
                 let mut graph = Graph::default();
                 pipeline::add_to_graph(&mut graph, &results);
-                let counts = fixtures::score(&f.fixture, &graph);
+                let counts = fixtures::score(&f.fixture, &graph, &pipeline.rules);
                 let (entities, relations) = counts.tables();
                 per_fixture.insert(
                     f.fixture.id.clone(),

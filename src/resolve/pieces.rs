@@ -118,9 +118,7 @@ impl Resolver {
             }
             // A MISC piece after the name is what the organisation holds or makes, not part
             // of its name ("the NATO Summit", "a Boeing 747"): the run stops before it.
-            while b > a
-                && (self.is_connector(text, &pieces[b]) || pieces[b].label == Label::Misc)
-            {
+            while b > a && (self.is_connector(text, &pieces[b]) || pieces[b].label == Label::Misc) {
                 b -= 1;
             }
             let run = &pieces[a..=b];
