@@ -17,6 +17,9 @@ export NEWSGRAPH_REQUIRE_TOOLS=1
 # sink of its own): they must keep building as the library changes.
 cargo build --release --locked --examples
 cargo test --release --locked
+# The Python package (python/): the wheel built, installed into a fresh virtual environment
+# and tested there with pytest against the command line's outputs.
+bash scripts/test-python.sh
 # The rust-bert backend (cargo feature rust-bert) needs PyTorch 2.4.0, about 5 GB: its tests
 # run only where .torch/venv already holds it; otherwise this says why they are skipped.
 if .torch/venv/bin/python -c 'import torch; assert torch.__version__.startswith("2.4.0")' 2>/dev/null; then

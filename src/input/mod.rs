@@ -129,6 +129,63 @@ pub fn load(inputs: &[PathBuf]) -> Loaded {
     loaded
 }
 
+/// Texts a library user holds in memory (the Python package's `extract`), made into
+/// items under the same rules as files' texts: a text over
+/// [`ReadOptions::max_document_bytes`] or binary fails, a blank one is skipped, and a
+/// repeated id gets `#2`, `#3`, ... Each item's `source` is its meta `source` if it has
+/// one, else its id.
+#[derive(Default)]
+pub struct TextItems {
+    options: ReadOptions,
+    seen: repeats::RepeatNumbers,
+}
+
+impl TextItems {
+    pub fn new(options: &ReadOptions) -> Self {
+        TextItems {
+            options: options.clone(),
+            seen: repeats::RepeatNumbers::default(),
+        }
+    }
+
+    /// The item for one document's text, checked.
+    pub fn item(&mut self, mut doc: Document) -> Item {
+        let source = doc
+            .meta
+            .entry("source".into())
+            .or_insert_with(|| doc.id.clone())
+            .clone();
+        let len = doc.text.len() as u64;
+        let problem = if len > self.options.max_document_bytes {
+            Some(decode::Problem::Failed(decode::too_big(
+                Some(len),
+                self.options.max_document_bytes,
+            )))
+        } else {
+            decode::check_text(&doc.text).err()
+        };
+        match problem {
+            Some(decode::Problem::Failed(reason)) => Item::Failed(Failure { source, reason }),
+            Some(decode::Problem::Skipped(reason)) => Item::Skipped(Failure { source, reason }),
+            None => {
+                let n = self.seen.next(&doc.id);
+                if n > 1 {
+                    doc.id = format!("{}#{}", doc.id, n);
+                }
+                Item::Document(doc)
+            }
+        }
+    }
+
+    /// The item for an input that could not even become a text (the caller says why).
+    pub fn failed(&mut self, source: impl Into<String>, reason: impl Into<String>) -> Item {
+        Item::Failed(Failure {
+            source: source.into(),
+            reason: reason.into(),
+        })
+    }
+}
+
 /// A lazy iterator over the items of some inputs: nothing is opened before the first
 /// call to `next`. Paths are walked in order (directories sorted by name, recursively;
 /// archive members, lines, rows and articles in file order).
@@ -421,4 +478,40 @@ pub(crate) fn test_summary(items: &[Item]) -> Vec<(char, String, String)> {
             Item::Failed(f) => ('F', f.source.clone(), f.reason.clone()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod text_items_tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_checked_and_numbered_as_files_are() {
+        let options = ReadOptions {
+            max_document_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let mut texts = TextItems::new(&options);
+        let mut items: Vec<Item> = [
+            ("a", "Some text"),
+            ("a", "More text"),
+            ("b", "  \n"),
+            ("c", "x\0y"),
+            ("d", "far too long a text"),
+        ]
+        .into_iter()
+        .map(|(id, text)| texts.item(Document::new(id, text)))
+        .collect();
+        items.push(texts.failed("e", "not valid Unicode"));
+        assert_eq!(
+            test_summary(&items),
+            vec![
+                ('D', "a".into(), "a".into()),
+                ('D', "a#2".into(), "a".into()),
+                ('S', "b".into(), "empty document".into()),
+                ('F', "c".into(), "binary content (NUL bytes)".into()),
+                ('F', "d".into(), decode::too_big(Some(19), 10)),
+                ('F', "e".into(), "not valid Unicode".into()),
+            ]
+        );
+    }
 }
