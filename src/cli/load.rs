@@ -77,7 +77,9 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
     };
     // The runtime first: a library that does not load is not the model's fault.
     if matches!(load.backend, newsgraph::ner::Backend::Onnx) {
-        newsgraph::onnx::runtime::environment()?;
+        newsgraph::onnx::runtime::environment().map_err(|e| {
+            anyhow::anyhow!("{e} (`newsgraph doctor` shows where newsgraph looks for it)")
+        })?;
     }
     let pipeline =
         Pipeline::load(&dir, &load, options, Gazetteer::builtin()).with_context(|| {
