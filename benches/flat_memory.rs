@@ -468,6 +468,7 @@ fn stages(bytes: usize) {
     let mut offsets = CharOffsets::new(&text);
     let relations = pipeline::relation_records(
         &RuleSet::builtin(),
+        Default::default(),
         &doc,
         &analysis,
         &resolved,

@@ -172,6 +172,9 @@ pub const DEFAULT_PARSER: &str = "newsgraph-parser-minilm";
 /// The name of the model shipped in `models/`.
 pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
 
+/// The name of the learned relation model shipped in `models/`.
+pub const DEFAULT_RELATION_MODEL: &str = "newsgraph-relations";
+
 /// The environment variable naming the model directory used without `--model`.
 pub const MODEL_ENV: &str = "NEWSGRAPH_MODEL";
 
@@ -192,6 +195,15 @@ pub fn default_parser_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     layout().model_dir(DEFAULT_PARSER)
+}
+
+/// The relation model used without `--relation-model`: `$NEWSGRAPH_RELATION_MODEL` if
+/// set, else the shipped one of the installed tree or the checkout.
+pub fn default_relation_model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("NEWSGRAPH_RELATION_MODEL") {
+        return PathBuf::from(dir);
+    }
+    layout().model_dir(DEFAULT_RELATION_MODEL)
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ enum Command {
     /// Measure accuracy: on a CoNLL file or on hand-labelled fixtures.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Learn the relation model from the labelled corpus (its train part), with
+    /// thresholds chosen on its dev part; writes DIR/model.json.
+    TrainRelations(cli::train::TrainArgs),
     /// Show where the model, rules, gazetteer and ONNX Runtime were found (loading the
     /// model and the library), and the command that fixes whatever is missing.
     Doctor,
@@ -68,6 +71,7 @@ fn run(cli: Cli) -> Result<Finished> {
         Command::Merge(args) => cli::merge::merge(args),
         Command::Export(args) => done(cli::export::export_graph(args)),
         Command::Eval(command) => done(cli::eval::eval(command)),
+        Command::TrainRelations(args) => done(cli::train::train(args)),
         Command::Doctor => doctor(),
     }
 }

@@ -62,6 +62,7 @@ TextInput = Union[str, Tuple[str, str], Mapping[str, Any]]
 
 _NER_MODEL = "newsgraph-ner-minilm"
 _PARSER_MODEL = "newsgraph-parser-minilm"
+_RELATION_MODEL = "newsgraph-relations"
 
 
 def models_dir() -> Optional[Path]:
@@ -251,7 +252,10 @@ class Pipeline:
     or ``"none"``), ``rules`` (a relation rules file), ``gazetteer`` (a directory with
     countries.tsv and organisations.tsv), ``aggregation``, ``batch_size``, ``max_tokens``,
     ``docs_per_batch``, ``max_doc_bytes``, ``docs_per_node``, ``evidence_per_edge``,
-    ``report_docs`` and the JSONL/CSV field names. A bad option raises ``ValueError``; a
+    ``report_docs``, the JSONL/CSV field names, and ``relations`` (``"rules"``,
+    ``"model"`` or ``"both"``, the default), ``relation_model`` (default: the model in
+    this package, or ``$NEWSGRAPH_RELATION_MODEL``) and ``relation_threshold`` (a score
+    from 0 to 1 overriding the model's own thresholds). A bad option raises ``ValueError``; a
     model, rules file or gazetteer that cannot be loaded raises :class:`NewsgraphError`.
 
     The GIL is released while documents are processed, on the pipeline's own threads.
@@ -278,8 +282,20 @@ class Pipeline:
         text_field: str = "text",
         date_field: str = "date",
         title_field: str = "title",
+        relations: str = "both",
+        relation_model: Optional[PathLike] = None,
+        relation_threshold: Optional[float] = None,
     ) -> None:
         _prepare_runtime()
+        if relations not in ("rules", "model", "both"):
+            raise ValueError(f"relations must be 'rules', 'model' or 'both', not {relations!r}")
+        if relation_threshold is not None and not 0.0 <= relation_threshold <= 1.0:
+            raise ValueError("relation_threshold is a score between 0 and 1")
+        relation_path = (
+            _model_path(relation_model, "NEWSGRAPH_RELATION_MODEL", _RELATION_MODEL)
+            if relations != "rules"
+            else None
+        )
         model_path = _model_path(model, "NEWSGRAPH_MODEL", _NER_MODEL)
         parser_path = (
             _model_path(parser, "NEWSGRAPH_PARSER", _PARSER_MODEL)
@@ -306,6 +322,9 @@ class Pipeline:
             evidence_per_edge,
             report_docs,
             (id_field, text_field, date_field, title_field),
+            relations,
+            None if relation_path is None else os.fspath(relation_path),
+            relation_threshold,
         )
 
     @property

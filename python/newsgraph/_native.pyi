@@ -31,6 +31,9 @@ class NativePipeline:
         evidence_per_edge: int,
         report_docs: int,
         fields: Tuple[str, str, str, str],
+        relations: str,
+        relation_model: Optional[str],
+        relation_threshold: Optional[float],
     ) -> None: ...
     @property
     def threads(self) -> int: ...

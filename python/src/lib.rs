@@ -28,6 +28,7 @@ use newsgraph::input::{self, Document, Item, ReadOptions, TextItems};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::output::{write_atomically, OutputDir, REPORT_FILE};
 use newsgraph::pipeline::{self, DocResult, ParseMode, Pipeline};
+use newsgraph::relations::RelationSource;
 use newsgraph::report::{self, ReportDocument, ReportSink};
 use newsgraph::resolve::Gazetteer;
 use newsgraph::run::{
@@ -160,7 +161,7 @@ impl NativePipeline {
     #[pyo3(signature = (
         model, parser, threads, parse, rules, gazetteer, aggregation_name, batch_size,
         max_tokens, docs_per_batch, max_doc_bytes, docs_per_node, evidence_per_edge,
-        report_docs, fields
+        report_docs, fields, relations, relation_model, relation_threshold
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -180,7 +181,31 @@ impl NativePipeline {
         evidence_per_edge: usize,
         report_docs: usize,
         fields: (String, String, String, String),
+        relations: &str,
+        relation_model: Option<PathBuf>,
+        relation_threshold: Option<f64>,
     ) -> PyResult<Self> {
+        let source = match relations {
+            "rules" => RelationSource::Rules,
+            "model" => RelationSource::Model,
+            "both" => RelationSource::Both,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "relations must be 'rules', 'model' or 'both', not {other:?}"
+                )))
+            }
+        };
+        let relation_model = relation_model
+            .map(|path| {
+                pipeline::read_relation_model(&path).map_err(|e| {
+                    NewsgraphError::new_err(format!(
+                        "cannot load the relation model from {}: {} (relations='rules' runs without it)",
+                        path.display(),
+                        chain(&e)
+                    ))
+                })
+            })
+            .transpose()?;
         let parse = parse_mode(parse)?;
         let options = NerOptions {
             aggregation: aggregation(aggregation_name)?,
@@ -211,6 +236,12 @@ impl NativePipeline {
                 pool.install(|| load(model, parser, parse, rules, gazetteer, options))
             })
             .map_err(NewsgraphError::new_err)?;
+        let pipeline = match relation_model {
+            Some(m) if source != RelationSource::Rules => {
+                pipeline.with_relation_model(m, source, relation_threshold)
+            }
+            _ => pipeline,
+        };
         let (id_field, text_field, date_field, title_field) = fields;
         Ok(NativePipeline {
             pipeline,

@@ -102,6 +102,46 @@ pub struct RulesArgs {
     /// replacing the built-in rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Where relation edges come from: the rules, the learned relation model, or both
+    /// (every rule edge, and every model edge at or above its threshold).
+    #[arg(long, value_enum, default_value_t = RelationsArg::Both)]
+    pub relations: RelationsArg,
+    /// The learned relation model (a directory holding model.json); default: the shipped
+    /// models/newsgraph-relations, or $NEWSGRAPH_RELATION_MODEL.
+    #[arg(long, value_name = "DIR")]
+    pub relation_model: Option<PathBuf>,
+    /// The least model score (0 to 1) that makes an edge, for every type, instead of the
+    /// model's own thresholds (chosen on the dev part of the labelled corpus). Higher:
+    /// fewer, surer edges.
+    #[arg(long, value_name = "SCORE", value_parser = score_in_unit)]
+    pub relation_threshold: Option<f64>,
+}
+
+/// Where relation edges come from ([`newsgraph::relations::RelationSource`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RelationsArg {
+    Rules,
+    Model,
+    Both,
+}
+
+impl From<RelationsArg> for newsgraph::relations::RelationSource {
+    fn from(a: RelationsArg) -> Self {
+        match a {
+            RelationsArg::Rules => Self::Rules,
+            RelationsArg::Model => Self::Model,
+            RelationsArg::Both => Self::Both,
+        }
+    }
+}
+
+fn score_in_unit(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err("a score is between 0 and 1".into())
+    }
 }
 
 /// How the labels of a word's subword tokens become one label for the word

@@ -247,6 +247,7 @@ fn eval_fixtures(
         graphs,
         explain,
     } = options;
+    let rules_args = rules;
     let loaded = fixtures::load_dir(dir)?;
     if let Some(g) = &graphs {
         std::fs::create_dir_all(g).with_context(|| format!("cannot create {}", g.display()))?;
@@ -282,6 +283,11 @@ fn eval_fixtures(
         (None, Some((rules, _))) => rules,
         (None, None) => unreachable!("one of the two is loaded"),
     };
+    let gold_model = if gold_entities {
+        super::load::relation_model(rules_args)?
+    } else {
+        None
+    };
     let mut total = fixtures::FixtureCounts::default();
     let mut per_fixture = BTreeMap::new();
     let mut explained = Vec::new();
@@ -291,10 +297,18 @@ fn eval_fixtures(
             (Some(p), _) => p.process(std::slice::from_ref(&doc))?.0,
             (None, Some((rules, parser))) => {
                 let resolved = fixtures::gold_resolved(&f.fixture, &doc.text);
-                vec![
-                    pipeline::result_with_entities(rules, &doc, resolved, Some(parser))
-                        .with_context(|| format!("fixture {}", f.fixture.id))?,
-                ]
+                vec![pipeline::result_with_entities(
+                    rules,
+                    newsgraph::relations::Learned {
+                        model: gold_model.as_ref().map(|m| &m.value),
+                        source: rules_args.relations.into(),
+                        threshold: rules_args.relation_threshold,
+                    },
+                    &doc,
+                    resolved,
+                    Some(parser),
+                )
+                .with_context(|| format!("fixture {}", f.fixture.id))?]
             }
             (None, None) => unreachable!("one of the two is loaded"),
         };

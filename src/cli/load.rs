@@ -4,13 +4,15 @@ use anyhow::{Context, Result};
 
 use newsgraph::analysis::ParserModel;
 use newsgraph::ner::{LoadOptions, NerOptions};
-use newsgraph::pipeline::{self, ParseMode, Pipeline};
+use newsgraph::pipeline::{self, Hashed, ParseMode, Pipeline};
+use newsgraph::relations::{RelationModel, RelationSource};
 use newsgraph::resolve::Gazetteer;
 
 use super::args::{ModelArgs, RulesArgs};
 
 /// The pipeline with the rules of `rules` (read first, so that a bad file fails fast).
 pub fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<Pipeline> {
+    let args_rules = rules;
     let rules = rules
         .rules
         .as_deref()
@@ -40,10 +42,11 @@ pub fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<P
             pipeline.with_parser(parser, mode)?
         }
     };
-    Ok(match rules {
+    let pipeline = match rules {
         Some(r) => pipeline.with_rules_file(r),
         None => pipeline,
-    })
+    };
+    with_relation_model(pipeline, args_rules)
 }
 
 /// The NER pipeline (no parser) with the model and gazetteer of `args`.
@@ -108,4 +111,32 @@ pub fn load_pipeline(args: &ModelArgs) -> Result<Pipeline> {
         Some(g) => pipeline.with_gazetteer(g),
         None => pipeline,
     })
+}
+
+/// The learned relation model of `rules`, unless edges come from the rules alone.
+pub fn with_relation_model(pipeline: Pipeline, rules: &RulesArgs) -> Result<Pipeline> {
+    Ok(match relation_model(rules)? {
+        Some(model) => {
+            pipeline.with_relation_model(model, rules.relations.into(), rules.relation_threshold)
+        }
+        None => pipeline,
+    })
+}
+
+/// Reads the relation model `rules` asks for (None with `--relations rules`).
+pub fn relation_model(rules: &RulesArgs) -> Result<Option<Hashed<RelationModel>>> {
+    if RelationSource::from(rules.relations) == RelationSource::Rules {
+        return Ok(None);
+    }
+    let dir = rules
+        .relation_model
+        .clone()
+        .unwrap_or_else(pipeline::default_relation_model_dir);
+    let model = pipeline::read_relation_model(&dir).with_context(|| {
+        format!(
+            "cannot load the relation model from {} (`--relations rules` runs without it)",
+            dir.display()
+        )
+    })?;
+    Ok(Some(model))
 }

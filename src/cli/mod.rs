@@ -7,6 +7,7 @@ pub mod extract;
 pub mod load;
 pub mod merge;
 pub mod progress;
+pub mod train;
 
 use std::path::Path;
 

@@ -5,6 +5,7 @@ pub mod conll;
 pub use crate::analysis::conllu;
 pub mod explain;
 pub mod fixtures;
+pub mod learn;
 pub mod sentences;
 pub mod ud;
 

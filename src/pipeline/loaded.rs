@@ -10,6 +10,8 @@ pub enum LoadError {
     Rules(#[source] RulesError),
     #[error("{0}")]
     Gazetteer(GazetteerError),
+    #[error("{0}")]
+    RelationModel(relations::model::ModelError),
     #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,
@@ -49,6 +51,24 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
     Ok(Hashed {
         value: rules,
         sha256,
+    })
+}
+
+/// Reads the learned relation model (`DIR/model.json`, or a file) once, keeping its hash.
+pub fn read_relation_model(path: &Path) -> Result<Hashed<relations::RelationModel>, LoadError> {
+    let model = relations::RelationModel::load(path).map_err(LoadError::RelationModel)?;
+    let file = if path.is_dir() {
+        path.join(relations::model::MODEL_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
+        path: file.clone(),
+        source,
+    })?;
+    Ok(Hashed {
+        value: model,
+        sha256: vec![sha256_hex(&bytes)],
     })
 }
 
@@ -103,4 +123,6 @@ pub struct Loaded {
     pub rules: String,
     /// countries.tsv and organisations.tsv, or `built-in`.
     pub gazetteer: Vec<String>,
+    /// The learned relation model's file, when one is loaded.
+    pub relation_model: Vec<String>,
 }

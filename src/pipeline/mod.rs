@@ -21,11 +21,13 @@ mod records;
 mod to_graph;
 
 use loaded::model_hashes;
-pub use loaded::{read_gazetteer, read_rules, Hashed, LoadError, Loaded};
+pub use loaded::{read_gazetteer, read_relation_model, read_rules, Hashed, LoadError, Loaded};
 pub use records::{ClaimRecord, DocResult, MentionRecord, RelationRecord};
 pub use to_graph::{add_to_graph, relation_records, result_with_entities};
 
-pub use crate::locate::{default_model_dir, default_parser_dir, DEFAULT_MODEL, MODEL_ENV};
+pub use crate::locate::{
+    default_model_dir, default_parser_dir, default_relation_model_dir, DEFAULT_MODEL, MODEL_ENV,
+};
 
 /// Which sentences the analysis stage parses (when a parser is loaded).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,6 +52,11 @@ pub struct Pipeline {
     pub parser: Option<ParserModel>,
     /// Which sentences the parser reads.
     pub parse: ParseMode,
+    /// The learned relation model, where edges come from, and a threshold that overrides
+    /// the model's own.
+    pub relation_model: Option<relations::RelationModel>,
+    pub relation_source: relations::RelationSource,
+    pub relation_threshold: Option<f64>,
     /// Hashes of the files loaded, for the fingerprints.
     pub loaded: Loaded,
 }
@@ -70,13 +77,41 @@ impl Pipeline {
             rules: RuleSet::builtin(),
             parser: None,
             parse: ParseMode::Relevant,
+            relation_model: None,
+            relation_source: relations::RelationSource::Rules,
+            relation_threshold: None,
             loaded: Loaded {
                 model: model_files,
                 parser: Vec::new(),
                 rules: sha256_hex(relations::rules::BUILTIN.as_bytes()),
                 gazetteer: vec!["built-in".to_string()],
+                relation_model: Vec::new(),
             },
         })
+    }
+
+    /// Adds the learned relation model read by [`read_relation_model`], with where edges
+    /// come from (`source`) and a threshold overriding the model's per-type ones.
+    pub fn with_relation_model(
+        mut self,
+        model: Hashed<relations::RelationModel>,
+        source: relations::RelationSource,
+        threshold: Option<f64>,
+    ) -> Self {
+        self.relation_model = Some(model.value);
+        self.loaded.relation_model = model.sha256;
+        self.relation_source = source;
+        self.relation_threshold = threshold;
+        self
+    }
+
+    /// The learned model and its settings as the relation stage takes them.
+    pub fn learned(&self) -> relations::Learned<'_> {
+        relations::Learned {
+            model: self.relation_model.as_ref(),
+            source: self.relation_source,
+            threshold: self.relation_threshold,
+        }
     }
 
     /// Replaces the built-in relation rules. Rules built in code have no file to name
@@ -123,6 +158,9 @@ impl Pipeline {
             "decoding": [format!("{:?}", o.aggregation), o.batch_size.to_string(),
                          format!("{:?}", o.max_tokens)],
             "rules": self.loaded.rules,
+            "relations": [self.relation_source.as_str(),
+                          self.relation_threshold.map(|t| t.to_string()).unwrap_or_default()],
+            "relation_model": self.loaded.relation_model,
             "gazetteer": self.loaded.gazetteer,
             "graph_limits": [limits.docs_per_node, limits.evidence_per_edge],
             "newsgraph": env!("CARGO_PKG_VERSION"),
@@ -241,7 +279,14 @@ impl Pipeline {
                     .map(|e| resolved.entities[e].id.clone()),
             })
             .collect();
-        let relations = relation_records(&self.rules, doc, &analysis, &resolved, &mut offsets);
+        let relations = relation_records(
+            &self.rules,
+            self.learned(),
+            doc,
+            &analysis,
+            &resolved,
+            &mut offsets,
+        );
         Ok(DocResult {
             id: doc.id.clone(),
             mentions: records,

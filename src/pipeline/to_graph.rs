@@ -11,6 +11,7 @@ use super::*;
 /// would parse are parsed, so that syntax rules run as they do in `extract`.
 pub fn result_with_entities(
     rules: &RuleSet,
+    learned: relations::Learned,
     doc: &Document,
     resolved: Resolved,
     parser: Option<&dyn SentenceParser>,
@@ -28,7 +29,7 @@ pub fn result_with_entities(
     let relevant = analysis::relevant::can_hold_relation;
     let analysis = analysis::analyse_with(&doc.text, &gold, parser, ParseScope::Only(&relevant))?;
     let mut offsets = CharOffsets::new(&doc.text);
-    let relations = relation_records(rules, doc, &analysis, &resolved, &mut offsets);
+    let relations = relation_records(rules, learned, doc, &analysis, &resolved, &mut offsets);
     Ok(DocResult {
         id: doc.id.clone(),
         mentions: Vec::new(),
@@ -41,12 +42,13 @@ pub fn result_with_entities(
 /// The relations of one document, with graph ids and character-offset evidence.
 pub fn relation_records(
     rules: &RuleSet,
+    learned: relations::Learned,
     doc: &Document,
     analysis: &Doc,
     resolved: &Resolved,
     offsets: &mut CharOffsets,
 ) -> Vec<RelationRecord> {
-    relations::extract(rules, &doc.text, analysis, resolved)
+    relations::extract_with(rules, learned, &doc.text, analysis, resolved)
         .into_iter()
         .map(|r| {
             let (target, claim) = match &r.target {

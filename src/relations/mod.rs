@@ -9,11 +9,13 @@
 //! - `dependency`: syntax rules matched in the dependency parse; expansion steps and syntax cues.
 
 mod arguments;
+pub mod candidates;
 mod context;
 mod dependency;
 mod engine;
 mod figures;
 pub mod mentions;
+pub mod model;
 pub mod numbers;
 pub mod pattern;
 mod pronouns;
@@ -28,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::Doc;
 use crate::resolve::Resolved;
 use crate::text::Span;
+pub use model::{RelationModel, RelationSource};
 pub use rules::{RuleSet, RulesError};
 
 /// Whether a relation is stated as fact or as decided/announced for the future.
@@ -136,10 +139,187 @@ pub struct Relation {
 /// `doc` is the document analysed after NER (`analysis::analyse`); rules match its tokens
 /// within its sentences, and `resolved` says which entity each mention became.
 pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> Vec<Relation> {
+    extract_with(rules, Learned::default(), text, doc, resolved)
+}
+
+/// The learned model and where edges may come from (rules only when no model is given).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Learned<'a> {
+    pub model: Option<&'a RelationModel>,
+    pub source: RelationSource,
+    /// Overrides the model's per-type thresholds.
+    pub threshold: Option<f64>,
+}
+
+/// The model's instances of one document: every candidate ([`candidates`]) scored at or
+/// above its type's threshold, named `model@SCORE`.
+fn model_found(
+    rules: &RuleSet,
+    model: &RelationModel,
+    threshold: Option<f64>,
+    doc: &mentions::EntityTokens,
+    resolved: &Resolved,
+    by_rules: &[context::Found],
+) -> Vec<context::Found> {
+    let mut out = Vec::new();
+    for (si, sent) in doc.sentences.iter().enumerate() {
+        let sentence = doc.span(sent.clone());
+        let facts =
+            candidates::RuleFacts::from_found(by_rules.iter().filter(|f| f.sentence == sentence));
+        let ctx = context::Ctx::new(rules, doc, resolved, sent.clone(), &[]);
+        for c in candidates::sentence_candidates(rules, doc, resolved, si, &facts) {
+            let (weights, ends) = match &c.pairing {
+                candidates::Pairing::Entities { a, b } => (
+                    &model.pair,
+                    (
+                        doc.mentions[*a].tokens.clone(),
+                        doc.mentions[*b].tokens.clone(),
+                    ),
+                ),
+                candidates::Pairing::Figure { source, reading } => (
+                    &model.figure,
+                    (
+                        doc.mentions[*source].tokens.clone(),
+                        reading.start..reading.end,
+                    ),
+                ),
+            };
+            let p = weights.probabilities(&c.features);
+            let start = ends.0.start.min(ends.1.start);
+            let end = ends.0.end.max(ends.1.end);
+            let modality = if c
+                .features
+                .iter()
+                .any(|f| f.starts_with("cue=") && is_planned(rules, f))
+            {
+                Modality::Planned
+            } else {
+                Modality::Asserted
+            };
+            for (class, &score) in weights.classes.iter().zip(&p).skip(1) {
+                let relation = model::class_relation(class);
+                if !rules.relations.contains_key(relation)
+                    || score < threshold.unwrap_or_else(|| model.threshold(relation))
+                {
+                    continue;
+                }
+                let (source, target) = match &c.pairing {
+                    candidates::Pairing::Entities { a, b } => {
+                        let (ea, eb) = (doc.mentions[*a].entity, doc.mentions[*b].entity);
+                        let (s, t) = if class.ends_with(":ba") {
+                            (eb, ea)
+                        } else {
+                            (ea, eb)
+                        };
+                        (s, context::FoundTarget::Entity(t))
+                    }
+                    candidates::Pairing::Figure { source, reading } => (
+                        doc.mentions[*source].entity,
+                        context::FoundTarget::Figure(ctx.figure(reading)),
+                    ),
+                };
+                out.push(context::Found {
+                    relation: relation.to_string(),
+                    rule: format!("model@{score:.2}"),
+                    source,
+                    target,
+                    modality,
+                    span: doc.span(start..end),
+                    sentence,
+                    matched: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A relation candidate as training sees it: its ends as entities (indices into
+/// `Resolved::entities`) or an entity and a figure, and its features.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidateRow {
+    /// "pair" (two entities, `a` first in the text) or "figure" (an entity and a number).
+    pub kind: &'static str,
+    /// The sentence (byte span).
+    pub sentence: Span,
+    pub a: usize,
+    pub b: Option<usize>,
+    pub figure: Option<f64>,
+    pub features: Vec<String>,
+}
+
+/// Every candidate of a document ([`candidates`]), the rules' findings among its features.
+pub fn candidate_rows(
+    rules: &RuleSet,
+    text: &str,
+    doc: &Doc,
+    resolved: &Resolved,
+) -> Vec<CandidateRow> {
+    let doc = mentions::EntityTokens::new(text, doc, resolved);
+    let by_rules = engine::run(rules, &doc, resolved);
+    let mut out = Vec::new();
+    for (si, sent) in doc.sentences.iter().enumerate() {
+        let sentence = doc.span(sent.clone());
+        let facts =
+            candidates::RuleFacts::from_found(by_rules.iter().filter(|f| f.sentence == sentence));
+        for c in candidates::sentence_candidates(rules, &doc, resolved, si, &facts) {
+            out.push(match c.pairing {
+                candidates::Pairing::Entities { a, b } => CandidateRow {
+                    kind: "pair",
+                    sentence,
+                    a: doc.mentions[a].entity,
+                    b: Some(doc.mentions[b].entity),
+                    figure: None,
+                    features: c.features,
+                },
+                candidates::Pairing::Figure { source, reading } => CandidateRow {
+                    kind: "figure",
+                    sentence,
+                    a: doc.mentions[source].entity,
+                    b: None,
+                    figure: Some(reading.value),
+                    features: c.features,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Whether the cue named by feature `feature` ("cue=NAME") marks a plan.
+fn is_planned(rules: &RuleSet, feature: &str) -> bool {
+    let name = &feature["cue=".len()..];
+    rules
+        .cues
+        .iter()
+        .any(|c| c.name == name && c.effect == rules::Effect::Planned)
+}
+
+/// Like [`extract`], with the learned model of `learned` beside the rules or instead of
+/// them (`learned.source`).
+pub fn extract_with(
+    rules: &RuleSet,
+    learned: Learned,
+    text: &str,
+    doc: &Doc,
+    resolved: &Resolved,
+) -> Vec<Relation> {
     let doc = mentions::EntityTokens::new(text, doc, resolved);
     let id = |e: usize| resolved.entities[e].id.as_str();
     let mut by_key: BTreeMap<(String, String, String, usize), Relation> = BTreeMap::new();
-    for f in engine::run(rules, &doc, resolved) {
+    let by_rules = engine::run(rules, &doc, resolved);
+    let mut all = Vec::new();
+    match learned.model {
+        Some(model) if learned.source != RelationSource::Rules => {
+            let by_model = model_found(rules, model, learned.threshold, &doc, resolved, &by_rules);
+            if learned.source.uses_rules() {
+                all.extend(by_rules);
+            }
+            all.extend(by_model);
+        }
+        _ => all = by_rules,
+    }
+    for f in all {
         let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
         let (source, target, target_key, at) = match f.target {
             context::FoundTarget::Entity(t) => {
@@ -195,7 +375,10 @@ pub fn extract(rules: &RuleSet, text: &str, doc: &Doc, resolved: &Resolved) -> V
                 .filter(|f| {
                     !by_sentence[&f.sentence].iter().any(|&g| {
                         crate::resolve::spans::count_work(1);
+                        // The model's instance stands beside a rule's: each names what found it.
+                        let by_model = |x: &Found| x.rule.starts_with("model@");
                         overlap(g, f)
+                            && by_model(g) == by_model(f)
                             && g != *f
                             && (g.matched.is_some(), std::cmp::Reverse(g))
                                 > (f.matched.is_some(), std::cmp::Reverse(*f))
