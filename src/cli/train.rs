@@ -35,6 +35,10 @@ pub struct TrainArgs {
     pub l2: Vec<f64>,
     #[arg(long, default_value_t = TrainOptions::default().learning_rate)]
     pub learning_rate: f64,
+    /// Thresholds are chosen per type for the best F-beta on dev with this beta: below 1
+    /// precision weighs more.
+    #[arg(long, default_value_t = 0.5)]
+    pub beta: f64,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -68,7 +72,10 @@ fn analyse(
     Ok(out)
 }
 
-type Chosen = std::collections::BTreeMap<String, (f64, f64)>;
+type Chosen = (
+    std::collections::BTreeMap<String, (f64, f64)>,
+    std::collections::BTreeMap<String, Vec<serde_json::Value>>,
+);
 
 pub fn train(args: TrainArgs) -> Result<()> {
     let started = Instant::now();
@@ -108,7 +115,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
                 thresholds: Default::default(),
                 trained: json!(null),
             };
-            let chosen = learn::choose_thresholds(rules, &model, &dev);
+            let (chosen, curve) = learn::choose_thresholds(rules, &model, &dev, args.beta);
             model.thresholds = chosen.iter().map(|(k, (t, _))| (k.clone(), *t)).collect();
             let learned = Learned {
                 model: Some(&model),
@@ -120,16 +127,23 @@ pub fn train(args: TrainArgs) -> Result<()> {
             for c in counts.relations.values() {
                 all.add(*c);
             }
+            let (p, r) = (all.precision(), all.recall());
+            let b2 = args.beta * args.beta;
+            let fbeta = if p + r == 0.0 {
+                0.0
+            } else {
+                (1.0 + b2) * p * r / (b2 * p + r)
+            };
             eprintln!(
-                "epochs {epochs}, l2 {l2}: dev relation F1 {:.4} (model and rules)",
+                "epochs {epochs}, l2 {l2}: dev relation P {p:.4} R {r:.4} F1 {:.4} F-beta {fbeta:.4} (model and rules)",
                 all.f1()
             );
-            if best.as_ref().is_none_or(|b| all.f1() > b.0) {
-                best = Some((all.f1(), options, model, chosen));
+            if best.as_ref().is_none_or(|b| fbeta > b.0) {
+                best = Some((fbeta, options, model, (chosen, curve)));
             }
         }
     }
-    let (_, options, mut model, chosen) = best.context("no training setting given")?;
+    let (_, options, mut model, (chosen, curve)) = best.context("no training setting given")?;
     let scores = |source: RelationSource, docs: &[Analysed]| {
         let learned = Learned {
             model: Some(&model),
@@ -166,7 +180,9 @@ pub fn train(args: TrainArgs) -> Result<()> {
                     "learning_rate": options.learning_rate, "min_count": options.min_count,
                     "seed": options.seed},
         "features": {"pair": model.pair.weights.len(), "figure": model.figure.weights.len()},
-        "threshold_dev_f1": chosen.iter().map(|(k, (t, f))| (k.clone(), json!({"threshold": t, "f1": (f * 1e4).round() / 1e4}))).collect::<serde_json::Map<_, _>>(),
+        "thresholds_chosen_by": format!("F-beta on dev, beta {}", args.beta),
+        "threshold_dev_fbeta": chosen.iter().map(|(k, (t, f))| (k.clone(), json!({"threshold": t, "fbeta": (f * 1e4).round() / 1e4}))).collect::<serde_json::Map<_, _>>(),
+        "threshold_dev_curve": curve,
         "dev": dev_scores,
         "train": train_scores,
     });

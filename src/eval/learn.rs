@@ -184,16 +184,22 @@ pub const THRESHOLDS: [f64; 15] = [
     0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01,
 ];
 
-/// Per relation type, the threshold of [`THRESHOLDS`] that gives the best F1 on `dev`
-/// when model and rules run together, with its F1 (ties: the higher threshold).
+/// Per relation type, the threshold of [`THRESHOLDS`] that gives the best F-beta on `dev`
+/// when model and rules run together (beta < 1 weighs precision more: an analyst trusts
+/// fewer, surer edges), with that F-beta; ties go to the higher threshold. Also the whole
+/// curve: per type and threshold, the counts.
 pub fn choose_thresholds(
     rules: &RuleSet,
     model: &RelationModel,
     dev: &[Analysed],
-) -> BTreeMap<String, (f64, f64)> {
+    beta: f64,
+) -> (
+    BTreeMap<String, (f64, f64)>,
+    BTreeMap<String, Vec<serde_json::Value>>,
+) {
     let mut best: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut curve: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     for &t in &THRESHOLDS {
-        let t = t.min(1.01);
         let learned = Learned {
             model: Some(model),
             source: RelationSource::Both,
@@ -201,14 +207,23 @@ pub fn choose_thresholds(
         };
         let counts = score(rules, learned, dev);
         for (kind, c) in &counts.relations {
-            let f1 = c.f1();
-            let e = best.entry(kind.clone()).or_insert((t, f1));
-            if f1 >= e.1 {
-                *e = (t, f1);
+            let (p, r) = (c.precision(), c.recall());
+            let b2 = beta * beta;
+            let f = if p + r == 0.0 {
+                0.0
+            } else {
+                (1.0 + b2) * p * r / (b2 * p + r)
+            };
+            curve.entry(kind.clone()).or_default().push(
+                json!({"threshold": t, "tp": c.tp, "predicted": c.predicted, "gold": c.gold}),
+            );
+            let e = best.entry(kind.clone()).or_insert((t, f));
+            if f >= e.1 {
+                *e = (t, f);
             }
         }
     }
-    best
+    (best, curve)
 }
 
 /// The relation table of `counts` as JSON: per type and all, P/R/F1 and counts.
