@@ -459,30 +459,31 @@ fn unseen_part_scores_stay_above_their_floors() {
 }
 
 /// (table, type or None for overall, F1 floor), on the unseen part, opened once with the
-/// relation model final (rules and model together, the default): entities 0.827;
-/// relations 0.557 (claims 0.613, meets 0.456, sanctions 0.242: 4 of 28); the rules alone
-/// gave 0.535 (meets 0.360, sanctions 0.133).
+/// relation model final (rules and model together, the default), then measured again when
+/// the hand-judged Reuters-21578 sample set its least threshold to 0.75 (decided without
+/// looking at this part): entities 0.827; relations 0.541 (claims 0.613, meets 0.387,
+/// sanctions 0.133: 2 of 28); the rules alone gave 0.535.
 const UNSEEN_FLOORS: &[(&str, Option<&str>, f64)] = &[
     ("entities", None, 0.80),
-    ("relations", None, 0.54),
+    ("relations", None, 0.52),
     ("relations", Some("claims"), 0.59),
-    ("relations", Some("meets"), 0.43),
-    ("relations", Some("sanctions"), 0.20),
+    ("relations", Some("meets"), 0.36),
+    ("relations", Some("sanctions"), 0.10),
 ];
 
 /// (table, type or None for overall, F1 floor), on the dev part of the corpus of issue 21.
 /// When the corpus was assembled (README.md there, "Baseline"), with the rules alone:
 /// entities 0.840 (organisation 0.769, person 0.820, state 0.957); relations 0.492 (claims
 /// 0.603, meets 0.352, sanctions 0.160: 2 of 22). With the relation model beside the rules
-/// (issue 22, thresholds chosen on this part): relations 0.551 (claims 0.603, meets 0.509,
-/// sanctions 0.357: 5 of 22).
+/// (issue 22, thresholds chosen on this part, none below 0.75): relations 0.503 (claims
+/// 0.603, meets 0.396, sanctions 0.160).
 const DEV_FLOORS: &[(&str, Option<&str>, f64)] = &[
     ("entities", None, 0.82),
     ("entities", Some("organisation"), 0.74),
     ("entities", Some("person"), 0.79),
     ("entities", Some("state"), 0.93),
-    ("relations", None, 0.53),
+    ("relations", None, 0.48),
     ("relations", Some("claims"), 0.58),
-    ("relations", Some("meets"), 0.47),
-    ("relations", Some("sanctions"), 0.28),
+    ("relations", Some("meets"), 0.37),
+    ("relations", Some("sanctions"), 0.08),
 ];

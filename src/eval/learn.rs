@@ -187,12 +187,14 @@ pub const THRESHOLDS: [f64; 15] = [
 /// Per relation type, the threshold of [`THRESHOLDS`] that gives the best F-beta on `dev`
 /// when model and rules run together (beta < 1 weighs precision more: an analyst trusts
 /// fewer, surer edges), with that F-beta; ties go to the higher threshold. Also the whole
-/// curve: per type and threshold, the counts.
+/// curve: per type and threshold, the counts. Thresholds below `least` are measured but
+/// never chosen.
 pub fn choose_thresholds(
     rules: &RuleSet,
     model: &RelationModel,
     dev: &[Analysed],
     beta: f64,
+    least: f64,
 ) -> (
     BTreeMap<String, (f64, f64)>,
     BTreeMap<String, Vec<serde_json::Value>>,
@@ -217,6 +219,9 @@ pub fn choose_thresholds(
             curve.entry(kind.clone()).or_default().push(
                 json!({"threshold": t, "tp": c.tp, "predicted": c.predicted, "gold": c.gold}),
             );
+            if t < least {
+                continue;
+            }
             let e = best.entry(kind.clone()).or_insert((t, f));
             if f >= e.1 {
                 *e = (t, f);
