@@ -323,6 +323,7 @@ impl Spec {
             resolved: Resolved {
                 entities,
                 mention_entity,
+                ..Default::default()
             },
             relations,
             analysis: Doc::default(),

@@ -137,6 +137,7 @@ fn doc(i: usize, padding: usize) -> Doc {
         resolved: Resolved {
             mention_entity: (0..entities.len()).map(Some).collect(),
             entities,
+            ..Default::default()
         },
         relations,
         analysis: Default::default(),

@@ -83,6 +83,7 @@ fn setup() -> (Graph, Resolved) {
             entity("organisation:macron", "Macron", EntityType::Organisation),
         ],
         mention_entity: vec![],
+        ..Default::default()
     };
     let mut graph = Graph::default();
     graph.add_entities("t", &resolved);
@@ -318,6 +319,7 @@ fn a_node_naming_two_gold_entities_explains_the_one_it_was_not_counted_for() {
     let resolved = Resolved {
         entities: vec![entity("state:US", "UK", EntityType::State)],
         mention_entity: vec![],
+        ..Default::default()
     };
     let mut graph = Graph::default();
     graph.add_entities("t", &resolved);

@@ -537,6 +537,7 @@ mod tests {
                 entity("organisation:eu", "EU", EntityType::State, &["EU"]),
             ],
             mention_entity: vec![],
+            ..Default::default()
         };
         graph.add_entities("t", &resolved);
         let counts = score(&fixture(), &graph, &RuleSet::builtin());
@@ -582,6 +583,7 @@ mod tests {
                 ),
             ],
             mention_entity: vec![],
+            ..Default::default()
         };
         graph.add_entities("t", &resolved);
         let mut claim = graph.nodes["person:putin"].clone();

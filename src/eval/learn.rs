@@ -184,6 +184,12 @@ pub const THRESHOLDS: [f64; 15] = [
     0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01,
 ];
 
+/// Per relation type, the chosen threshold and its F-beta; and per type the dev curve.
+pub type Thresholds = (
+    BTreeMap<String, (f64, f64)>,
+    BTreeMap<String, Vec<serde_json::Value>>,
+);
+
 /// Per relation type, the threshold of [`THRESHOLDS`] that gives the best F-beta on `dev`
 /// when model and rules run together (beta < 1 weighs precision more: an analyst trusts
 /// fewer, surer edges), with that F-beta; ties go to the higher threshold. Also the whole
@@ -195,10 +201,7 @@ pub fn choose_thresholds(
     dev: &[Analysed],
     beta: f64,
     least: f64,
-) -> (
-    BTreeMap<String, (f64, f64)>,
-    BTreeMap<String, Vec<serde_json::Value>>,
-) {
+) -> Thresholds {
     let mut best: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     let mut curve: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     for &t in &THRESHOLDS {

@@ -260,7 +260,10 @@ impl Pipeline {
         };
         let analysis = analysis::analyse_in(&doc.text, sentences, mentions, parser, scope)
             .map_err(|e| format!("analysis failed: {e}"))?;
-        let resolved = self.resolver.resolve(&doc.text, &analysis, mentions);
+        let dateline = doc.meta.get("dateline").map(String::as_str);
+        let resolved = self
+            .resolver
+            .resolve_dated(&doc.text, &analysis, mentions, dateline);
         let mut offsets = CharOffsets::new(&doc.text);
         let records = mentions
             .iter()

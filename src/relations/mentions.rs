@@ -112,6 +112,7 @@ mod tests {
                 entity("biden", vec![Span::new(34, 39)]),
             ],
             mention_entity: vec![],
+            ..Default::default()
         };
         let doc = analyse(text, &[], None).unwrap();
         let prepared = EntityTokens::new(text, &doc, &resolved);
@@ -144,6 +145,7 @@ mod tests {
                 country: None,
             }],
             mention_entity: vec![Some(0)],
+            ..Default::default()
         };
         let prepared = EntityTokens::new(text, &doc, &resolved);
         let m = &prepared.mentions[0];

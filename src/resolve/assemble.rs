@@ -9,6 +9,7 @@ pub(super) fn assemble(text: &str, mention_count: usize, candidates: &[Candidate
     let mut resolved = Resolved {
         entities: Vec::new(),
         mention_entity: vec![None; mention_count],
+        generic_bodies_without_state: 0,
     };
     for c in candidates {
         let Some(Target::Node(node)) = &c.target else {

@@ -6,6 +6,7 @@
 
 mod aliases;
 mod assemble;
+mod bodies;
 mod choose;
 mod classify;
 mod context;
@@ -188,7 +189,10 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 /// 6. a surname the model typed as something else is the person ("Biden held" as ORG),
 ///    or with an eponym noun an organisation ("the Biden administration");
 /// 7. people: short forms join the full name they are part of (see `people`); a person's
-///    state comes from the words before the name ("Ukrainian President ...").
+///    state comes from the words before the name ("Ukrainian President ...");
+/// 8. a generic body ("the Finance Ministry", `generic_bodies.txt`) belongs to a state,
+///    taken from the document (see `bodies`): its id is state-qualified
+///    (`organisation:jp/finance-ministry`), or without a state it is left out and counted.
 ///
 /// Entities come out in order of first mention; ids are `person:<slug>`, `state:<ISO>`,
 /// `organisation:<gazetteer id or slug>`, so the same entity gets the same id in every
@@ -202,6 +206,9 @@ pub struct Resolver {
     /// First word of a pattern -> the patterns starting with it.
     scan_index: BTreeMap<String, Vec<usize>>,
     organisation_index: BTreeMap<String, usize>,
+    /// The nouns a state's organisation is found by (`scan_state_organisations`): the
+    /// organisation nouns and the generic bodies, longest first.
+    state_nouns: Vec<word_lists::OrgNoun>,
 }
 
 impl Resolver {
@@ -242,6 +249,7 @@ impl Resolver {
             .enumerate()
             .map(|(i, o)| (o.id.clone(), i))
             .collect();
+        let state_nouns = bodies::state_nouns(&lexicon);
         Self {
             gazetteer,
             lexicon,
@@ -249,6 +257,7 @@ impl Resolver {
             patterns,
             scan_index,
             organisation_index,
+            state_nouns,
         }
     }
 
@@ -257,6 +266,19 @@ impl Resolver {
     /// `doc` is the document analysed with these mentions (`analysis::analyse`): every rule
     /// reads the words around a name from its tokens, within the name's sentence.
     pub fn resolve(&self, text: &str, doc: &Doc, mentions: &[Mention]) -> Resolved {
+        self.resolve_dated(text, doc, mentions, None)
+    }
+
+    /// [`Resolver::resolve`] for a document with a dateline ("TOKYO, March 3", the
+    /// `dateline` of Reuters-21578 meta): the dateline's place may give a generic body
+    /// its state (step 8).
+    pub fn resolve_dated(
+        &self,
+        text: &str,
+        doc: &Doc,
+        mentions: &[Mention],
+        dateline: Option<&str>,
+    ) -> Resolved {
         let pieces = self.pieces(text, doc, mentions);
         let mut candidates = self.join_split_names(text, doc, pieces);
         candidates.extend(self.scan_organisations(doc));
@@ -272,7 +294,10 @@ impl Resolver {
         self.short_names(text, &mut candidates);
         self.surnames_typed_otherwise(text, doc, &mut candidates);
         self.people(text, doc, &mut candidates);
-        assemble(text, mentions.len(), &candidates)
+        let without_state = self.generic_bodies(doc, dateline, &mut candidates);
+        let mut resolved = assemble(text, mentions.len(), &candidates);
+        resolved.generic_bodies_without_state = without_state;
+        resolved
     }
 }
 

@@ -88,7 +88,7 @@ impl Resolver {
         // The bytes of the names found so far (made at the first one).
         let mut taken: Option<CoveredBytes> = None;
         let mut out = Vec::new();
-        for noun in &self.lexicon.organisation_nouns {
+        for noun in &self.state_nouns {
             for i in 0..doc.tokens.len() {
                 if noun.words.first() != Some(&doc.tokens[i].lower) || !words::starts_word(doc, i) {
                     continue;
@@ -168,6 +168,13 @@ impl Resolver {
         if let Some(node) = tries.iter().find_map(|t| self.gazetteer_organisation(t)) {
             return node;
         }
+        if let Some(body) = self
+            .lexicon
+            .generic_bodies
+            .get(&word_lists::fold_name(canonical))
+        {
+            return state_body(country, body);
+        }
         let name = format!("{adjective} {canonical}");
         NodeRef {
             id: format!("organisation:{}", slug(&name)),
@@ -175,6 +182,21 @@ impl Resolver {
             kind: EntityType::Organisation,
             country: Some(country.code.clone()),
         }
+    }
+}
+
+/// A generic body of a state: "Finance Ministry" of Japan is `organisation:jp/finance-ministry`,
+/// "Finance Ministry (Japan)", one node however the text spells the body.
+pub(super) fn state_body(country: &Country, body: &str) -> NodeRef {
+    NodeRef {
+        id: format!(
+            "organisation:{}/{}",
+            country.code.to_ascii_lowercase(),
+            slug(body)
+        ),
+        name: format!("{body} ({})", country.name),
+        kind: EntityType::Organisation,
+        country: Some(country.code.clone()),
     }
 }
 

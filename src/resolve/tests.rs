@@ -602,3 +602,134 @@ fn state_organisations_grow_linearly_with_the_document() {
         1_000
     );
 }
+
+fn resolve_dated(text: &str, mentions: &[Mention], dateline: Option<&str>) -> Resolved {
+    let doc = crate::analysis::analyse(text, mentions, None).expect("mentions fit the text");
+    Resolver::new(Gazetteer::builtin()).resolve_dated(text, &doc, mentions, dateline)
+}
+
+#[test]
+fn generic_bodies_of_two_states_are_two_nodes() {
+    let japan = "Japan's Finance Ministry said the yen was stable. \
+                 The Finance Ministry later added it would act.";
+    let r = resolve(japan, &[nth(japan, "Finance Ministry", 1, "ORG")]);
+    assert_eq!(ids(&r), ["organisation:jp/finance-ministry"]);
+    let ministry = entity(&r, "organisation:jp/finance-ministry");
+    assert_eq!(ministry.name, "Finance Ministry (Japan)");
+    assert_eq!(ministry.country.as_deref(), Some("JP"));
+    assert_eq!(ministry.mentions.len(), 2);
+    assert_eq!(r.mention_entity, [Some(0)]);
+    let germany = "The West German Finance Ministry said the mark was stable.";
+    let r = resolve(
+        germany,
+        &[m(germany, "West German Finance Ministry", "ORG")],
+    );
+    assert_eq!(ids(&r), ["organisation:de/finance-ministry"]);
+    assert_eq!(r.generic_bodies_without_state, 0);
+}
+
+#[test]
+fn ministry_of_finance_and_finance_ministry_of_one_state_are_one_node() {
+    let text = "Japan's Ministry of Finance said so. The Finance Ministry confirmed it.";
+    let r = resolve(text, &[m(text, "Finance Ministry", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:jp/finance-ministry"]);
+    assert_eq!(
+        aliases(&r, "organisation:jp/finance-ministry"),
+        ["Finance Ministry", "Japan's Ministry of Finance"]
+    );
+    let text = "The Ministry of Finance of Brazil said so.";
+    let r = resolve(text, &[m(text, "Ministry of Finance", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:br/finance-ministry"]);
+}
+
+#[test]
+fn generic_bodies_without_a_state_are_left_out_and_counted() {
+    let text = "The Finance Ministry said prices rose. The Central Bank agreed.";
+    let mentions = [
+        m(text, "Finance Ministry", "ORG"),
+        m(text, "Central Bank", "ORG"),
+    ];
+    let r = resolve(text, &mentions);
+    assert!(r.entities.is_empty(), "{:?}", ids(&r));
+    assert_eq!(r.mention_entity, [None, None]);
+    assert_eq!(r.generic_bodies_without_state, 2);
+    // Two states as often as each other: neither is the document's.
+    let text = "France and Germany met. The Central Bank agreed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "France", "LOC"),
+            m(text, "Germany", "LOC"),
+            m(text, "Central Bank", "ORG"),
+        ],
+    );
+    assert_eq!(ids(&r), ["state:FR", "state:DE"]);
+    assert_eq!(r.generic_bodies_without_state, 1);
+}
+
+#[test]
+fn a_dateline_or_a_dominant_state_gives_a_body_its_state() {
+    let text = "The Finance Ministry said prices rose.";
+    let mentions = [m(text, "Finance Ministry", "ORG")];
+    let r = resolve_dated(text, &mentions, Some("TOKYO, March 3"));
+    assert_eq!(ids(&r), ["organisation:jp/finance-ministry"]);
+    // A place that is no capital says nothing.
+    let r = resolve_dated(text, &mentions, Some("OSAKA, March 3"));
+    assert!(r.entities.is_empty());
+    let text = "France said so. France and Germany met. The Central Bank agreed.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "France", "LOC"),
+            nth(text, "France", 1, "LOC"),
+            m(text, "Germany", "LOC"),
+            m(text, "Central Bank", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        ["state:FR", "state:DE", "organisation:fr/central-bank"]
+    );
+}
+
+#[test]
+fn a_gazetteer_body_changes_state_only_when_its_words_say_so() {
+    let text = "Congress passed the bill. The Brazilian Congress rejected it.";
+    let r = resolve(
+        text,
+        &[m(text, "Congress", "ORG"), m(text, "Brazilian", "MISC")],
+    );
+    assert_eq!(
+        ids(&r),
+        ["organisation:congress", "organisation:br/congress"]
+    );
+    assert_eq!(
+        entity(&r, "organisation:congress").country.as_deref(),
+        Some("US")
+    );
+}
+
+#[test]
+fn a_bare_body_joins_the_gazetteer_organisation_the_document_names() {
+    let text = "The Russian Foreign Ministry said so. The Foreign Ministry added more.";
+    let r = resolve(text, &[nth(text, "Foreign Ministry", 1, "ORG")]);
+    assert_eq!(ids(&r), ["organisation:russian-foreign-ministry"]);
+    assert_eq!(r.mention_entity, [Some(0)]);
+    let r = resolve_dated(
+        "The Foreign Ministry said so.",
+        &[m(
+            "The Foreign Ministry said so.",
+            "Foreign Ministry",
+            "ORG",
+        )],
+        Some("MOSCOW, March 3"),
+    );
+    assert_eq!(ids(&r), ["organisation:russian-foreign-ministry"]);
+    let text = "The Treasury said so.";
+    let r = resolve_dated(
+        text,
+        &[m(text, "Treasury", "ORG")],
+        Some("WASHINGTON, March 3"),
+    );
+    assert_eq!(ids(&r), ["organisation:us-treasury"]);
+}

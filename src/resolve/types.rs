@@ -46,4 +46,7 @@ pub struct Entity {
 pub struct Resolved {
     pub entities: Vec<Entity>,
     pub mention_entity: Vec<Option<usize>>,
+    /// Generic bodies ("the Finance Ministry") left out because the document does not
+    /// say whose they are: one per body and document.
+    pub generic_bodies_without_state: usize,
 }

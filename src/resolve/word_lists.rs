@@ -36,10 +36,13 @@ pub struct WordLists {
     /// Case-sensitive short name -> gazetteer organisation ids.
     pub short_names: BTreeMap<String, Vec<String>>,
     pub eponym_nouns: BTreeSet<String>,
+    /// Generic government bodies ("ministry of finance"), folded and lower case, to the
+    /// canonical name as the file writes it ("Finance Ministry").
+    pub generic_bodies: BTreeMap<String, String>,
 }
 
 /// How many list files there are.
-pub const LIST_FILES: usize = 13;
+pub const LIST_FILES: usize = 14;
 
 /// The list files, in the order [`WordLists::parse`] takes their texts.
 pub const FILES: [&str; LIST_FILES] = [
@@ -56,6 +59,7 @@ pub const FILES: [&str; LIST_FILES] = [
     "name_stopwords.txt",
     "short_names.tsv",
     "eponym_nouns.txt",
+    "generic_bodies.txt",
 ];
 
 const BUILTIN: [&str; LIST_FILES] = [
@@ -72,6 +76,7 @@ const BUILTIN: [&str; LIST_FILES] = [
     include_str!("../../data/resolve/name_stopwords.txt"),
     include_str!("../../data/resolve/short_names.tsv"),
     include_str!("../../data/resolve/eponym_nouns.txt"),
+    include_str!("../../data/resolve/generic_bodies.txt"),
 ];
 
 /// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
@@ -81,6 +86,17 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
 
 fn folded_set(text: &str) -> BTreeSet<String> {
     entries(text).map(|e| fold(e).into_owned()).collect()
+}
+
+/// A name as the generic bodies list is keyed: words folded ([`fold`]), single spaces,
+/// a leading "the" dropped ("the  FINANCE Ministry" -> "finance ministry").
+pub fn fold_name(name: &str) -> String {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| fold(w).into_owned())
+        .collect();
+    let skip = usize::from(words.first().is_some_and(|w| w == "the"));
+    words[skip..].join(" ")
 }
 
 /// The titles list (`titles.txt`), which the built-in rules' `[lexicon.title]` also reads.
@@ -212,6 +228,20 @@ impl WordLists {
             }
             short_names.insert(name.trim().to_string(), ids);
         }
+        let mut generic_bodies: BTreeMap<String, String> = BTreeMap::new();
+        for (n, line) in crate::lists::data_lines(&texts[13]) {
+            let mut fields = line.trim_end().split('\t').map(str::trim);
+            let name = fields.next().unwrap_or_default();
+            let canonical = fields.next().filter(|c| !c.is_empty()).unwrap_or(name);
+            if fields.next().is_some() || name.is_empty() {
+                return Err(bad_line(
+                    "generic_bodies.txt",
+                    n,
+                    "expected a name and an optional canonical name",
+                ));
+            }
+            generic_bodies.insert(fold_name(name), canonical.to_string());
+        }
         let lexicon = WordLists {
             titles: phrase_set(0, &texts[0])?,
             kept_titles: phrase_set(1, &texts[1])?,
@@ -226,6 +256,7 @@ impl WordLists {
             name_stopwords: folded_set(&texts[10]),
             short_names,
             eponym_nouns: folded_set(&texts[12]),
+            generic_bodies,
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
             return Err(WordListsError::Empty("titles.txt and government_verbs.txt"));
@@ -270,6 +301,11 @@ mod tests {
         );
         assert_eq!(lex.short_names["Alliance"], ["nato"]);
         assert!(lex.eponym_nouns.contains("administration"));
+        assert_eq!(
+            lex.generic_bodies[&fold_name("the Ministry of  Finance")],
+            "Finance Ministry"
+        );
+        assert_eq!(lex.generic_bodies["congress"], "Congress");
     }
 
     #[test]

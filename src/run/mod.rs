@@ -401,6 +401,7 @@ impl<'a> Run<'a> {
                 let s = &mut state.summary;
                 s.documents_processed += 1;
                 s.mentions += r.mentions.len();
+                s.generic_bodies_without_state += r.resolved.generic_bodies_without_state;
                 s.sentences += r.analysis.sentences.len();
                 s.sentences_parsed += r.analysis.sentences.iter().filter(|s| s.parsed).count();
                 for rel in &r.relations {

@@ -26,6 +26,10 @@ pub struct Summary {
     pub skip_reasons: BTreeMap<String, usize>,
     pub failure_reasons: BTreeMap<String, usize>,
     pub mentions: usize,
+    /// Generic bodies ("the Finance Ministry") left out of the graph because their
+    /// document does not say which state's they are: one per body and document.
+    #[serde(default)]
+    pub generic_bodies_without_state: usize,
     pub relations: BTreeMap<String, usize>,
     /// Tokens fed to the model, special tokens included.
     pub model_tokens: usize,
@@ -68,6 +72,7 @@ impl Summary {
             *self.relations.entry(k.clone()).or_default() += v;
         }
         self.mentions += other.mentions;
+        self.generic_bodies_without_state += other.generic_bodies_without_state;
         self.model_tokens += other.model_tokens;
         self.sentences += other.sentences;
         self.sentences_parsed += other.sentences_parsed;

@@ -252,6 +252,7 @@ mod tests {
             resolved: Resolved {
                 entities: Vec::new(),
                 mention_entity: Vec::new(),
+                ..Default::default()
             },
             relations: Vec::new(),
             analysis: Doc::default(),

@@ -102,6 +102,7 @@ fn random_doc(rng: &mut Rng, i: usize) -> Doc {
         &Resolved {
             entities: entities.clone(),
             mention_entity: Vec::new(),
+            ..Default::default()
         },
     );
     let ids: Vec<String> = entities.iter().map(|e| e.id.clone()).collect();
