@@ -56,19 +56,11 @@ pub fn read_rules(path: &Path) -> Result<Hashed<RuleSet>, LoadError> {
 
 /// Reads the learned relation model (`DIR/model.json`, or a file) once, keeping its hash.
 pub fn read_relation_model(path: &Path) -> Result<Hashed<relations::RelationModel>, LoadError> {
-    let model = relations::RelationModel::load(path).map_err(LoadError::RelationModel)?;
-    let file = if path.is_dir() {
-        path.join(relations::model::MODEL_FILE)
-    } else {
-        path.to_path_buf()
-    };
-    let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
-        path: file.clone(),
-        source,
-    })?;
+    let (model, text) =
+        relations::RelationModel::load_text(path).map_err(LoadError::RelationModel)?;
     Ok(Hashed {
         value: model,
-        sha256: vec![sha256_hex(&bytes)],
+        sha256: vec![sha256_hex(text.as_bytes())],
     })
 }
 

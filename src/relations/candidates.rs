@@ -5,12 +5,14 @@
 //! lemmas, the parse where the sentence has one, the rules' lexicons and cues, and what the
 //! rules themselves found (rules as features).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 use crate::resolve::{EntityType, Resolved};
 
-use super::context::{Ctx, FoundTarget};
+use crate::text::Span;
+
+use super::context::{Ctx, Found, FoundTarget};
 use super::mentions::EntityTokens;
 use super::numbers::Reading;
 use super::rules::RuleSet;
@@ -37,15 +39,13 @@ pub struct Candidate {
 /// entity, target entity) for entity relations, (relation, source entity, number token)
 /// for figures.
 #[derive(Default)]
-pub(super) struct RuleFacts {
+struct RuleFacts {
     pub entities: HashSet<(String, usize, usize)>,
     pub figures: HashSet<(String, usize, usize)>,
 }
 
 impl RuleFacts {
-    pub(super) fn from_found<'a>(
-        found: impl IntoIterator<Item = &'a super::context::Found>,
-    ) -> Self {
+    fn from_found<'a>(found: impl IntoIterator<Item = &'a Found>) -> Self {
         let mut out = RuleFacts::default();
         for f in found {
             match &f.target {
@@ -64,8 +64,29 @@ impl RuleFacts {
 
 const MAX_GAP_WORDS: usize = 12;
 
+/// Every candidate of a document, sentence by sentence; `by_rules` (what the rules found)
+/// is grouped by sentence once, not searched per sentence.
+pub(super) fn document_candidates(
+    rules: &RuleSet,
+    doc: &EntityTokens,
+    resolved: &Resolved,
+    by_rules: &[Found],
+) -> Vec<Candidate> {
+    let mut by_sentence: BTreeMap<Span, Vec<&Found>> = BTreeMap::new();
+    for f in by_rules {
+        by_sentence.entry(f.sentence).or_default().push(f);
+    }
+    (0..doc.sentences.len())
+        .flat_map(|si| {
+            let sentence = doc.span(doc.sentences[si].clone());
+            let found = by_sentence.get(&sentence).into_iter().flatten().copied();
+            sentence_candidates(rules, doc, resolved, si, &RuleFacts::from_found(found))
+        })
+        .collect()
+}
+
 /// The candidates of sentence `si`, with `facts` the rules' findings in it.
-pub(super) fn sentence_candidates(
+fn sentence_candidates(
     rules: &RuleSet,
     doc: &EntityTokens,
     resolved: &Resolved,
@@ -184,6 +205,9 @@ struct SentenceView<'a> {
     rules: &'a RuleSet,
     sent: Range<usize>,
     words: Vec<String>,
+    /// Per token of the sentence, the rules' lexicons (indices) with an entry starting
+    /// there: found once per sentence, read by every candidate.
+    lexicons: Vec<Vec<usize>>,
     /// Whether the sentence is an ALL-CAPS headline.
     headline: bool,
     parsed: bool,
@@ -216,14 +240,34 @@ impl<'a> SentenceView<'a> {
             .collect();
         let upper = letters.iter().filter(|c| c.is_uppercase()).count();
         let headline = letters.len() >= 8 && upper * 10 >= letters.len() * 8;
+        let lexicons = sent
+            .clone()
+            .map(|p| {
+                (0..rules.lexicons.len())
+                    .filter(|&l| {
+                        !rules.lexicons[l]
+                            .lengths_at(doc.tokens, p, sent.end)
+                            .is_empty()
+                    })
+                    .collect()
+            })
+            .collect();
         SentenceView {
             doc,
             rules,
             sent,
             words,
+            lexicons,
             headline,
             parsed,
         }
+    }
+
+    /// The lexicons with an entry starting at token `p` (none outside the sentence).
+    fn lexicons_at(&self, p: usize) -> &[usize] {
+        p.checked_sub(self.sent.start)
+            .and_then(|i| self.lexicons.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn word(&self, p: usize) -> &str {
@@ -294,25 +338,17 @@ impl<'a> SentenceView<'a> {
                 continue;
             }
             let inside = p >= gap.start && p < gap.end;
-            for lexicon in &self.rules.lexicons {
-                if !lexicon
-                    .lengths_at(self.doc.tokens, p, self.sent.end)
-                    .is_empty()
-                {
-                    let at = if inside { "in" } else { "out" };
-                    out.push(format!("lex_{at}={}", lexicon.name));
-                }
+            let at = if inside { "in" } else { "out" };
+            for &l in self.lexicons_at(p) {
+                out.push(format!("lex_{at}={}", self.rules.lexicons[l].name));
             }
         }
         // The rules' cues anywhere in the sentence before the second argument ends.
         for cue in &self.rules.cues {
-            let lexicon = &self.rules.lexicons[cue.lexicon];
             let from = first.start.saturating_sub(cue.before).max(self.sent.start);
-            if (from..second.end.min(self.sent.end)).any(|p| {
-                !lexicon
-                    .lengths_at(self.doc.tokens, p, self.sent.end)
-                    .is_empty()
-            }) {
+            if (from..second.end.min(self.sent.end))
+                .any(|p| self.lexicons_at(p).contains(&cue.lexicon))
+            {
                 out.push(format!("cue={}", cue.name));
             }
         }

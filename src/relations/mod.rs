@@ -162,73 +162,72 @@ fn model_found(
     by_rules: &[context::Found],
 ) -> Vec<context::Found> {
     let mut out = Vec::new();
-    for (si, sent) in doc.sentences.iter().enumerate() {
+    for c in candidates::document_candidates(rules, doc, resolved, by_rules) {
+        let sent = doc.sentences[c.sentence].clone();
         let sentence = doc.span(sent.clone());
-        let facts =
-            candidates::RuleFacts::from_found(by_rules.iter().filter(|f| f.sentence == sentence));
-        let ctx = context::Ctx::new(rules, doc, resolved, sent.clone(), &[]);
-        for c in candidates::sentence_candidates(rules, doc, resolved, si, &facts) {
-            let (weights, ends) = match &c.pairing {
-                candidates::Pairing::Entities { a, b } => (
-                    &model.pair,
-                    (
-                        doc.mentions[*a].tokens.clone(),
-                        doc.mentions[*b].tokens.clone(),
-                    ),
+        let (weights, ends) = match &c.pairing {
+            candidates::Pairing::Entities { a, b } => (
+                &model.pair,
+                (
+                    doc.mentions[*a].tokens.clone(),
+                    doc.mentions[*b].tokens.clone(),
                 ),
-                candidates::Pairing::Figure { source, reading } => (
-                    &model.figure,
-                    (
-                        doc.mentions[*source].tokens.clone(),
-                        reading.start..reading.end,
-                    ),
+            ),
+            candidates::Pairing::Figure { source, reading } => (
+                &model.figure,
+                (
+                    doc.mentions[*source].tokens.clone(),
+                    reading.start..reading.end,
                 ),
-            };
-            let p = weights.probabilities(&c.features);
-            let start = ends.0.start.min(ends.1.start);
-            let end = ends.0.end.max(ends.1.end);
-            let modality = if c
-                .features
-                .iter()
-                .any(|f| f.starts_with("cue=") && is_planned(rules, f))
+            ),
+        };
+        let p = weights.probabilities(&c.features);
+        let start = ends.0.start.min(ends.1.start);
+        let end = ends.0.end.max(ends.1.end);
+        let modality = if c
+            .features
+            .iter()
+            .any(|f| f.starts_with("cue=") && is_planned(rules, f))
+        {
+            Modality::Planned
+        } else {
+            Modality::Asserted
+        };
+        for (class, &score) in weights.classes.iter().zip(&p).skip(1) {
+            let relation = model::class_relation(class);
+            if !rules.relations.contains_key(relation)
+                || score < threshold.unwrap_or_else(|| model.threshold(relation))
             {
-                Modality::Planned
-            } else {
-                Modality::Asserted
-            };
-            for (class, &score) in weights.classes.iter().zip(&p).skip(1) {
-                let relation = model::class_relation(class);
-                if !rules.relations.contains_key(relation)
-                    || score < threshold.unwrap_or_else(|| model.threshold(relation))
-                {
-                    continue;
+                continue;
+            }
+            let (source, target) = match &c.pairing {
+                candidates::Pairing::Entities { a, b } => {
+                    let (ea, eb) = (doc.mentions[*a].entity, doc.mentions[*b].entity);
+                    let (s, t) = if class.ends_with(":ba") {
+                        (eb, ea)
+                    } else {
+                        (ea, eb)
+                    };
+                    (s, context::FoundTarget::Entity(t))
                 }
-                let (source, target) = match &c.pairing {
-                    candidates::Pairing::Entities { a, b } => {
-                        let (ea, eb) = (doc.mentions[*a].entity, doc.mentions[*b].entity);
-                        let (s, t) = if class.ends_with(":ba") {
-                            (eb, ea)
-                        } else {
-                            (ea, eb)
-                        };
-                        (s, context::FoundTarget::Entity(t))
-                    }
-                    candidates::Pairing::Figure { source, reading } => (
+                candidates::Pairing::Figure { source, reading } => {
+                    let ctx = context::Ctx::new(rules, doc, resolved, sent.clone(), &[]);
+                    (
                         doc.mentions[*source].entity,
                         context::FoundTarget::Figure(ctx.figure(reading)),
-                    ),
-                };
-                out.push(context::Found {
-                    relation: relation.to_string(),
-                    rule: format!("model@{score:.2}"),
-                    source,
-                    target,
-                    modality,
-                    span: doc.span(start..end),
-                    sentence,
-                    matched: None,
-                });
-            }
+                    )
+                }
+            };
+            out.push(context::Found {
+                relation: relation.to_string(),
+                rule: format!("model@{score:.2}"),
+                source,
+                target,
+                modality,
+                span: doc.span(start..end),
+                sentence,
+                matched: None,
+            });
         }
     }
     out
@@ -258,30 +257,26 @@ pub fn candidate_rows(
     let doc = mentions::EntityTokens::new(text, doc, resolved);
     let by_rules = engine::run(rules, &doc, resolved);
     let mut out = Vec::new();
-    for (si, sent) in doc.sentences.iter().enumerate() {
-        let sentence = doc.span(sent.clone());
-        let facts =
-            candidates::RuleFacts::from_found(by_rules.iter().filter(|f| f.sentence == sentence));
-        for c in candidates::sentence_candidates(rules, &doc, resolved, si, &facts) {
-            out.push(match c.pairing {
-                candidates::Pairing::Entities { a, b } => CandidateRow {
-                    kind: "pair",
-                    sentence,
-                    a: doc.mentions[a].entity,
-                    b: Some(doc.mentions[b].entity),
-                    figure: None,
-                    features: c.features,
-                },
-                candidates::Pairing::Figure { source, reading } => CandidateRow {
-                    kind: "figure",
-                    sentence,
-                    a: doc.mentions[source].entity,
-                    b: None,
-                    figure: Some(reading.value),
-                    features: c.features,
-                },
-            });
-        }
+    for c in candidates::document_candidates(rules, &doc, resolved, &by_rules) {
+        let sentence = doc.span(doc.sentences[c.sentence].clone());
+        out.push(match c.pairing {
+            candidates::Pairing::Entities { a, b } => CandidateRow {
+                kind: "pair",
+                sentence,
+                a: doc.mentions[a].entity,
+                b: Some(doc.mentions[b].entity),
+                figure: None,
+                features: c.features,
+            },
+            candidates::Pairing::Figure { source, reading } => CandidateRow {
+                kind: "figure",
+                sentence,
+                a: doc.mentions[source].entity,
+                b: None,
+                figure: Some(reading.value),
+                features: c.features,
+            },
+        });
     }
     out
 }

@@ -95,6 +95,11 @@ pub struct RelationModel {
 impl RelationModel {
     /// Reads `dir/model.json` (or a file named directly).
     pub fn load(path: &Path) -> Result<Self, ModelError> {
+        Self::load_text(path).map(|(model, _)| model)
+    }
+
+    /// [`RelationModel::load`], also returning the text read (which a caller hashes).
+    pub fn load_text(path: &Path) -> Result<(Self, String), ModelError> {
         let file = if path.is_dir() {
             path.join(MODEL_FILE)
         } else {
@@ -105,7 +110,14 @@ impl RelationModel {
             path: shown.clone(),
             source,
         })?;
-        let model: RelationModel = serde_json::from_str(&text).map_err(|e| ModelError::Format {
+        let model = Self::from_text(&text, &shown)?;
+        Ok((model, text))
+    }
+
+    /// Parses and checks a model's text; `shown` names it in errors.
+    fn from_text(text: &str, shown: &str) -> Result<Self, ModelError> {
+        let shown = shown.to_string();
+        let model: RelationModel = serde_json::from_str(text).map_err(|e| ModelError::Format {
             path: shown.clone(),
             reason: e.to_string(),
         })?;

@@ -16,7 +16,7 @@
 
 use super::*;
 use scan::state_body;
-use word_lists::{fold_name, phrase_tokens, OrgNoun};
+use word_lists::{fold_name, OrgNoun};
 
 /// The nouns `scan_state_organisations` looks for: the organisation nouns and the generic
 /// bodies, each phrase once, longest first (so "foreign trade ministry" wins over "trade
@@ -32,24 +32,7 @@ pub(super) fn state_nouns(lexicon: &WordLists) -> Vec<OrgNoun> {
             .entry(phrase.clone())
             .or_insert_with(|| canonical.to_lowercase());
     }
-    let mut nouns: Vec<OrgNoun> = nouns
-        .into_iter()
-        .map(|(phrase, canonical)| OrgNoun {
-            words: phrase_tokens(&phrase)
-                .iter()
-                .map(|w| crate::analysis::lemma::lower(w))
-                .collect(),
-            phrase,
-            canonical,
-        })
-        .collect();
-    nouns.sort_by(|a, b| {
-        b.phrase
-            .len()
-            .cmp(&a.phrase.len())
-            .then(a.phrase.cmp(&b.phrase))
-    });
-    nouns
+    OrgNoun::longest_first(nouns)
 }
 
 impl Resolver {

@@ -17,6 +17,31 @@ pub struct OrgNoun {
     pub canonical: String,
 }
 
+impl OrgNoun {
+    /// The phrases of `nouns` (phrase -> canonical) as nouns, longest first, so that
+    /// "foreign intelligence service" wins over "intelligence service".
+    pub fn longest_first(nouns: BTreeMap<String, String>) -> Vec<OrgNoun> {
+        let mut out: Vec<OrgNoun> = nouns
+            .into_iter()
+            .map(|(phrase, canonical)| OrgNoun {
+                words: phrase_tokens(&phrase)
+                    .iter()
+                    .map(|w| crate::analysis::lemma::lower(w))
+                    .collect(),
+                phrase,
+                canonical,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.phrase
+                .len()
+                .cmp(&a.phrase.len())
+                .then(a.phrase.cmp(&b.phrase))
+        });
+        out
+    }
+}
+
 /// Every word list the resolver uses.
 #[derive(Clone, Debug, Default)]
 pub struct WordLists {
@@ -186,24 +211,7 @@ impl WordLists {
             }
             organisation_nouns.insert(phrase, canonical);
         }
-        let mut organisation_nouns: Vec<OrgNoun> = organisation_nouns
-            .into_iter()
-            .map(|(phrase, canonical)| OrgNoun {
-                words: phrase_tokens(&phrase)
-                    .iter()
-                    .map(|w| crate::analysis::lemma::lower(w))
-                    .collect(),
-                phrase,
-                canonical,
-            })
-            .collect();
-        // Longest first, so that "foreign intelligence service" wins over "intelligence service".
-        organisation_nouns.sort_by(|a, b| {
-            b.phrase
-                .len()
-                .cmp(&a.phrase.len())
-                .then(a.phrase.cmp(&b.phrase))
-        });
+        let organisation_nouns = OrgNoun::longest_first(organisation_nouns);
         let mut short_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (n, line) in crate::lists::data_lines(&texts[11]) {
             let Some((name, ids)) = line.split_once('\t') else {
