@@ -353,6 +353,13 @@ impl OutputDir {
         }
         let listing = match fs::read_dir(&self.dir) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            // A file on the way ("afile/out"): the folder cannot be made there.
+            Err(source) if source.kind() == io::ErrorKind::NotADirectory => {
+                return Err(OutputError::Create {
+                    path: self.dir.clone(),
+                    source,
+                })
+            }
             listing => listing.map_err(read_err)?,
         };
         let mut names = Vec::new();

@@ -202,6 +202,21 @@ fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("is a file, not a folder"), "{stderr}");
     assert!(!stderr.contains("Not a directory"), "{stderr}");
+    // A file on the way to the folder: the folder cannot be created, and the OS says why.
+    let under = afile.join("out");
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        under.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot create {}: Not a directory", under.display())),
+        "{stderr}"
+    );
     let nope = tmp.path().join("nope");
     let out = tmp.path().join("m");
     let (code, stderr) = status_of(&["merge", nope.to_str().unwrap(), "-o", out.to_str().unwrap()]);

@@ -277,3 +277,119 @@ fn a_crash_mid_batch_leaves_the_committed_batches() {
     assert_eq!(store.stats().unwrap().documents, 400);
     assert_eq!(json(&store.graph().unwrap()), one_run(&all));
 }
+
+/// A sink that, when the run offers it `trigger`, stores `text` under `id` through its
+/// own connection: another process writing to the shared store between this run's
+/// look (`skip`) and its write.
+struct OtherProcess {
+    store: std::path::PathBuf,
+    trigger: &'static str,
+    id: &'static str,
+    text: &'static str,
+}
+
+impl newsgraph::run::BatchSink for OtherProcess {
+    fn name(&self) -> &'static str {
+        "other-process"
+    }
+
+    fn skip(
+        &mut self,
+        doc: &newsgraph::input::Document,
+    ) -> Result<Option<String>, newsgraph::run::SinkError> {
+        if doc.id == self.trigger {
+            let graph = Graph::default();
+            let meta = BTreeMap::new();
+            Store::open(&self.store)
+                .unwrap()
+                .add_batch(&[StoredDocument {
+                    id: self.id,
+                    text: self.text,
+                    meta: &meta,
+                    mentions: &[],
+                    graph: &graph,
+                }])
+                .unwrap();
+        }
+        Ok(None)
+    }
+
+    fn batch(&mut self, _: &newsgraph::run::Batch) -> Result<(), newsgraph::run::SinkError> {
+        Ok(())
+    }
+}
+
+/// Two runs share one store: a text the other run stores after this run looked is
+/// skipped when the batch is written, as a duplicate of the id the store holds it under,
+/// and left out of this run's graph: the two summaries add up to the store.
+#[test]
+fn a_text_another_run_stored_meanwhile_is_skipped_and_named() {
+    let model = newsgraph::pipeline::default_model_dir();
+    if !model.is_dir() {
+        eprintln!("skipped: no model at {}", model.display());
+        return;
+    }
+    let pipeline = newsgraph::pipeline::Pipeline::load(
+        &model,
+        &newsgraph::ner::LoadOptions::default(),
+        newsgraph::ner::NerOptions::default(),
+        newsgraph::resolve::Gazetteer::builtin(),
+    )
+    .expect("the model loads");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let mut store = newsgraph::store::StoreSink::new(Store::open(&path).unwrap());
+    let shared = "Angela Merkel met Emmanuel Macron in Paris.";
+    let mut other = OtherProcess {
+        store: path.clone(),
+        trigger: "a2",
+        id: "b1",
+        text: shared,
+    };
+    let mut graph = newsgraph::run::GraphSink::new(dir.path().join("graph.log"));
+    let mut problems = newsgraph::run::LinesFile::new(
+        newsgraph::run::Lines::Problems,
+        dir.path().join("problems.jsonl"),
+    );
+    let items: Vec<newsgraph::input::Item> = [
+        ("a1", "Japan's Finance Ministry said exports rose."),
+        ("a2", shared),
+    ]
+    .into_iter()
+    .map(|(id, text)| newsgraph::input::Item::Document(newsgraph::input::Document::new(id, text)))
+    .collect();
+    let outcome = newsgraph::run::Run::new(&pipeline, Default::default())
+        .sink(&mut store)
+        .sink(&mut other)
+        .sink(&mut graph)
+        .sink(&mut problems)
+        .run(items.into_iter())
+        .unwrap();
+    let newsgraph::run::Outcome::Complete { summary, .. } = outcome else {
+        panic!("the run completes");
+    };
+    assert_eq!(summary.documents_processed, 1, "{summary:?}");
+    assert_eq!(summary.documents_skipped, 1, "{summary:?}");
+    assert_eq!(
+        summary.skip_reasons.keys().collect::<Vec<_>>(),
+        ["already in the store as bN"]
+    );
+    let problems = std::fs::read_to_string(dir.path().join("problems.jsonl")).unwrap();
+    assert!(
+        problems.contains(r#""id":"a2""#) && problems.contains("already in the store as b1"),
+        "problems.jsonl names the stored id: {problems}"
+    );
+    let stored: Vec<String> = store
+        .store()
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.info.id)
+        .collect();
+    assert_eq!(stored, ["b1", "a1"]);
+    let graph = graph.into_graph();
+    assert!(
+        graph.nodes.values().all(|n| !n.docs.contains("a2")),
+        "a skipped document is not in the run's graph"
+    );
+}

@@ -397,16 +397,50 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            for r in &results {
-                let s = &mut state.summary;
-                s.documents_processed += 1;
-                s.mentions += r.mentions.len();
-                s.generic_bodies_without_state += r.resolved.generic_bodies_without_state;
-                s.sentences += r.analysis.sentences.len();
-                s.sentences_parsed += r.analysis.sentences.iter().filter(|s| s.parsed).count();
-                for rel in &r.relations {
-                    *s.relations.entry(rel.relation.clone()).or_default() += 1;
+        }
+        // A sink may refuse documents at write time (the store, when another process
+        // stored the same text meanwhile): they are skipped, with its reason, and left
+        // out of every sink's batch.
+        let mut refused: std::collections::BTreeMap<usize, String> = Default::default();
+        for sink in &mut self.sinks {
+            let batch = Batch {
+                docs: &kept_docs,
+                results: &results,
+                problems: &[],
+            };
+            for (i, reason) in sink.settle(&batch)? {
+                refused.entry(i).or_insert(reason);
+            }
+        }
+        if !refused.is_empty() {
+            let (docs, each) = (std::mem::take(&mut kept_docs), std::mem::take(&mut results));
+            for (i, (doc, r)) in docs.into_iter().zip(each).enumerate() {
+                match refused.remove(&i) {
+                    Some(reason) => {
+                        state.summary.skipped(&reason);
+                        pending.problems.push(Problem {
+                            status: ProblemStatus::Skipped,
+                            source: source_of(&doc),
+                            id: Some(doc.id),
+                            reason,
+                        });
+                    }
+                    None => {
+                        kept_docs.push(doc);
+                        results.push(r);
+                    }
                 }
+            }
+        }
+        for r in &results {
+            let s = &mut state.summary;
+            s.documents_processed += 1;
+            s.mentions += r.mentions.len();
+            s.generic_bodies_without_state += r.resolved.generic_bodies_without_state;
+            s.sentences += r.analysis.sentences.len();
+            s.sentences_parsed += r.analysis.sentences.iter().filter(|s| s.parsed).count();
+            for rel in &r.relations {
+                *s.relations.entry(rel.relation.clone()).or_default() += 1;
             }
         }
         let problems = std::mem::take(&mut pending.problems);

@@ -93,6 +93,15 @@ pub trait BatchSink {
         Ok(None)
     }
 
+    /// Called with each processed batch before any sink gets it: a sink whose word is
+    /// final (the store: another process may have stored a text since [`BatchSink::skip`]
+    /// looked) writes the batch now and returns the documents it refused, by their index
+    /// in `batch.docs`, with why. The run counts those as skipped, and no sink's
+    /// [`BatchSink::batch`] sees them.
+    fn settle(&mut self, _batch: &Batch) -> Result<Vec<(usize, String)>, SinkError> {
+        Ok(Vec::new())
+    }
+
     /// A processed batch.
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError>;
 

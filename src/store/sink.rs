@@ -1,10 +1,11 @@
 //! The store as a run's sink: documents already stored are skipped before the model, and each processed batch is added in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::RangeInclusive;
 
 use serde_json::Value;
 
-use super::{document_graph, Store, StoredDocument};
+use super::{document_graph, SkipReason, Store, StoredDocument};
 use crate::input::Document;
 use crate::run::{Batch, BatchSink, SinkError};
 
@@ -29,6 +30,15 @@ pub struct StoreSink {
     /// The store's file (device and inode) when the run began: a copy put in its place
     /// is another file, even with the same documents.
     file: Option<(u64, u64)>,
+    /// The batches this run committed: a text in any other batch was stored by another
+    /// run (one sharing the store at the same time), and this run skips it.
+    own: BTreeSet<u64>,
+    /// After a resume, the batches committed after the checkpoint and before the resume:
+    /// the stopped run's, unless another process wrote meanwhile. Nothing names their
+    /// writer, so a document stored there under its own id counts as this run's.
+    unknown: Option<RangeInclusive<u64>>,
+    /// Whether the run's batch was written by `settle` already.
+    settled: bool,
 }
 
 /// The device and inode of the file at `path`.
@@ -53,7 +63,82 @@ impl StoreSink {
             before: None,
             last_added: None,
             file: None,
+            own: BTreeSet::new(),
+            unknown: None,
+            settled: false,
         }
+    }
+
+    /// Whether batch `b` holds this run's documents (see [`StoreSink::unknown`]).
+    fn ours(&self, b: u64) -> bool {
+        b > self.run_start
+            && (self.own.contains(&b) || self.unknown.as_ref().is_some_and(|u| u.contains(&b)))
+    }
+
+    /// Writes the batch; returns the documents the store refused (by index), with why. A
+    /// document this run stored before a resume is not refused: it is processed again.
+    fn write(&mut self, batch: &Batch) -> Result<Vec<(usize, String)>, SinkError> {
+        if batch.docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let graphs: Vec<_> = batch.results.iter().map(document_graph).collect();
+        let stored: Vec<StoredDocument> = batch
+            .docs
+            .iter()
+            .zip(batch.results)
+            .zip(&graphs)
+            .map(|((d, r), g)| StoredDocument {
+                id: &d.id,
+                text: &d.text,
+                meta: &d.meta,
+                mentions: &r.mentions,
+                graph: g,
+            })
+            .collect();
+        let hashes: Vec<String> = batch
+            .docs
+            .iter()
+            .map(|d| {
+                self.hashes
+                    .remove(&d.id)
+                    .unwrap_or_else(|| Store::content_hash(&d.text))
+            })
+            .collect();
+        let outcome = self.store.add_batch_hashed(&stored, &hashes)?;
+        if let Some(b) = outcome.batch {
+            self.own.insert(b);
+        }
+        if let Some(id) = outcome.added.last() {
+            let hash = batch
+                .docs
+                .iter()
+                .zip(&hashes)
+                .find(|(d, _)| &d.id == id)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default();
+            self.last_added = Some((id.clone(), hash));
+        }
+        let mut refused = Vec::new();
+        for skipped in &outcome.skipped {
+            let Some(i) = batch.docs.iter().position(|d| d.id == skipped.id) else {
+                continue;
+            };
+            let again = match &skipped.reason {
+                SkipReason::Duplicate { stored_id } if stored_id == &skipped.id => self
+                    .store
+                    .holder(&hashes[i])?
+                    .is_some_and(|(_, b)| self.ours(b)),
+                _ => false,
+            };
+            if !again {
+                refused.push((i, skipped.reason.for_document(&skipped.id)));
+            }
+        }
+        // Stored now (or skipped by the store for a reason it gives again): found there.
+        for hash in &hashes {
+            self.pending.remove(hash);
+        }
+        Ok(refused)
     }
 
     pub fn store(&self) -> &Store {
@@ -145,7 +230,15 @@ impl BatchSink for StoreSink {
         self.file = state["file"]
             .as_array()
             .and_then(|a| Some((a.first()?.as_u64()?, a.get(1)?.as_u64()?)));
-        self.check_same_store(state["store"].as_str().unwrap_or("?"))
+        self.check_same_store(state["store"].as_str().unwrap_or("?"))?;
+        // Checkpoints before `own` was kept: every batch since the run began is unknown.
+        self.own = state["own"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default();
+        let known = state["last_batch"].as_u64().unwrap_or(self.run_start);
+        self.unknown = Some(known + 1..=self.store.last_batch()?);
+        Ok(())
     }
 
     fn skip(&mut self, doc: &Document) -> Result<Option<String>, SinkError> {
@@ -159,7 +252,7 @@ impl BatchSink for StoreSink {
         // Batches after `run_start` are this run's (a resumed run's too: documents it
         // stored after its last checkpoint are processed again, and not stored twice).
         if let Some((first, batch)) = self.store.holder(&hash)? {
-            if batch > self.run_start {
+            if self.ours(batch) {
                 return Ok(earlier(&first));
             }
         }
@@ -171,47 +264,16 @@ impl BatchSink for StoreSink {
         Ok(None)
     }
 
+    fn settle(&mut self, batch: &Batch) -> Result<Vec<(usize, String)>, SinkError> {
+        let refused = self.write(batch)?;
+        self.settled = true;
+        Ok(refused)
+    }
+
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
-        if batch.docs.is_empty() {
-            return Ok(());
-        }
-        let graphs: Vec<_> = batch.results.iter().map(document_graph).collect();
-        let stored: Vec<StoredDocument> = batch
-            .docs
-            .iter()
-            .zip(batch.results)
-            .zip(&graphs)
-            .map(|((d, r), g)| StoredDocument {
-                id: &d.id,
-                text: &d.text,
-                meta: &d.meta,
-                mentions: &r.mentions,
-                graph: g,
-            })
-            .collect();
-        let hashes: Vec<String> = batch
-            .docs
-            .iter()
-            .map(|d| {
-                self.hashes
-                    .remove(&d.id)
-                    .unwrap_or_else(|| Store::content_hash(&d.text))
-            })
-            .collect();
-        let outcome = self.store.add_batch_hashed(&stored, &hashes)?;
-        if let Some(id) = outcome.added.last() {
-            let hash = batch
-                .docs
-                .iter()
-                .zip(&hashes)
-                .find(|(d, _)| &d.id == id)
-                .map(|(_, h)| h.clone())
-                .unwrap_or_default();
-            self.last_added = Some((id.clone(), hash));
-        }
-        // Stored now (or skipped by the store for a reason it gives again): found there.
-        for hash in &hashes {
-            self.pending.remove(hash);
+        // The run settles each batch first; a caller that does not gets it written here.
+        if !std::mem::take(&mut self.settled) {
+            self.write(batch)?;
         }
         Ok(())
     }
@@ -227,6 +289,8 @@ impl BatchSink for StoreSink {
             "before": pair(&self.before),
             "last_added": pair(&self.last_added),
             "file": self.file.map(|(dev, ino)| serde_json::json!([dev, ino])),
+            "own": self.own,
+            "last_batch": self.store.last_batch()?,
         }))
     }
 }
@@ -342,5 +406,64 @@ mod tests {
             ]],
         );
         assert_eq!(reasons, ["copy: same text as b0-0, earlier in this run"]);
+    }
+
+    /// Runs the batch of `docs` (`(id, text)`) through `skip`, then lets `meanwhile` write
+    /// to the store as another process would, then settles: the refused ids and reasons.
+    fn race(
+        sink: &mut StoreSink,
+        docs: &[(&str, &str)],
+        meanwhile: impl FnOnce(),
+    ) -> Vec<(String, String)> {
+        let docs: Vec<Document> = docs
+            .iter()
+            .map(|(id, text)| Document::new(id.to_string(), text.to_string()))
+            .filter(|d| sink.skip(d).unwrap().is_none())
+            .collect();
+        meanwhile();
+        let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
+        let batch = Batch {
+            docs: &docs,
+            results: &results,
+            problems: &[],
+        };
+        let refused = sink.settle(&batch).unwrap();
+        sink.batch(&batch).unwrap();
+        refused
+            .into_iter()
+            .map(|(i, reason)| (docs[i].id.clone(), reason))
+            .collect()
+    }
+
+    /// Two runs share a store: a text the other stored after this run's `skip` looked is
+    /// refused when the batch is written, naming the stored id, and so is one stored
+    /// before (found by `skip`, in a batch that is not this run's). After a resume, the
+    /// run's own documents are processed again, not refused.
+    #[test]
+    fn a_text_another_run_stored_is_refused_with_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        Store::open(&path).unwrap().add_batch(&[]).unwrap();
+        let mut a = StoreSink::new(Store::open(&path).unwrap());
+        a.open(None).unwrap();
+        let mut b = StoreSink::new(Store::open(&path).unwrap());
+        b.open(None).unwrap();
+        let refused = race(&mut a, &[("a1", "one"), ("a2", "two")], || {
+            race(&mut b, &[("b2", "two")], || {});
+        });
+        assert_eq!(
+            refused,
+            [("a2".into(), "already in the store as b2".into())]
+        );
+        assert!(race(&mut b, &[("b3", "three")], || {}).is_empty());
+        let reasons = run(&mut a, &[vec![("a3".into(), "three".into())]]);
+        assert_eq!(reasons, ["a3: already in the store as b3"]);
+
+        let state = a.checkpoint().unwrap();
+        let mut resumed = StoreSink::new(Store::open(&path).unwrap());
+        resumed.open(Some(&state)).unwrap();
+        assert!(race(&mut resumed, &[("a1", "one")], || {}).is_empty());
+        let reasons = run(&mut resumed, &[vec![("a2".into(), "two".into())]]);
+        assert_eq!(reasons, ["a2: already in the store as b2"]);
     }
 }
