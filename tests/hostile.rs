@@ -214,7 +214,10 @@ fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
     ]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains(&format!("cannot create {}: Not a directory", under.display())),
+        stderr.contains(&format!(
+            "cannot create {}: Not a directory",
+            under.display()
+        )),
         "{stderr}"
     );
     let nope = tmp.path().join("nope");
@@ -254,4 +257,88 @@ fn a_bad_ort_dylib_path_is_blamed_on_the_library_with_the_loaders_reason() {
         assert!(!stderr.contains("dlopen failed"), "{stderr}");
         assert!(!stderr.contains("cannot load the model"), "{stderr}");
     }
+}
+
+/// An input that keeps the model busy for seconds: `n` documents of news sentences.
+fn busy_input(dir: &Path, n: usize) -> std::path::PathBuf {
+    let input = dir.join("busy");
+    std::fs::create_dir_all(&input).unwrap();
+    let paragraph = "Chancellor Olaf Scholz met President Emmanuel Macron in Berlin on Monday, \
+                     and the European Union said it would impose sanctions on Russia. ";
+    for i in 0..n {
+        std::fs::write(
+            input.join(format!("d{i:04}.txt")),
+            paragraph.repeat(12 + i % 5),
+        )
+        .unwrap();
+    }
+    input
+}
+
+/// Starts `extract INPUT -o OUT EXTRA` with stderr in a file; returns the child.
+fn spawn_extract(input: &Path, out: &Path, extra: &[&str]) -> std::process::Child {
+    bin()
+        .args([
+            "extract",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--no-progress"])
+        .args(extra)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(out.with_extension("stderr")).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+fn kill(signal: &str, child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Item 13: SIGTERM was announced as Ctrl-C; and a second Ctrl-C while the model ran
+/// printed ONNX Runtime's red error (exit handlers tore the runtime down under the run).
+#[test]
+fn signals_are_named_and_a_second_one_stops_without_a_runtime_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = busy_input(tmp.path(), 200);
+    let out = tmp.path().join("term");
+    let mut child = spawn_extract(&input, &out, &["--docs-per-batch", "4"]);
+    let started = std::time::Instant::now();
+    while !out.join("checkpoint.json").exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "ended before a checkpoint"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(120));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    kill("-TERM", &child);
+    let status = child.wait().unwrap();
+    let said = std::fs::read_to_string(out.with_extension("stderr")).unwrap();
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(
+        said.contains("SIGTERM: finishing this batch, then writing a checkpoint"),
+        "{said}"
+    );
+    assert!(!said.contains("Ctrl-C"), "{said}");
+
+    // One big batch: the model is running when the second Ctrl-C comes.
+    let out = tmp.path().join("twice");
+    let mut child = spawn_extract(&input, &out, &[]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    kill("-INT", &child);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    kill("-INT", &child);
+    let status = child.wait().unwrap();
+    let said = std::fs::read_to_string(out.with_extension("stderr")).unwrap();
+    assert!(!status.success(), "{said}");
+    assert!(said.contains("Ctrl-C: finishing this batch"), "{said}");
+    assert!(!said.contains("onnxruntime"), "{said}");
+    assert!(!said.contains('\u{1b}'), "no colour codes: {said}");
 }

@@ -364,7 +364,8 @@ fn a_checkpoint_of_other_inputs_is_refused() {
         .unwrap();
     assert!(!result.status.success());
     assert!(
-        String::from_utf8_lossy(&result.stderr).contains("belongs to another run"),
+        String::from_utf8_lossy(&result.stderr)
+            .contains("was written by another version of newsgraph (checkpoint format 1"),
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );

@@ -393,3 +393,51 @@ fn a_text_another_run_stored_meanwhile_is_skipped_and_named() {
         "a skipped document is not in the run's graph"
     );
 }
+
+/// Issue 27, item 13: a bit-flipped store gave rusqlite's "invalid utf-8 sequence of 1
+/// bytes from index 10 at index 2", and reading a store (as `export` does) left SQLite's
+/// -wal and -shm files beside it. Now the error says the store is damaged and what to
+/// do, and a reader leaves the folder as it found it, damaged store or not.
+#[test]
+fn a_damaged_store_is_named_and_readers_leave_no_side_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.db");
+    let docs: Vec<Doc> = (0..6).map(|i| doc(i, 0)).collect();
+    add(&mut Store::open(&path).unwrap(), &docs);
+    let side_files = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(side_files(), ["graph.db"]);
+    let store = Store::open_read_only(&path).unwrap();
+    store.graph().unwrap();
+    drop(store);
+    assert_eq!(
+        side_files(),
+        ["graph.db"],
+        "a reader leaves no -wal or -shm"
+    );
+
+    let mut bytes = std::fs::read(&path).unwrap();
+    let name = b"Xi Jinping";
+    let mut flipped = 0;
+    for i in 0..bytes.len() - name.len() {
+        if &bytes[i..i + name.len()] == name {
+            bytes[i + 3] = 0xff;
+            flipped += 1;
+        }
+    }
+    assert!(flipped > 0);
+    std::fs::write(&path, &bytes).unwrap();
+    let store = Store::open_read_only(&path).unwrap();
+    let err = store.graph().unwrap_err().to_string();
+    drop(store);
+    assert!(err.contains("the store is damaged"), "{err}");
+    assert!(err.contains("PRAGMA integrity_check"), "{err}");
+    assert!(!err.contains("at index"), "{err}");
+    assert_eq!(side_files(), ["graph.db"], "{err}");
+}

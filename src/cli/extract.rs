@@ -61,7 +61,11 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
         shard: args.shard,
         resume,
         checkpoint_every: Duration::from_secs(args.checkpoint_secs),
-        fingerprint: resume_fingerprint(&args, &pipeline, &options_fingerprint),
+        fingerprint: resume_fingerprint(
+            &args,
+            &pipeline,
+            pipeline.options_settings(&read_options, limits),
+        ),
         options_fingerprint,
         // Canonical: a resume does not depend on how an input is spelled.
         inputs: args.inputs.iter().map(|p| canonical(p)).collect(),
@@ -215,7 +219,7 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
 fn resume_fingerprint(
     args: &ExtractArgs,
     pipeline: &Pipeline,
-    options_fingerprint: &str,
+    options: serde_json::Value,
 ) -> String {
     let inputs: Vec<String> = args
         .inputs
@@ -225,7 +229,7 @@ fn resume_fingerprint(
     json!({
         "inputs": inputs,
         "shard": args.shard.map(|s| s.to_string()),
-        "options": options_fingerprint,
+        "options": options,
         "parse": format!("{:?}", pipeline.parse),
         "store": args.store.as_ref().map(|p| canonical(p).display().to_string()),
         "report": OutputFormat::wants_html(&args.format).then_some(args.report.report_docs),
@@ -249,24 +253,38 @@ fn canonical(path: &std::path::Path) -> std::path::PathBuf {
     })
 }
 
-/// Ctrl-C asks the run to stop after the current batch and checkpoint; a
-/// second Ctrl-C stops at once (the last checkpoint still holds). The first one says so
-/// at once, through the bar if one is drawn (which would draw over a plain line).
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP asks the run to stop after the current batch and
+/// checkpoint, and says so at once, naming the signal, through the bar if one is drawn
+/// (which would draw over a plain line). A second signal stops at once, as that signal's
+/// default action would (the last checkpoint still holds): no exit handlers run, so
+/// ONNX Runtime is not torn down under a model run that is still going.
 fn interrupt_flag(bar: Option<indicatif::ProgressBar>) -> Result<&'static AtomicBool> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     static STOP: AtomicBool = AtomicBool::new(false);
-    ctrlc::set_handler(move || {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .context("cannot install the Ctrl-C handler")?;
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if STOP.swap(true, Ordering::SeqCst) {
+                // Dies by the signal; should that fail, exits without exit handlers.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                signal_hook::low_level::exit(128 + signal);
+            }
+            let name = match signal {
+                SIGINT => "Ctrl-C",
+                SIGTERM => "SIGTERM",
+                _ => "SIGHUP",
+            };
+            let message = format!(
+                "{name}: finishing this batch, then writing a checkpoint to continue from \
+                 with --resume ({name} again to stop at once; the last checkpoint still holds)"
+            );
+            match &bar {
+                Some(bar) => bar.println(message),
+                None => eprintln!("\n{message}"),
+            }
         }
-        let message = "Ctrl-C: finishing this batch, then writing a checkpoint to continue \
-                       from with --resume (Ctrl-C again to stop at once; the last checkpoint \
-                       still holds)";
-        match &bar {
-            Some(bar) => bar.println(message),
-            None => eprintln!("\n{message}"),
-        }
-    })
-    .context("cannot install the Ctrl-C handler")?;
+    });
     Ok(&STOP)
 }
 

@@ -148,8 +148,14 @@ impl Pipeline {
     /// (summary.json's `options_fingerprint`): what shards must share to be merged.
     /// `limits` are the graph's: shards kept to other limits would not merge to one run's graph.
     pub fn options_fingerprint(&self, read: &ReadOptions, limits: graph::Limits) -> String {
+        sha256_hex(self.options_settings(read, limits).to_string().as_bytes())
+    }
+
+    /// The settings [`Pipeline::options_fingerprint`] hashes, by name (files by their
+    /// contents' hashes): a refused resume names the ones that differ.
+    pub fn options_settings(&self, read: &ReadOptions, limits: graph::Limits) -> Value {
         let o = &self.ner.options;
-        let text = serde_json::json!({
+        serde_json::json!({
             "read": [&read.id_field, &read.text_field, &read.date_field, &read.title_field,
                      read.max_document_bytes.to_string()],
             "model": self.loaded.model,
@@ -165,8 +171,6 @@ impl Pipeline {
             "graph_limits": [limits.docs_per_node, limits.evidence_per_edge],
             "newsgraph": env!("CARGO_PKG_VERSION"),
         })
-        .to_string();
-        sha256_hex(text.as_bytes())
     }
 
     /// Like [`Pipeline::process_each`], but a model failure on the batch does not fail

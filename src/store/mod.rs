@@ -56,11 +56,34 @@ pub enum StoreError {
     Invalid { path: PathBuf, reason: String },
     // The SQLite error in the message and not as a source: rusqlite's error repeats its
     // own message in its source, and a chain printed whole would say it three times.
-    #[error("{path}: {error}")]
+    #[error("{path}: {}", sqlite_reason(error))]
     Sqlite {
         path: PathBuf,
         error: rusqlite::Error,
     },
+}
+
+/// SQLite's error in words a user can act on: a damaged file (text that is not UTF-8, a
+/// malformed page) says so, and what to do, instead of a decoder's byte offsets.
+fn sqlite_reason(error: &rusqlite::Error) -> String {
+    const DAMAGED: &str = "the store is damaged (changed outside newsgraph, or a disk \
+                           error): `sqlite3 FILE 'PRAGMA integrity_check'` shows where; \
+                           restore it from a copy, or build it again from the inputs";
+    match error {
+        rusqlite::Error::Utf8Error(..) => {
+            format!("{DAMAGED} (a stored text is not UTF-8)")
+        }
+        rusqlite::Error::FromSqlConversionFailure(_, ty, _) => {
+            format!("{DAMAGED} (a stored value is not the {ty} it should be)")
+        }
+        rusqlite::Error::InvalidColumnType(_, name, ty) => {
+            format!("{DAMAGED} (column {name} holds {ty})")
+        }
+        e if e.sqlite_error_code() == Some(ErrorCode::DatabaseCorrupt) => {
+            format!("{DAMAGED} (SQLite: {e})")
+        }
+        e => e.to_string(),
+    }
 }
 
 /// One document to add: its text (hashed to skip repeats), metadata, mentions and its own graph.
@@ -174,6 +197,29 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Read-only, and the store had no -wal or -shm file when opened: SQLite makes them
+    /// for a reader and leaves them, so closing removes them (see `Drop`).
+    tidy: bool,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if !self.tidy {
+            return;
+        }
+        // A read-only connection may not remove SQLite's side files; a read-write one
+        // opened and closed after it does, when it is the last connection to the file
+        // (SQLite decides, under its locks: a writer elsewhere keeps them). Where the
+        // folder is read-only it fails, and nothing is lost.
+        if let Ok(memory) = Connection::open_in_memory() {
+            drop(std::mem::replace(&mut self.conn, memory));
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            if let Ok(conn) = Connection::open_with_flags(&self.path, flags) {
+                // SQLite opens the file at the first statement, not before.
+                let _ = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Store {

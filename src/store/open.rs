@@ -52,8 +52,10 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
+        let side_files = Store::files(path)[1..3].iter().any(|p| p.exists());
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let store = Store::connect(path, flags, true)?;
+        let mut store = Store::connect(path, flags, true)?;
+        store.tidy = !side_files;
         match store.check()? {
             Found::Store => Ok(store),
             Found::Empty => Err(store.not_a_store("empty database")),
@@ -77,6 +79,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only,
+            tidy: false,
         })
     }
 
