@@ -52,6 +52,51 @@ pub struct Mention {
 
 /// Opening quotes and brackets, split off the word they open.
 // '<' opens Reuters' company markup ("<Sedio N.V.>").
+/// The longest text the tokenizer encodes at once. A sentence is encoded whole up to
+/// this; a longer one (a "sentence" of a megabyte of dots) is encoded in parts, since the
+/// tokenizer's own record of a text costs some 300 bytes per piece while it lives.
+const SEGMENT_BYTES: usize = 32 << 10;
+
+/// `sentence` in parts of about [`SEGMENT_BYTES`] for the tokenizer, each cut where no
+/// piece can cross: before whitespace, else after a punctuation mark (each its own
+/// pre-token for WordPiece); a part with neither goes on to the next such place.
+fn segments(text: &str, sentence: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = sentence.start;
+    while sentence.end - start > SEGMENT_BYTES {
+        let window = &text[start..sentence.end];
+        let mut limit = SEGMENT_BYTES;
+        while !window.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = window[..limit]
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > 0)
+            .or_else(|| {
+                window[..limit]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_ascii_punctuation())
+                    .map(|(i, c)| i + c.len_utf8())
+            })
+            .or_else(|| {
+                window
+                    .char_indices()
+                    .find(|(i, c)| *i > 0 && (c.is_whitespace() || c.is_ascii_punctuation()))
+                    .map(|(i, _)| i)
+            });
+        match cut {
+            Some(cut) if cut > 0 => {
+                out.push(Span::new(start, start + cut));
+                start += cut;
+            }
+            _ => break,
+        }
+    }
+    out.push(Span::new(start, sentence.end));
+    out
+}
+
 const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{', '<'];
 
 /// The smallest model window `--max-tokens` accepts, special tokens included: below it a
@@ -208,51 +253,52 @@ impl Ner {
         let mut case = Vec::new();
         let mut sentence_ranges = Vec::new();
         for &sentence in sentences {
-            let piece = &text[sentence.start..sentence.end];
-            let encoding = self
-                .model
-                .tokenizer
-                .encode(piece, false)
-                .map_err(|e| NerError::Tokenizer(e.to_string()))?;
             let first = tokens.len();
             let mut prev_end: Option<usize> = None;
             // The current word's text so far, while it holds only opening punctuation.
             let mut opener: Option<Span> = None;
-            for (&id, &(s, e)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
-                let span = Span::new(sentence.start + s, sentence.start + e);
-                let piece = &text[span.start..span.end];
-                // A token after whitespace starts a word (byte-level BPE may fold the
-                // space into the token itself); so does the first token after an
-                // opening quote or bracket ("“European", "(LCBO)"), since the model
-                // was trained on words split that way. An apostrophe opens a quote
-                // only before a capital: "'s" stays one word, as in CoNLL.
-                let after_opener = opener.is_some_and(|o| {
-                    let open = &text[o.start..o.end];
-                    open.chars().all(|c| OPENERS.contains(&c))
-                        || (open == "'" && piece.starts_with(char::is_uppercase))
-                });
-                let word_start = match prev_end {
-                    None => true,
-                    Some(p) => {
-                        (p < span.start && text[p..span.start].contains(char::is_whitespace))
-                            || (p <= span.start && piece.starts_with(char::is_whitespace))
-                            || after_opener
-                    }
-                };
-                let is_punct = !piece.chars().any(char::is_alphanumeric);
-                opener = match (word_start, opener) {
-                    (true, _) if is_punct => Some(span),
-                    (false, Some(o)) if is_punct => Some(Span::new(o.start, span.end)),
-                    _ => None,
-                };
-                prev_end = Some(span.end);
-                tokens.push(TokenSpan { span, word_start });
-                ids.push(id as i64);
-                case.push(if self.model.takes_case_ids() {
-                    case::case_class(text[span.start..span.end].trim())
-                } else {
-                    0
-                });
+            for segment in segments(text, sentence) {
+                let encoding = self
+                    .model
+                    .tokenizer
+                    .encode(&text[segment.start..segment.end], false)
+                    .map_err(|e| NerError::Tokenizer(e.to_string()))?;
+                for (&id, &(s, e)) in encoding.get_ids().iter().zip(encoding.get_offsets()) {
+                    let span = Span::new(segment.start + s, segment.start + e);
+                    let piece = &text[span.start..span.end];
+                    // A token after whitespace starts a word (byte-level BPE may fold the
+                    // space into the token itself); so does the first token after an
+                    // opening quote or bracket ("“European", "(LCBO)"), since the model
+                    // was trained on words split that way. An apostrophe opens a quote
+                    // only before a capital: "'s" stays one word, as in CoNLL.
+                    let after_opener = opener.is_some_and(|o| {
+                        let open = &text[o.start..o.end];
+                        open.chars().all(|c| OPENERS.contains(&c))
+                            || (open == "'" && piece.starts_with(char::is_uppercase))
+                    });
+                    let word_start = match prev_end {
+                        None => true,
+                        Some(p) => {
+                            (p < span.start && text[p..span.start].contains(char::is_whitespace))
+                                || (p <= span.start && piece.starts_with(char::is_whitespace))
+                                || after_opener
+                        }
+                    };
+                    let is_punct = !piece.chars().any(char::is_alphanumeric);
+                    opener = match (word_start, opener) {
+                        (true, _) if is_punct => Some(span),
+                        (false, Some(o)) if is_punct => Some(Span::new(o.start, span.end)),
+                        _ => None,
+                    };
+                    prev_end = Some(span.end);
+                    tokens.push(TokenSpan { span, word_start });
+                    ids.push(id as i64);
+                    case.push(if self.model.takes_case_ids() {
+                        case::case_class(text[span.start..span.end].trim())
+                    } else {
+                        0
+                    });
+                }
             }
             sentence_ranges.push(first..tokens.len());
         }
@@ -265,5 +311,61 @@ impl Ner {
             case,
             chunks,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sentence over [`SEGMENT_BYTES`] is encoded in parts that give the same pieces,
+    /// with the same offsets, as one encoding of the whole: cut before whitespace or after
+    /// punctuation, never inside a word; and the parts are bounded, dots or not.
+    #[test]
+    fn long_sentences_are_encoded_in_parts_with_the_same_pieces() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models/newsgraph-ner-minilm/tokenizer.json");
+        let Ok(mut tokenizer) = tokenizers::Tokenizer::from_file(&path) else {
+            eprintln!("skipped: no tokenizer at {}", path.display());
+            return;
+        };
+        tokenizer.with_truncation(None).unwrap();
+        tokenizer.with_padding(None);
+        let pieces = |text: &str, parts: &[Span]| -> Vec<(u32, usize, usize)> {
+            parts
+                .iter()
+                .flat_map(|p| {
+                    let e = tokenizer.encode(&text[p.start..p.end], false).unwrap();
+                    let ids = e.get_ids().to_vec();
+                    let offsets = e.get_offsets().to_vec();
+                    ids.into_iter()
+                        .zip(offsets)
+                        .map(|(id, (s, e))| (id, p.start + s, p.start + e))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let words = "Angela Merkel's talks in Zürich (with Jean-Claude Juncker), \
+                     worth $4.5bn... ended.\u{a0}Então?";
+        for text in [
+            words.repeat(1_500),
+            ".".repeat(100_000),
+            format!("{}{}", "a".repeat(40_000), ". b".repeat(20_000)),
+        ] {
+            let whole = Span::new(0, text.len());
+            let parts = segments(&text, whole);
+            assert!(parts.len() > 1, "{}", text.len());
+            assert_eq!(parts.first().unwrap().start, 0);
+            assert_eq!(parts.last().unwrap().end, text.len());
+            for w in parts.windows(2) {
+                assert_eq!(w[0].end, w[1].start);
+            }
+            assert!(parts.iter().all(|p| p.len() <= SEGMENT_BYTES + 40_000));
+            let (parted, at_once) = (pieces(&text, &parts), pieces(&text, &[whole]));
+            assert_eq!(parted.len(), at_once.len());
+            assert!(parted == at_once, "the pieces differ");
+        }
+        let short = Span::new(3, 40);
+        assert_eq!(segments(&words.repeat(2), short), [short]);
     }
 }

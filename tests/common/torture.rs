@@ -232,6 +232,11 @@ pub fn build(dir: &Path) -> Expected {
     std::os::unix::fs::symlink(&outside, root.join("escape")).unwrap();
     e.skipped += 1;
 
+    // One "sentence" of 64 KB of dots (issue 27, item 14): one document, encoded by the
+    // tokenizer in bounded parts (src/ner/mod.rs `segments`).
+    w("dots.txt", &b".".repeat(64 << 10));
+    e.documents += 1;
+
     // Gzip: one good, one truncated.
     w("ok.txt.gz", &gzip(b"Compressed: Narendra Modi spoke."));
     e.documents += 1;
