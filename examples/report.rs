@@ -66,6 +66,7 @@ fn main() -> Result<()> {
     let r = Report {
         graph: &graph,
         meta: &meta,
+        kinds: &newsgraph::graph::RelationKinds::builtin(),
         documents: &documents,
         documents_left_out: 0,
     };

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use newsgraph::export::{self, Format};
-use newsgraph::graph::{Edge, Evidence, Graph, Node};
+use newsgraph::graph::{Edge, Evidence, Graph, Node, RelationKinds};
 use serde_json::{json, Value};
 
 const TRICKY: &str = "Zelenskyy / Зеленський / 習近平 \"Ze\" & <Co>\nline two";
@@ -190,7 +190,7 @@ fn meta() -> BTreeMap<String, Value> {
 fn write_all(graph: &Graph, dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for &f in Format::all() {
-        files.extend(export::write(graph, &meta(), f, dir).unwrap());
+        files.extend(export::write(graph, &meta(), &RelationKinds::builtin(), f, dir).unwrap());
     }
     files
 }
@@ -261,7 +261,14 @@ fn output_is_byte_identical_for_the_same_graph() {
 fn node_link_is_what_extract_writes() {
     let dir = tempfile::tempdir().unwrap();
     let g = tricky_graph();
-    export::write(&g, &meta(), Format::NodeLink, dir.path()).unwrap();
+    export::write(
+        &g,
+        &meta(),
+        &RelationKinds::builtin(),
+        Format::NodeLink,
+        dir.path(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(dir.path().join("graph.json")).unwrap();
     let mut expected = serde_json::to_string_pretty(&g.to_node_link(&meta())).unwrap();
     expected.push('\n');
@@ -273,7 +280,14 @@ fn node_link_is_what_extract_writes() {
 #[test]
 fn neo4j_import_script_has_the_documented_flags() {
     let dir = tempfile::tempdir().unwrap();
-    export::write(&tricky_graph(), &meta(), Format::Neo4j, dir.path()).unwrap();
+    export::write(
+        &tricky_graph(),
+        &meta(),
+        &RelationKinds::builtin(),
+        Format::Neo4j,
+        dir.path(),
+    )
+    .unwrap();
     let sh = std::fs::read_to_string(dir.path().join("neo4j/import.sh")).unwrap();
     let line = sh
         .lines()
@@ -534,7 +548,14 @@ fn cypher_batches_hold_at_most_500_rows() {
         ));
     }
     let dir = tempfile::tempdir().unwrap();
-    export::write(&g, &meta(), Format::Cypher, dir.path()).unwrap();
+    export::write(
+        &g,
+        &meta(),
+        &RelationKinds::builtin(),
+        Format::Cypher,
+        dir.path(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(dir.path().join("graph.cypher")).unwrap();
     let batches: Vec<usize> = text
         .lines()

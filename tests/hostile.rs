@@ -342,3 +342,35 @@ fn signals_are_named_and_a_second_one_stops_without_a_runtime_error() {
     assert!(!said.contains("onnxruntime"), "{said}");
     assert!(!said.contains('\u{1b}'), "no colour codes: {said}");
 }
+
+/// Item 13: a read-only output folder repeated its path and gave no OS reason. Run as
+/// root, permissions do not stop a write, so the test says so and checks nothing.
+#[test]
+fn a_read_only_output_folder_gives_the_os_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_input(tmp.path());
+    let out = tmp.path().join("ro");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(out.join("probe"), b"").is_ok() {
+        eprintln!("skipped: this user writes into a read-only folder (root); nothing to check");
+        return;
+    }
+    let (code, stderr) = status_of(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--parse",
+        "none",
+    ]);
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert_eq!(
+        stderr.matches(out.to_str().unwrap()).count(),
+        1,
+        "the path once: {stderr}"
+    );
+}

@@ -296,6 +296,7 @@ fn report_draws_every_node_without_console_errors_in_headless_chromium() {
         &Report {
             graph: &graph,
             meta: &meta,
+            kinds: &newsgraph::graph::RelationKinds::builtin(),
             documents: &docs,
             documents_left_out: 2,
         },
@@ -380,6 +381,7 @@ fn graph_only_report_lists_the_evidence_in_headless_chromium() {
         &Report {
             graph: &graph,
             meta: &meta,
+            kinds: &newsgraph::graph::RelationKinds::builtin(),
             documents: &[],
             documents_left_out: 0,
         },
@@ -432,6 +434,7 @@ fn report_of_the_pipeline_on_a_fixture_draws_its_nodes() {
     let r = Report {
         graph: &graph,
         meta: &meta,
+        kinds: &newsgraph::graph::RelationKinds::builtin(),
         documents: &docs,
         documents_left_out: 0,
     };
@@ -622,6 +625,7 @@ fn evidence_parse_draws_its_arcs_in_headless_chromium() {
     let html = report::render(&Report {
         graph: &graph,
         meta: &BTreeMap::new(),
+        kinds: &newsgraph::graph::RelationKinds::builtin(),
         documents: &docs,
         documents_left_out: 0,
     });

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use newsgraph::analysis::ParserModel;
 use newsgraph::eval::fixtures;
 use newsgraph::export;
-use newsgraph::graph::{Graph, Limits};
+use newsgraph::graph::{Graph, Limits, RelationKinds};
 use newsgraph::input::{self, Document, Item, ReadOptions, TextItems};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::output::{write_atomically, OutputDir, REPORT_FILE};
@@ -372,6 +372,7 @@ impl NativePipeline {
         Ok(NativeGraph {
             graph: graph.graph,
             meta: pipeline.graph_meta(),
+            kinds: RelationKinds::from_rules(&pipeline.rules),
             summary,
             problems: problems.problems,
             report_documents: report.documents().to_vec(),
@@ -540,6 +541,8 @@ struct NativeStream {
 struct NativeGraph {
     graph: Graph,
     meta: BTreeMap<String, Value>,
+    /// How DOT and the report draw each relation: from the pipeline's rules.
+    kinds: RelationKinds,
     summary: Value,
     problems: Vec<Problem>,
     report_documents: Vec<ReportDocument>,
@@ -614,7 +617,7 @@ impl NativeGraph {
                     );
                 } else {
                     written.extend(
-                        export::write(&self.graph, &self.meta, format, out.path())
+                        export::write(&self.graph, &self.meta, &self.kinds, format, out.path())
                             .map_err(|e| chain(&e))?,
                     );
                 }
@@ -624,6 +627,7 @@ impl NativeGraph {
                 let page = report::Report {
                     graph: &self.graph,
                     meta: &self.meta,
+                    kinds: &self.kinds,
                     documents: &self.report_documents,
                     documents_left_out: self.report_left_out,
                 };

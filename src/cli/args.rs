@@ -413,6 +413,10 @@ pub struct ExportArgs {
     /// deleted first. Without it, such a folder is refused.
     #[arg(long)]
     pub force: bool,
+    /// The relation rules the graph was made with (extract's --rules): how DOT and the
+    /// report draw each relation (direction, colour). Default: the built-in rules.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

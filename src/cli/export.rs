@@ -7,10 +7,11 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use newsgraph::export;
-use newsgraph::graph::Graph;
+use newsgraph::graph::{Graph, RelationKinds};
 use newsgraph::output::{
     write_atomically, Claim, GraphFile, OutputDir, CHECKPOINT_FILE, REPORT_FILE, SUMMARY_FILE,
 };
+use newsgraph::pipeline;
 use newsgraph::report::{self, ReportDocument};
 use newsgraph::store::Store;
 
@@ -67,13 +68,25 @@ pub fn export_graph(args: ExportArgs) -> Result<()> {
         };
         OutputDir::claim(&args.out, claim)?;
     }
+    let kinds = match &args.rules {
+        Some(path) => RelationKinds::from_rules(&pipeline::read_rules(path)?.value),
+        None => RelationKinds::builtin(),
+    };
     for format in OutputFormat::exports(&args.format) {
-        for f in export::write(&graph, &meta, format, &args.out)? {
+        for f in export::write(&graph, &meta, &kinds, format, &args.out)? {
             println!("{} written to {}", format.name(), f.display());
         }
     }
     if OutputFormat::wants_html(&args.format) {
-        write_html(&args.report, &graph, &meta, &documents, left_out, &args.out)?;
+        write_html(
+            &args.report,
+            &graph,
+            &meta,
+            &kinds,
+            &documents,
+            left_out,
+            &args.out,
+        )?;
     }
     Ok(())
 }
@@ -83,6 +96,7 @@ pub fn write_html(
     args: &ReportArgs,
     graph: &Graph,
     meta: &BTreeMap<String, Value>,
+    kinds: &RelationKinds,
     documents: &[ReportDocument],
     left_out: usize,
     dir: &Path,
@@ -92,6 +106,7 @@ pub fn write_html(
     let page = report::Report {
         graph,
         meta,
+        kinds,
         documents,
         documents_left_out: left_out,
     };

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 use newsgraph::export;
-use newsgraph::graph::Limits;
+use newsgraph::graph::{Limits, RelationKinds};
 use newsgraph::input;
 use newsgraph::output::{Claim, OutputDir, RunInfo, CONLLU_FILE};
 use newsgraph::pipeline::{ParseMode, Pipeline};
@@ -145,10 +145,11 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     // finished, and the checkpoint goes only after it.
     let graph = files.graph.into_graph();
     let meta = pipeline.graph_meta();
+    let kinds = RelationKinds::from_rules(&pipeline.rules);
     let graph_path = out.write_graph(&graph, &meta)?;
     for format in OutputFormat::exports(&args.format) {
         if format != export::Format::NodeLink {
-            for f in export::write(&graph, &meta, format, out.path())? {
+            for f in export::write(&graph, &meta, &kinds, format, out.path())? {
                 println!("{} written to {}", format.name(), f.display());
             }
         }
@@ -158,6 +159,7 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
             &args.report,
             &graph,
             &meta,
+            &kinds,
             r.documents(),
             r.left_out(),
             out.path(),

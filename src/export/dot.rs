@@ -1,17 +1,19 @@
 //! Graphviz DOT (graph.dot): quoted, escaped ids; node labels, shapes and colours per type; edge labels = relation.
 //!
 //! Conventions: `digraph` (a multigraph: parallel edges stay). Ids are double-quoted with
-//! `"` and `\` escaped; labels are escString with `\n` for a line break. Node shapes and
-//! colours: person ellipse/blue, state box/green, organisation hexagon/orange, claim
-//! note/yellow, anything else ellipse/grey. Edge label = relation; a `planned` edge is
-//! dashed; the tooltip gives the evidence count and first sentence. Control characters
+//! `"` and `\` escaped; labels are escString with `\n` for a line break. Node shapes:
+//! person ellipse, state box, organisation hexagon, claim note; colours from the one
+//! palette (`graph::kinds`), as the report draws them. Edge label = relation, coloured as
+//! the rules say; an undirected relation (`meets`) has no arrowhead (`dir=none`); a
+//! `planned` edge is dashed; the tooltip gives the evidence count and first sentence. Control characters
 //! (which Graphviz would pass into SVG, where XML forbids them) are dropped.
 //! Render with `dot -Tsvg graph.dot -o graph.svg`.
 
 use std::fmt::Write;
 
 use super::xml_allowed;
-use crate::graph::{Graph, NodeKind};
+use crate::graph::kinds::node_colours;
+use crate::graph::{Graph, NodeKind, RelationKinds};
 use crate::relations::Modality;
 
 /// A DOT id or escString in double quotes: `\` doubled, `"` escaped; in labels
@@ -33,38 +35,32 @@ fn quote(s: &str, label: bool) -> String {
     out
 }
 
-fn style(kind: NodeKind) -> (&'static str, &'static str) {
+fn shape(kind: NodeKind) -> &'static str {
     match kind {
-        NodeKind::Person => ("ellipse", "#a6cee3"),
-        NodeKind::State => ("box", "#b2df8a"),
-        NodeKind::Organisation => ("hexagon", "#fdbf6f"),
-        NodeKind::Claim => ("note", "#ffffb3"),
+        NodeKind::Person => "ellipse",
+        NodeKind::State => "box",
+        NodeKind::Organisation => "hexagon",
+        NodeKind::Claim => "note",
     }
 }
 
-fn colour(relation: &str) -> &'static str {
-    match relation {
-        "sanctions" => "#e31a1c",
-        "meets" => "#1f78b4",
-        "claims" => "#6a3d9a",
-        _ => "#555555",
-    }
-}
-
-/// The DOT document.
-pub fn render(graph: &Graph) -> String {
+/// The DOT document; `kinds` says how each relation is drawn.
+pub fn render(graph: &Graph, kinds: &RelationKinds) -> String {
     let mut out = String::new();
     out.push_str("digraph \"newsgraph\" {\n");
     out.push_str("  graph [charset=\"UTF-8\", rankdir=LR, overlap=false];\n");
     out.push_str("  node [style=filled, fontname=\"Helvetica\"];\n");
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for node in graph.nodes.values() {
-        let (shape, fill) = style(node.kind);
+        let colours = node_colours(node.kind);
         let _ = writeln!(
             out,
-            "  {} [label={}, shape={shape}, fillcolor=\"{fill}\", tooltip={}];",
+            "  {} [label={}, shape={}, color=\"{}\", fillcolor=\"{}\", tooltip={}];",
             quote(&node.id, false),
             quote(&node.label, true),
+            shape(node.kind),
+            colours.line,
+            colours.fill,
             quote(&format!("{} ({} mentions)", node.kind, node.mentions), true),
         );
     }
@@ -74,10 +70,12 @@ pub fn render(graph: &Graph) -> String {
         } else {
             ""
         };
+        let kind = kinds.get(&edge.relation);
+        let undirected = if kind.directed { "" } else { ", dir=none" };
         let sentence = edge.evidence.first().map_or("", |ev| ev.sentence.as_str());
         let _ = writeln!(
             out,
-            "  {} -> {} [label={}, color=\"{c}\", fontcolor=\"{c}\"{dashed}, tooltip={}];",
+            "  {} -> {} [label={}, color=\"{c}\", fontcolor=\"{c}\"{dashed}{undirected}, tooltip={}];",
             quote(&edge.source, false),
             quote(&edge.target, false),
             quote(&edge.relation, true),
@@ -85,7 +83,7 @@ pub fn render(graph: &Graph) -> String {
                 &format!("{} evidence: {sentence}", edge.evidence_count),
                 true
             ),
-            c = colour(&edge.relation),
+            c = kind.colour,
         );
     }
     out.push_str("}\n");
@@ -95,6 +93,71 @@ pub fn render(graph: &Graph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 24: DOT read that `meets` is undirected and each relation's colour from the
+    /// loaded rules, not from names written in the code: a rules file that declares a
+    /// relation undirected and coloured is drawn so.
+    #[test]
+    fn relations_are_drawn_as_the_rules_declare_them() {
+        use crate::graph::{Edge, Node};
+        let mut graph = Graph::default();
+        for (id, kind) in [("person:a", NodeKind::Person), ("state:B", NodeKind::State)] {
+            graph.add_node(Node {
+                id: id.into(),
+                label: id.into(),
+                kind,
+                aliases: Default::default(),
+                mentions: 1,
+                docs: Default::default(),
+                country: None,
+                value: None,
+                unit: None,
+                qualifier: None,
+                about: None,
+                names: Default::default(),
+                documents: 1,
+            });
+        }
+        for relation in ["meets", "sanctions", "visits"] {
+            graph.add_edge(Edge::new(
+                "person:a".into(),
+                "state:B".into(),
+                relation.into(),
+                Modality::Asserted,
+                Vec::new(),
+            ));
+        }
+        let line = |dot: &str, relation: &str| -> String {
+            dot.lines()
+                .find(|l| l.contains(&format!("label=\"{relation}\"")))
+                .unwrap()
+                .to_string()
+        };
+        let dot = render(&graph, &RelationKinds::builtin());
+        assert!(line(&dot, "meets").contains("dir=none"), "{dot}");
+        assert!(line(&dot, "meets").contains("color=\"#1f9e89\""), "{dot}");
+        assert!(!line(&dot, "sanctions").contains("dir=none"), "{dot}");
+        assert!(
+            line(&dot, "sanctions").contains("color=\"#e15759\""),
+            "{dot}"
+        );
+        // Not in the rules: directed, grey.
+        assert!(!line(&dot, "visits").contains("dir=none"), "{dot}");
+        assert!(line(&dot, "visits").contains("color=\"#777777\""), "{dot}");
+        assert!(
+            dot.contains("fillcolor=\"#dbe6f2\""),
+            "the report's palette: {dot}"
+        );
+
+        let rules = crate::relations::RuleSet::parse(
+            "[relation.visits]\ndirected = false\ncolour = \"#AbCdEf\"\n\n[[rule]]\nid = \"v\"\n\
+             relation = \"visits\"\npattern = \"{source} visited {target}\"\n",
+        )
+        .unwrap();
+        let dot = render(&graph, &RelationKinds::from_rules(&rules));
+        assert!(line(&dot, "visits").contains("dir=none"), "{dot}");
+        assert!(line(&dot, "visits").contains("color=\"#abcdef\""), "{dot}");
+    }
 
     #[test]
     fn quoting() {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::fsio::write_atomically;
-use crate::graph::{Edge, Graph, Node};
+use crate::graph::{Edge, Graph, Node, RelationKinds};
 use crate::names;
 use crate::output::OutputError;
 
@@ -107,12 +107,14 @@ impl Format {
 }
 
 /// Writes `graph` in `format` under `dir` (created if missing), returns the files written.
-/// `meta` goes into the formats that have graph attributes (node-link, GraphML, Cytoscape).
+/// `meta` goes into the formats that have graph attributes (node-link, GraphML, Cytoscape);
+/// `kinds` (from the rules that made the graph) says how DOT draws each relation.
 /// Each file is written whole or not at all ([`crate::fsio::write_atomically`]), and a
 /// failure names the file.
 pub fn write(
     graph: &Graph,
     meta: &BTreeMap<String, Value>,
+    kinds: &RelationKinds,
     format: Format,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, OutputError> {
@@ -129,7 +131,7 @@ pub fn write(
             ]
         }
         Format::Cypher => vec![(names::CYPHER_FILE, cypher::render(graph))],
-        Format::Dot => vec![(names::DOT_FILE, dot::render(graph))],
+        Format::Dot => vec![(names::DOT_FILE, dot::render(graph, kinds))],
         Format::Cytoscape => vec![(names::CYTOSCAPE_FILE, cytoscape::render(graph, meta))],
     };
     debug_assert!(files.iter().map(|f| f.0).eq(format.files().iter().copied()));

@@ -11,9 +11,11 @@ use crate::relations::Modality;
 use crate::resolve::{EntityType, Resolved};
 use crate::text::CharOffsets;
 
+pub mod kinds;
 mod node_link;
 mod tag;
 
+pub use kinds::{RelationKind, RelationKinds};
 pub use node_link::{NodeLinkError, OWN_GRAPH_KEYS};
 pub use tag::Tag;
 

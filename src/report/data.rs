@@ -94,6 +94,13 @@ impl Page<'_> {
                 }))
             })
             .collect();
+        // The relations drawn without an arrowhead (the rules say they have no direction).
+        let undirected: BTreeSet<&str> = graph
+            .edges
+            .values()
+            .map(|e| e.relation.as_str())
+            .filter(|r| !self.report.kinds.get(r).directed)
+            .collect();
         let anchors: Map<String, Value> = self
             .anchors
             .iter()
@@ -107,6 +114,7 @@ impl Page<'_> {
             "documents": anchors,
             "nodes": nodes,
             "edges": edges,
+            "undirected": undirected,
         })
     }
 }

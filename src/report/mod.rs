@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
-use crate::graph::{Edge, Evidence, Graph, Node, NodeKind};
+use crate::graph::{Edge, Evidence, Graph, Node, NodeKind, RelationKinds};
 use crate::pipeline::MentionRecord;
 
 mod arcs;
@@ -59,9 +59,70 @@ pub struct Report<'a> {
     pub graph: &'a Graph,
     /// graph.json's `graph` object (model and such), shown in the header.
     pub meta: &'a BTreeMap<String, Value>,
+    /// How each relation is drawn (direction, colour): from the rules that made the graph.
+    pub kinds: &'a RelationKinds,
     pub documents: &'a [ReportDocument],
     /// Documents processed but not included in `documents` (the page says how many).
     pub documents_left_out: usize,
+}
+
+/// The stylesheet's colours, from the one palette (`graph::kinds`): a custom property
+/// `--c` (and `--bg` for node types) per class `t-TYPE` and `r-RELATION`, which the graph,
+/// the legend and the highlights use. Relations: those the rules declare and those in
+/// the graph.
+fn palette_css(report: &Report) -> String {
+    let mut css =
+        String::from("/* Colours: graph::kinds (node types) and the rules (relations). */\n");
+    css.push_str(".t-other { --c: #9a9a9a; --bg: #ececec; }\n");
+    for kind in [
+        NodeKind::Person,
+        NodeKind::State,
+        NodeKind::Organisation,
+        NodeKind::Claim,
+    ] {
+        let c = crate::graph::kinds::node_colours(kind);
+        let _ = writeln!(
+            css,
+            ".t-{} {{ --c: {}; --bg: {}; }}",
+            class_name(kind.as_str()),
+            c.line,
+            c.fill
+        );
+    }
+    let _ = writeln!(
+        css,
+        ".r-other {{ --c: {}; }}",
+        crate::graph::kinds::OTHER_RELATION_COLOUR
+    );
+    let names: BTreeSet<&str> = report
+        .kinds
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .chain(report.graph.edges.values().map(|e| e.relation.as_str()))
+        .collect();
+    for name in names {
+        let _ = writeln!(
+            css,
+            ".r-{} {{ --c: {}; }}",
+            class_name(name),
+            report.kinds.get(name).colour
+        );
+    }
+    css
+}
+
+/// A name as report.js makes a class of it (`cls`): anything but ASCII letters and digits
+/// becomes `-`, letters lower case.
+fn class_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Limits that keep a large report usable.
@@ -120,7 +181,7 @@ pub fn render_with(report: &Report, options: &Options) -> String {
     fill(TEMPLATE, |name| match name {
         "title" => Some(esc(&title)),
         "version" => Some(esc(env!("CARGO_PKG_VERSION"))),
-        "css" => Some(CSS.to_string()),
+        "css" => Some(format!("{}{CSS}", palette_css(report))),
         "body" => Some(body.clone()),
         "data" => Some(data.clone()),
         "js" => Some(JS.to_string()),

@@ -34,6 +34,7 @@
   }
   function typeClass(t) { return "t-other t-" + cls(t); }
   function relationClass(r) { return "r-other r-" + cls(r); }
+  function directed(r) { return (data.undirected || []).indexOf(r) < 0; }
 
   function h(tag, attrs, children) {
     var e = document.createElement(tag);
@@ -253,8 +254,11 @@
       var a = nodes[e.source], b = nodes[e.target];
       e.el = s("path", {
         "class": "edge " + relationClass(e.relation) + " m-" + cls(e.modality),
-        d: edgePath(e), "marker-end": "url(#arrow-" + relations.indexOf(e.relation) + ")"
-      }, s("title", null, a.label + " \u2192 " + e.relation + " \u2192 " + b.label +
+        d: edgePath(e),
+        // An undirected relation (the rules say so: "meets") is drawn without an arrowhead.
+        "marker-end": directed(e.relation) ? "url(#arrow-" + relations.indexOf(e.relation) + ")" : null
+      }, s("title", null, a.label + (directed(e.relation) ? " \u2192 " : " \u2014 ") +
+        e.relation + (directed(e.relation) ? " \u2192 " : " \u2014 ") + b.label +
         (e.modality === "asserted" ? "" : " (" + e.modality + ")")));
       edgeLayer.appendChild(e.el);
     });

@@ -72,6 +72,7 @@ fn hostile_text_cannot_break_out() {
         let html = render(&Report {
             graph: &g,
             meta: &meta,
+            kinds: &crate::graph::RelationKinds::builtin(),
             documents: docs,
             documents_left_out: 0,
         });
@@ -111,6 +112,7 @@ fn mentions_and_evidence_spans_are_marked() {
     let html = render(&Report {
         graph: &g,
         meta: &meta,
+        kinds: &crate::graph::RelationKinds::builtin(),
         documents: &docs,
         documents_left_out: 3,
     });
@@ -127,6 +129,7 @@ fn output_is_deterministic() {
     let r = Report {
         graph: &g,
         meta: &meta,
+        kinds: &crate::graph::RelationKinds::builtin(),
         documents: &docs,
         documents_left_out: 0,
     };
@@ -149,6 +152,7 @@ fn drawing_is_capped_at_the_most_mentioned() {
     let r = Report {
         graph: &g,
         meta: &meta,
+        kinds: &crate::graph::RelationKinds::builtin(),
         documents: &[],
         documents_left_out: 0,
     };
@@ -204,6 +208,7 @@ fn evidence_with_a_parse_shows_its_arcs_rule_and_path() {
         render(&Report {
             graph: g,
             meta: &meta,
+            kinds: &crate::graph::RelationKinds::builtin(),
             documents: docs,
             documents_left_out: 0,
         })
@@ -252,6 +257,7 @@ fn only_listed_evidence_is_drawn() {
         &Report {
             graph: &g,
             meta: &meta,
+            kinds: &crate::graph::RelationKinds::builtin(),
             documents: &[],
             documents_left_out: 0,
         },
@@ -278,4 +284,47 @@ fn placeholders_fill_in_one_pass() {
 fn data_of(html: &str) -> &str {
     let start = html.find("id=\"data\">").unwrap() + "id=\"data\">".len();
     &html[start..start + html[start..].find("</script>").unwrap()]
+}
+
+/// Issue 24: the report's relation colours and arrowheads came from names written in
+/// report.css and report.js; now from the rules that made the graph, through one palette.
+/// A relation name from the graph reaches the stylesheet only as letters, digits and `-`.
+#[test]
+fn relations_are_coloured_and_directed_as_the_rules_declare() {
+    let (mut g, docs) = hostile_report_parts();
+    let mut meets = g.edges.values().next().unwrap().clone();
+    meets.relation = "meets".into();
+    g.add_edge(meets);
+    let meta = BTreeMap::new();
+    let page = |kinds: &crate::graph::RelationKinds| {
+        render(&Report {
+            graph: &g,
+            meta: &meta,
+            kinds,
+            documents: &docs,
+            documents_left_out: 0,
+        })
+    };
+    let html = page(&crate::graph::RelationKinds::builtin());
+    assert!(html.contains(".r-meets { --c: #1f9e89; }"), "{html}");
+    assert!(html.contains(".r-sanctions { --c: #e15759; }"), "{html}");
+    assert!(
+        html.contains(".r-meets-script- { --c: #777777; }"),
+        "{html}"
+    );
+    assert!(
+        html.contains(".t-person { --c: #4e79a7; --bg: #dbe6f2; }"),
+        "{html}"
+    );
+    assert!(html.contains(r#""undirected":["meets"]"#), "{html}");
+
+    let rules = crate::relations::RuleSet::parse(
+        "[relation.meets]\ndirected = true\ncolour = \"#123456\"\n\n[[rule]]\nid = \"m\"\n\
+         relation = \"meets\"\npattern = \"{source} met {target}\"\n",
+    )
+    .unwrap();
+    let html = page(&crate::graph::RelationKinds::from_rules(&rules));
+    assert!(html.contains(".r-meets { --c: #123456; }"), "{html}");
+    assert!(html.contains(r#""undirected":[]"#), "{html}");
+    assert!(!html.contains(".r-sanctions"), "{html}");
 }

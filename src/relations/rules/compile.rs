@@ -224,12 +224,24 @@ impl Compiler<'_> {
                     format!("relation `{name}`: a figure relation is directed (source -> figure)"),
                 ));
             }
+            if let Some(c) = &r.colour {
+                let hex = c.len() == 7
+                    && c.starts_with('#')
+                    && c[1..].chars().all(|d| d.is_ascii_hexdigit());
+                if !hex {
+                    return Err(self.invalid(
+                        at,
+                        format!("relation `{name}`: colour {c:?} is not of the form \"#rrggbb\""),
+                    ));
+                }
+            }
             relations.insert(
                 name.clone(),
                 RelationType {
                     name: name.clone(),
                     directed: r.directed,
                     figure: r.figure,
+                    colour: r.colour.as_ref().map(|c| c.to_ascii_lowercase()),
                 },
             );
         }

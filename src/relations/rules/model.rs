@@ -10,6 +10,8 @@ pub struct RelationType {
     pub directed: bool,
     /// The target is a claim node built from a number.
     pub figure: bool,
+    /// `#rrggbb` for outputs that colour relations (the report, DOT), when the file says.
+    pub colour: Option<String>,
 }
 
 /// One rule of the file.

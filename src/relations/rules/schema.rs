@@ -61,6 +61,9 @@ pub(super) struct RawRelation {
     pub(super) directed: bool,
     #[serde(default)]
     pub(super) figure: bool,
+    /// How outputs that colour relations draw this one: `#rrggbb`.
+    #[serde(default)]
+    pub(super) colour: Option<String>,
 }
 
 pub(super) fn yes() -> bool {

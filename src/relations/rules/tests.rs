@@ -176,3 +176,14 @@ fn lexicons_match_phrases_longest_first() {
     assert!(lex.ends_at(&toks, 0, 3));
     assert!(lex.lengths_at(&toks, 0, toks.len()).is_empty());
 }
+
+#[test]
+fn a_relation_colour_must_be_rrggbb() {
+    let (_, msg) = error_of("[relation.visits]\ncolour = \"red\"\n");
+    assert!(msg.contains("not of the form \"#rrggbb\""), "{msg}");
+    let rules = RuleSet::parse(
+        "[relation.visits]\ncolour = \"#A0B0C0\"\n\n[[rule]]\nid = \"v\"\nrelation = \"visits\"\npattern = \"{source} visited {target}\"\n",
+    )
+    .unwrap();
+    assert_eq!(rules.relations["visits"].colour.as_deref(), Some("#a0b0c0"));
+}
