@@ -51,7 +51,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     let model = parser();
-    let relevant = analysis::relevant::can_hold_relation;
+    let relevant = |doc: &analysis::Doc, sentence: &analysis::Sentence| {
+        relations::scope::worth_parsing(&rules, doc, sentence)
+    };
     group.bench_function("parse of the relevant sentences", |b| {
         b.iter(|| {
             docs.iter()

@@ -76,8 +76,8 @@ pub struct ModelArgs {
     pub gazetteer: Option<PathBuf>,
     #[command(flatten)]
     pub parser: ParserArgs,
-    /// Which sentences the dependency parser reads: `relevant` (an entity and a word from
-    /// data/analysis/parse_triggers.txt, or an entity, a word of attribution and a number;
+    /// Which sentences the dependency parser reads: `relevant` (an entity and a word a
+    /// syntax rule of the loaded rules can trigger on, with a number for a figure relation;
     /// the others get tokens and lemmas only), `all`, or `none` (no parser loaded).
     /// `--format conllu` parses all.
     #[arg(long, value_enum, default_value_t = ParseArg::Relevant)]

@@ -256,7 +256,10 @@ impl Pipeline {
         sentences: Vec<Span>,
     ) -> Result<DocResult, String> {
         let parser = self.parser.as_ref().map(|p| p as &dyn SentenceParser);
-        let relevant = analysis::relevant::can_hold_relation;
+        let rules = &self.rules;
+        let relevant = |doc: &analysis::Doc, sentence: &analysis::Sentence| {
+            relations::scope::worth_parsing(rules, doc, sentence)
+        };
         let (parser, scope) = match self.parse {
             ParseMode::All => (parser, ParseScope::All),
             ParseMode::Relevant => (parser, ParseScope::Only(&relevant)),

@@ -26,7 +26,9 @@ pub fn result_with_entities(
             score: 1.0,
         })
         .collect();
-    let relevant = analysis::relevant::can_hold_relation;
+    let relevant = |doc: &analysis::Doc, sentence: &analysis::Sentence| {
+        crate::relations::scope::worth_parsing(rules, doc, sentence)
+    };
     let analysis = analysis::analyse_with(&doc.text, &gold, parser, ParseScope::Only(&relevant))?;
     let mut offsets = CharOffsets::new(&doc.text);
     let relations = relation_records(rules, learned, doc, &analysis, &resolved, &mut offsets);

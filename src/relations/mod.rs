@@ -20,6 +20,7 @@ pub mod numbers;
 pub mod pattern;
 mod pronouns;
 pub mod rules;
+pub mod scope;
 mod surface;
 pub mod syntax;
 
