@@ -256,38 +256,43 @@ fn canonical(path: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Ctrl-C (SIGINT), SIGTERM or SIGHUP asks the run to stop after the current batch and
-/// checkpoint, and says so at once, naming the signal, through the bar if one is drawn
-/// (which would draw over a plain line). A second signal stops at once, as that signal's
-/// default action would (the last checkpoint still holds): no exit handlers run, so
-/// ONNX Runtime is not torn down under a model run that is still going.
+/// checkpoint, and says so, naming the signal, through the bar if one is drawn (which
+/// would draw over a plain line). A second signal ends the process as that signal's
+/// default action does (the last checkpoint still holds): no exit handlers run, so ONNX
+/// Runtime is not torn down under a model run that is still going. The handlers only set
+/// flags (signal-hook's `flag`: no pipe, no socket); a thread says which signal came.
 fn interrupt_flag(bar: Option<indicatif::ProgressBar>) -> Result<&'static AtomicBool> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    static STOP: AtomicBool = AtomicBool::new(false);
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
-        .context("cannot install the Ctrl-C handler")?;
+    use std::sync::Arc;
+    let stop: &'static Arc<AtomicBool> = Box::leak(Box::new(Arc::new(AtomicBool::new(false))));
+    let mut named = Vec::new();
+    for (signal, name) in [(SIGINT, "Ctrl-C"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
+        let came = Arc::new(AtomicBool::new(false));
+        // The conditional default first: it sees the flag as it was before this signal.
+        signal_hook::flag::register_conditional_default(signal, Arc::clone(stop))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(stop)))
+            .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&came)))
+            .context("cannot install the Ctrl-C handler")?;
+        named.push((came, name));
+    }
     std::thread::spawn(move || {
-        for signal in signals.forever() {
-            if STOP.swap(true, Ordering::SeqCst) {
-                // Dies by the signal; should that fail, exits without exit handlers.
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                signal_hook::low_level::exit(128 + signal);
-            }
-            let name = match signal {
-                SIGINT => "Ctrl-C",
-                SIGTERM => "SIGTERM",
-                _ => "SIGHUP",
-            };
-            let message = format!(
-                "{name}: finishing this batch, then writing a checkpoint to continue from \
-                 with --resume ({name} again to stop at once; the last checkpoint still holds)"
-            );
-            match &bar {
-                Some(bar) => bar.println(message),
-                None => eprintln!("\n{message}"),
-            }
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let name = named
+            .iter()
+            .find(|(came, _)| came.load(Ordering::SeqCst))
+            .map_or("Ctrl-C", |(_, name)| *name);
+        let message = format!(
+            "{name}: finishing this batch, then writing a checkpoint to continue from with \
+             --resume ({name} again to stop at once; the last checkpoint still holds)"
+        );
+        match &bar {
+            Some(bar) => bar.println(message),
+            None => eprintln!("\n{message}"),
         }
     });
-    Ok(&STOP)
+    Ok(stop)
 }
 
 /// Peak resident memory of this process in bytes (Linux), for run.json.
