@@ -107,15 +107,20 @@ fn impossible_limits_are_a_bad_command_line() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
-fn extract_ok(input: &Path, out: &Path) {
-    let (code, stderr) = status_of(&[
+/// `extract INPUT -o OUT --parse none`: (exit status, stderr).
+fn extract_status(input: &Path, out: &Path) -> (Option<i32>, String) {
+    status_of(&[
         "extract",
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
         "--parse",
         "none",
-    ]);
+    ])
+}
+
+fn extract_ok(input: &Path, out: &Path) {
+    let (code, stderr) = extract_status(input, out);
     assert_eq!(code, Some(0), "{stderr}");
 }
 
@@ -191,27 +196,13 @@ fn an_output_that_is_a_file_and_a_missing_shard_folder_are_named() {
     let input = small_input(tmp.path());
     let afile = tmp.path().join("afile");
     std::fs::write(&afile, "x").unwrap();
-    let (code, stderr) = status_of(&[
-        "extract",
-        input.to_str().unwrap(),
-        "-o",
-        afile.to_str().unwrap(),
-        "--parse",
-        "none",
-    ]);
+    let (code, stderr) = extract_status(&input, &afile);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("is a file, not a folder"), "{stderr}");
     assert!(!stderr.contains("Not a directory"), "{stderr}");
     // A file on the way to the folder: the folder cannot be created, and the OS says why.
     let under = afile.join("out");
-    let (code, stderr) = status_of(&[
-        "extract",
-        input.to_str().unwrap(),
-        "-o",
-        under.to_str().unwrap(),
-        "--parse",
-        "none",
-    ]);
+    let (code, stderr) = extract_status(&input, &under);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains(&format!(
@@ -357,14 +348,7 @@ fn a_read_only_output_folder_gives_the_os_reason() {
         eprintln!("skipped: this user writes into a read-only folder (root); nothing to check");
         return;
     }
-    let (code, stderr) = status_of(&[
-        "extract",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--parse",
-        "none",
-    ]);
+    let (code, stderr) = extract_status(&input, &out);
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("Permission denied"), "{stderr}");

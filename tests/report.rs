@@ -405,20 +405,11 @@ fn graph_only_report_lists_the_evidence_in_headless_chromium() {
 #[test]
 fn report_of_the_pipeline_on_a_fixture_draws_its_nodes() {
     let Some(exe) = chromium() else { return };
-    let model = common::model_dir();
-    if !model.is_dir() {
-        eprintln!("skipped: no model at {}", model.display());
+    let Some(pipeline) = common::model_pipeline() else {
         return;
-    }
+    };
     let path = common::repo().join("tests/fixtures/relations/sanctions-in.txt");
     let text = std::fs::read_to_string(&path).unwrap();
-    let pipeline = newsgraph::pipeline::Pipeline::load(
-        &model,
-        &newsgraph::ner::LoadOptions::default(),
-        newsgraph::ner::NerOptions::default(),
-        newsgraph::resolve::Gazetteer::builtin(),
-    )
-    .expect("the model loads");
     let doc = newsgraph::input::Document::new("sanctions-in", text.clone());
     let (results, _) = pipeline.process(std::slice::from_ref(&doc)).unwrap();
     let mut graph = Graph::default();

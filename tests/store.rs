@@ -1,6 +1,8 @@
 //! The SQLite store through its public API: pipeline results in, the same graph out;
 //! reading while a batch writes; a crash in the middle of a batch.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -324,18 +326,9 @@ impl newsgraph::run::BatchSink for OtherProcess {
 /// and left out of this run's graph: the two summaries add up to the store.
 #[test]
 fn a_text_another_run_stored_meanwhile_is_skipped_and_named() {
-    let model = newsgraph::pipeline::default_model_dir();
-    if !model.is_dir() {
-        eprintln!("skipped: no model at {}", model.display());
+    let Some(pipeline) = common::model_pipeline() else {
         return;
-    }
-    let pipeline = newsgraph::pipeline::Pipeline::load(
-        &model,
-        &newsgraph::ner::LoadOptions::default(),
-        newsgraph::ner::NerOptions::default(),
-        newsgraph::resolve::Gazetteer::builtin(),
-    )
-    .expect("the model loads");
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.db");
     let mut store = newsgraph::store::StoreSink::new(Store::open(&path).unwrap());

@@ -15,6 +15,12 @@ pub struct NodeColours {
     pub fill: &'static str,
 }
 
+/// The colours of a node type the palette does not know (a graph.json of another tool).
+pub const OTHER_NODE_COLOURS: NodeColours = NodeColours {
+    line: "#9a9a9a",
+    fill: "#ececec",
+};
+
 /// The one palette for node types (the report and DOT both draw with it).
 pub fn node_colours(kind: NodeKind) -> NodeColours {
     let (line, fill) = match kind {

@@ -20,6 +20,17 @@ pub fn worth_parsing(rules: &RuleSet, doc: &Doc, sentence: &Sentence) -> bool {
     if !tokens.iter().any(|t| t.mention.is_some()) {
         return false;
     }
+    // A token's possible lemmas before the parse, found once for every rule.
+    let lemmas: Vec<[String; 3]> = tokens
+        .iter()
+        .map(|t| {
+            [
+                t.lemma.clone(),
+                lemma::lemma(&t.lower, "VERB"),
+                lemma::lemma(&t.lower, "NOUN"),
+            ]
+        })
+        .collect();
     let mut number: Option<bool> = None;
     for rule in &rules.rules {
         let RuleKind::Syntax(syntax) = &rule.kind else {
@@ -31,7 +42,11 @@ pub fn worth_parsing(rules: &RuleSet, doc: &Doc, sentence: &Sentence) -> bool {
             .iter()
             .filter(|c| matches!(c.field, Field::Lemma | Field::Lower))
             .collect();
-        if !tokens.iter().any(|t| could_be(rules, &lexical, t)) {
+        if !tokens
+            .iter()
+            .zip(&lemmas)
+            .any(|(t, l)| could_be(rules, &lexical, t, l))
+        {
             continue;
         }
         let figure = rules
@@ -45,14 +60,9 @@ pub fn worth_parsing(rules: &RuleSet, doc: &Doc, sentence: &Sentence) -> bool {
     false
 }
 
-/// Whether token `t` passes the word constraints `lexical` of a trigger.
-fn could_be(rules: &RuleSet, lexical: &[&Constraint], t: &Token) -> bool {
-    let lemmas = [
-        t.lemma.clone(),
-        lemma::lemma(&t.lower, "VERB"),
-        lemma::lemma(&t.lower, "NOUN"),
-        t.lower.clone(),
-    ];
+/// Whether token `t` (with its possible `lemmas`) passes the word constraints `lexical`
+/// of a trigger.
+fn could_be(rules: &RuleSet, lexical: &[&Constraint], t: &Token, lemmas: &[String; 3]) -> bool {
     lexical.iter().all(|c| {
         let is = |word: &str| {
             c.values.iter().any(|v| match v {
@@ -61,7 +71,7 @@ fn could_be(rules: &RuleSet, lexical: &[&Constraint], t: &Token) -> bool {
             })
         };
         let passes = match c.field {
-            Field::Lemma => lemmas.iter().any(|l| is(l)),
+            Field::Lemma => is(&t.lower) || lemmas.iter().any(|l| is(l)),
             _ => is(&t.lower),
         };
         passes != c.negated

@@ -73,7 +73,12 @@ pub struct Report<'a> {
 fn palette_css(report: &Report) -> String {
     let mut css =
         String::from("/* Colours: graph::kinds (node types) and the rules (relations). */\n");
-    css.push_str(".t-other { --c: #9a9a9a; --bg: #ececec; }\n");
+    let other = crate::graph::kinds::OTHER_NODE_COLOURS;
+    let _ = writeln!(
+        css,
+        ".t-other {{ --c: {}; --bg: {}; }}",
+        other.line, other.fill
+    );
     for kind in [
         NodeKind::Person,
         NodeKind::State,
@@ -84,7 +89,7 @@ fn palette_css(report: &Report) -> String {
         let _ = writeln!(
             css,
             ".t-{} {{ --c: {}; --bg: {}; }}",
-            class_name(kind.as_str()),
+            html::class_part(kind.as_str()),
             c.line,
             c.fill
         );
@@ -104,25 +109,11 @@ fn palette_css(report: &Report) -> String {
         let _ = writeln!(
             css,
             ".r-{} {{ --c: {}; }}",
-            class_name(name),
+            html::class_part(name),
             report.kinds.get(name).colour
         );
     }
     css
-}
-
-/// A name as report.js makes a class of it (`cls`): anything but ASCII letters and digits
-/// becomes `-`, letters lower case.
-fn class_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
 }
 
 /// Limits that keep a large report usable.

@@ -340,12 +340,11 @@ impl<'a> Run<'a> {
                 for sink in &mut self.sinks {
                     if let Some(reason) = sink.skip(&doc)? {
                         state.summary.skipped(&reason);
-                        pending.problems.push(Problem {
-                            status: ProblemStatus::Skipped,
-                            source: source_of(&doc),
-                            id: Some(doc.id),
+                        pending.problems.push(document_problem(
+                            ProblemStatus::Skipped,
+                            doc,
                             reason,
-                        });
+                        ));
                         return Ok(());
                     }
                 }
@@ -388,12 +387,9 @@ impl<'a> Run<'a> {
                     }
                     Err(reason) => {
                         state.summary.failed(&reason);
-                        pending.problems.push(Problem {
-                            status: ProblemStatus::Failed,
-                            source: source_of(&doc),
-                            id: Some(doc.id),
-                            reason,
-                        });
+                        pending
+                            .problems
+                            .push(document_problem(ProblemStatus::Failed, doc, reason));
                     }
                 }
             }
@@ -418,12 +414,11 @@ impl<'a> Run<'a> {
                 match refused.remove(&i) {
                     Some(reason) => {
                         state.summary.skipped(&reason);
-                        pending.problems.push(Problem {
-                            status: ProblemStatus::Skipped,
-                            source: source_of(&doc),
-                            id: Some(doc.id),
+                        pending.problems.push(document_problem(
+                            ProblemStatus::Skipped,
+                            doc,
                             reason,
-                        });
+                        ));
                     }
                     None => {
                         kept_docs.push(doc);
@@ -495,6 +490,16 @@ fn verify_read_before(c: &Checkpoint, rx: &mpsc::Receiver<Item>) -> Result<(), R
         return Err(CheckpointError::InputContentsChanged.into());
     }
     Ok(())
+}
+
+/// A document's line of problems.jsonl.
+fn document_problem(status: ProblemStatus, doc: Document, reason: String) -> Problem {
+    Problem {
+        status,
+        source: source_of(&doc),
+        id: Some(doc.id),
+        reason,
+    }
 }
 
 /// Where a document came from, for problems.jsonl.

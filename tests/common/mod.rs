@@ -72,3 +72,21 @@ pub fn model_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(newsgraph::pipeline::default_model_dir)
 }
+
+/// The NER pipeline of [`model_dir`] with default options, loaded in this process; `None`
+/// (saying so) where there is no model.
+pub fn model_pipeline() -> Option<newsgraph::pipeline::Pipeline> {
+    let model = model_dir();
+    if !model.is_dir() {
+        eprintln!("skipped: no model at {}", model.display());
+        return None;
+    }
+    let pipeline = newsgraph::pipeline::Pipeline::load(
+        &model,
+        &newsgraph::ner::LoadOptions::default(),
+        newsgraph::ner::NerOptions::default(),
+        newsgraph::resolve::Gazetteer::builtin(),
+    )
+    .expect("the model loads");
+    Some(pipeline)
+}
