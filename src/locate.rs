@@ -99,7 +99,7 @@ impl Layout {
         }
     }
 
-    /// The model directory `name` (such as `newsgraph-ner-minilm`): the first
+    /// The model directory `name` (such as `newsgraph-minilm`): the first
     /// existing `<root>/models/<name>`, else where it should be.
     pub fn model_dir(&self, name: &str) -> PathBuf {
         let candidates: Vec<PathBuf> = self
@@ -170,7 +170,7 @@ pub fn library_in(dir: &Path) -> Option<PathBuf> {
 pub const DEFAULT_PARSER: &str = "newsgraph-parser-minilm";
 
 /// The name of the model shipped in `models/`.
-pub const DEFAULT_MODEL: &str = "newsgraph-ner-minilm";
+pub const DEFAULT_MODEL: &str = "newsgraph-minilm";
 
 /// The name of the learned relation model shipped in `models/`.
 pub const DEFAULT_RELATION_MODEL: &str = "newsgraph-relations";
@@ -243,7 +243,7 @@ mod tests {
         let layout = Layout::Checkout {
             roots: checkout_roots(None),
         };
-        let dir = layout.model_dir("newsgraph-ner-minilm");
+        let dir = layout.model_dir("newsgraph-minilm");
         assert!(dir.join("config.json").is_file(), "{}", dir.display());
     }
 }

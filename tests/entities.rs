@@ -30,7 +30,7 @@ fn model_args() -> Option<Vec<String>> {
     if let Ok(dir) = std::env::var("NEWSGRAPH_TEST_MODEL") {
         return Some(vec!["--model".into(), dir]);
     }
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/newsgraph-ner-minilm");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/newsgraph-minilm");
     if shipped.is_dir() {
         Some(Vec::new())
     } else {

@@ -71,7 +71,7 @@ fn an_installed_newsgraph_runs_anywhere_with_no_environment_and_matches_the_chec
     );
     for found in [
         format!("{share_text}/lib/libonnxruntime.so"),
-        format!("{share_text}/models/newsgraph-ner-minilm (the shipped model), loads"),
+        format!("{share_text}/models/newsgraph-minilm (the shipped model), loads"),
         "relation rules  built into the binary".to_string(),
     ] {
         assert!(

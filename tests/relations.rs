@@ -1,7 +1,7 @@
 //! The relation layer through the real binary: scores on our own fixtures, a relation type
 //! added by a rules file alone, rejected rules files, deterministic output.
 //!
-//! Tests that run the model use `models/newsgraph-ner-minilm`, or the model directory in
+//! Tests that run the model use `models/newsgraph-minilm`, or the model directory in
 //! NEWSGRAPH_TEST_MODEL; without either they print why and return.
 
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ fn model_args(test: &str) -> Option<Vec<String>> {
     if let Ok(dir) = std::env::var("NEWSGRAPH_TEST_MODEL") {
         return Some(vec!["--model".into(), dir]);
     }
-    let default = root().join("models").join("newsgraph-ner-minilm");
+    let default = root().join("models").join("newsgraph-minilm");
     if default.is_dir() {
         Some(vec!["--model".into(), default.display().to_string()])
     } else {

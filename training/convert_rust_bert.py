@@ -1,7 +1,7 @@
 """Convert the shipped NER model to rust-bert's format: rust_model.ot beside config.json,
 vocab.txt and tokenizer.json, for `newsgraph --backend rust-bert` (cargo feature rust-bert).
 
-    python training/convert_rust_bert.py                     # into models/newsgraph-ner-minilm
+    python training/convert_rust_bert.py                     # into models/newsgraph-minilm
     python training/convert_rust_bert.py --out DIR --weights runs/final/weights.pt
 
 rust-bert's own convention (its utils/convert_model.py): the PyTorch state dict is written
@@ -38,7 +38,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-MODEL_DIR = os.path.join(ROOT, "models", "newsgraph-ner-minilm")
+MODEL_DIR = os.path.join(ROOT, "models", "newsgraph-minilm")
 
 
 def rust_bert_names(state: dict) -> dict:

@@ -1,7 +1,7 @@
 """Evaluate an exported model directory on a CoNLL file with onnxruntime (the Python check
 of `newsgraph eval conll`), and measure its throughput.
 
-    python evaluate.py --model ../models/newsgraph-ner-minilm --onnx model.int8.onnx \
+    python evaluate.py --model runs/ner-model --onnx model.int8.onnx \
         --conll ../../shared/data/conll2003/test.txt --json results/test-int8.json
 """
 

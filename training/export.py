@@ -1,6 +1,6 @@
 """Export a trained run to a newsgraph model directory: ONNX (fp32 and int8), tokenizer, config.
 
-    python export.py --run runs/final --out ../models/newsgraph-ner-minilm
+    python export.py --run runs/final --out runs/ner-model
 """
 
 from __future__ import annotations

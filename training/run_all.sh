@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 DATA=../../shared/data/conll2003
-MODEL=../models/newsgraph-ner-minilm
+MODEL=runs/ner-model   # the NER model alone; run_minilm.sh adds the parse head into ../models/newsgraph-minilm
 PY=.venv/bin/python
 if [ ! -x "$PY" ]; then
   python3 -m venv .venv

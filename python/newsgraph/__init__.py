@@ -60,7 +60,7 @@ __version__ = "0.1.0"
 PathLike = Union[str, "os.PathLike[str]"]
 TextInput = Union[str, Tuple[str, str], Mapping[str, Any]]
 
-_NER_MODEL = "newsgraph-ner-minilm"
+_NER_MODEL = "newsgraph-minilm"
 _PARSER_MODEL = "newsgraph-parser-minilm"
 _RELATION_MODEL = "newsgraph-relations"
 
@@ -248,7 +248,8 @@ class Pipeline:
 
     The options are ``newsgraph extract``'s: ``threads`` (default: one per core), ``model``
     and ``parser`` (model directories; default: the models in this package, or
-    ``$NEWSGRAPH_MODEL`` and ``$NEWSGRAPH_PARSER``), ``parse`` (``"relevant"``, ``"all"``
+    ``$NEWSGRAPH_MODEL`` and ``$NEWSGRAPH_PARSER``; ``parser`` set to the model's own
+    directory parses with its parse head, from the states of the NER run), ``parse`` (``"relevant"``, ``"all"``
     or ``"none"``), ``rules`` (a relation rules file), ``gazetteer`` (a directory with
     countries.tsv and organisations.tsv), ``aggregation``, ``batch_size``, ``max_tokens``,
     ``docs_per_batch``, ``max_doc_bytes``, ``docs_per_node``, ``evidence_per_edge``,

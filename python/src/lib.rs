@@ -20,14 +20,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use serde_json::{json, Value};
 
-use newsgraph::analysis::ParserModel;
 use newsgraph::eval::fixtures;
 use newsgraph::export;
 use newsgraph::graph::{Graph, Limits, RelationKinds};
 use newsgraph::input::{self, Document, Item, ReadOptions, TextItems};
 use newsgraph::ner::{Aggregation, LoadOptions, NerOptions, SessionLayout, MIN_WINDOW_TOKENS};
 use newsgraph::output::{write_atomically, OutputDir, REPORT_FILE};
-use newsgraph::pipeline::{self, DocResult, ParseMode, Pipeline};
+use newsgraph::pipeline::{self, DocResult, ParseMode, Parser, Pipeline};
 use newsgraph::relations::RelationSource;
 use newsgraph::report::{self, ReportDocument, ReportSink};
 use newsgraph::resolve::Gazetteer;
@@ -139,15 +138,19 @@ fn load(
         p = p.with_gazetteer(g);
     }
     if parse != ParseMode::None {
-        let model =
-            ParserModel::load(&parser, None, rayon::current_num_threads()).map_err(|e| {
+        // The model's own directory gives its parse head, which reads the NER run's states.
+        let given = Some(parser.as_path()).filter(|d| !d.as_os_str().is_empty());
+        let loaded = Parser::load(given, None, Some(&p.ner), rayon::current_num_threads())
+            .map_err(|e| {
                 format!(
-                    "cannot load the parser from {}: {} (parse='none' runs without it)",
-                    parser.display(),
+                    "cannot load the parser{}: {} (parse='none' runs without it)",
+                    given
+                        .map(|d| format!(" from {}", d.display()))
+                        .unwrap_or_default(),
                     chain(&e)
                 )
             })?;
-        p = p.with_parser(model, parse).map_err(|e| chain(&e))?;
+        p = p.with_parser(loaded, parse).map_err(|e| chain(&e))?;
     }
     Ok(match rules {
         Some(r) => p.with_rules_file(r),

@@ -4,7 +4,7 @@ use super::doc::{Doc, MentionSpan, Sentence, Token};
 use super::lemma;
 use super::parse::{ParseError, SentenceParser};
 use super::tokenize::tokenize;
-use crate::ner::Mention;
+use crate::ner::{Mention, PieceStates};
 use crate::text::{self, Span};
 
 /// Analyses one document: its text and its NER mentions (non-overlapping, in any order).
@@ -48,17 +48,20 @@ pub fn analyse_with(
     parser: Option<&dyn SentenceParser>,
     scope: ParseScope,
 ) -> Result<Doc, ParseError> {
-    analyse_in(text, text::sentences(text), mentions, parser, scope)
+    analyse_in(text, text::sentences(text), mentions, parser, scope, None)
 }
 
 /// [`analyse_with`] on the text's sentences as `text::sentences` split them (the pipeline
-/// splits each document once, for NER and for this).
+/// splits each document once, for NER and for this), with the shared encoder's states of
+/// the text from the NER run, which a parser that reads states parses from (without them,
+/// it runs the encoder on each sentence's words itself).
 pub fn analyse_in(
     text: &str,
     sentences: Vec<Span>,
     mentions: &[Mention],
     parser: Option<&dyn SentenceParser>,
     scope: ParseScope,
+    states: Option<&PieceStates>,
 ) -> Result<Doc, ParseError> {
     for (index, m) in mentions.iter().enumerate() {
         check_mention(text, index, m.span)?;
@@ -124,7 +127,7 @@ pub fn analyse_in(
             ParseScope::All => vec![true; doc.sentences.len()],
             ParseScope::Only(accept) => doc.sentences.iter().map(|s| accept(&doc, s)).collect(),
         };
-        parse_into(&mut doc, parser, &selected)?;
+        parse_into(text, &mut doc, parser, &selected, states)?;
     }
     Ok(doc)
 }
@@ -193,28 +196,72 @@ fn token(text: &str, span: Span, sentence: usize) -> Token {
 
 /// Parses the selected sentences in one call and writes the trees into the tokens.
 fn parse_into(
+    text: &str,
     doc: &mut Doc,
     parser: &dyn SentenceParser,
     selected: &[bool],
+    states: Option<&PieceStates>,
 ) -> Result<(), ParseError> {
-    let words: Vec<Vec<&str>> = doc
+    let chosen: Vec<&Sentence> = doc
         .sentences
         .iter()
         .zip(selected)
         .filter(|(_, &take)| take)
-        .map(|(s, _)| {
-            doc.tokens[s.tokens.clone()]
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect()
-        })
+        .map(|(s, _)| s)
         .collect();
-    let parses = parser.parse(&words)?;
-    if parses.len() != words.len() {
+    let parses = match (parser.state_width(), states) {
+        (Some(width), Some(states)) if states.width == width || states.spans.is_empty() => {
+            let rows: Vec<Vec<f32>> = chosen
+                .iter()
+                .map(|s| {
+                    let spans: Vec<Span> = doc.tokens[s.tokens.clone()]
+                        .iter()
+                        .map(|t| t.span)
+                        .collect();
+                    let mut rows = states.word_rows(&spans);
+                    // A text without pieces has no rows to give: zeros of the head's width.
+                    rows.resize(spans.len() * width, 0.0);
+                    rows
+                })
+                .collect();
+            parser.parse_states(&rows)?
+        }
+        (Some(width), Some(states)) => {
+            return Err(ParseError::Model(format!(
+                "the encoder's states are {} wide, the parser reads {width}",
+                states.width
+            )))
+        }
+        // A parser that reads states, without them (a document too long to keep them
+        // for): each sentence's own text through its encoder.
+        (Some(_), None) => chosen
+            .iter()
+            .map(|s| {
+                let spans: Vec<Span> = doc.tokens[s.tokens.clone()]
+                    .iter()
+                    .map(|t| Span::new(t.span.start - s.span.start, t.span.end - s.span.start))
+                    .collect();
+                parser.parse_in_text(&text[s.span.start..s.span.end], &spans)
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        (None, _) => {
+            let words: Vec<Vec<&str>> = chosen
+                .iter()
+                .map(|s| {
+                    doc.tokens[s.tokens.clone()]
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect()
+                })
+                .collect();
+            parser.parse(&words)?
+        }
+    };
+    if parses.len() != chosen.len() {
         return Err(ParseError::Model(format!(
             "{} parses for {} sentences",
             parses.len(),
-            words.len()
+            chosen.len()
         )));
     }
     let mut tokens = std::mem::take(&mut doc.tokens);

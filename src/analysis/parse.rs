@@ -1,5 +1,7 @@
 //! The contract between the analysis stage and a dependency parser: words in, a tree out.
 
+use crate::text::Span;
+
 /// One sentence's parse, in UD's 1-based convention.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParsedSentence {
@@ -20,6 +22,33 @@ pub struct ParsedSentence {
 pub trait SentenceParser: Send + Sync {
     /// Parses each sentence (a list of words) independently.
     fn parse(&self, sentences: &[Vec<&str>]) -> Result<Vec<ParsedSentence>, ParseError>;
+
+    /// Parses one sentence given as its text and the byte span of each word in it (a
+    /// treebank sentence with its `# text`). The default reads the words alone; a parse
+    /// head reads the text as `extract` would.
+    fn parse_in_text(&self, text: &str, words: &[Span]) -> Result<ParsedSentence, ParseError> {
+        let words: Vec<&str> = words.iter().map(|w| &text[w.start..w.end]).collect();
+        let mut parsed = self.parse(&[words])?;
+        parsed
+            .pop()
+            .ok_or_else(|| ParseError::Model("no parse for the sentence".into()))
+    }
+
+    /// The width of the shared encoder's states this parser reads
+    /// ([`crate::ner::PieceStates`]), or `None` for a parser that reads words alone.
+    fn state_width(&self) -> Option<usize> {
+        None
+    }
+
+    /// Parses each sentence from the shared encoder's states at its words' first pieces
+    /// (`words x width` row-major, [`crate::ner::PieceStates::word_rows`]), from the run
+    /// that found the entities. Only called when [`SentenceParser::state_width`] is `Some`.
+    fn parse_states(&self, sentences: &[Vec<f32>]) -> Result<Vec<ParsedSentence>, ParseError> {
+        let _ = sentences;
+        Err(ParseError::Model(
+            "this parser reads words, not encoder states".into(),
+        ))
+    }
 }
 
 /// An analysis failure: the parser could not run or gave a parse that does not fit the

@@ -9,8 +9,7 @@ use serde::Deserialize;
 use tokenizers::Tokenizer;
 
 use super::parse::{ParseError, ParsedSentence, SentenceParser};
-use super::tree::mst_heads;
-use super::UPOS;
+use super::scores::{join_parts, ParseLabels};
 use crate::ner::case::case_class;
 use crate::onnx::{choose_weights, runtime, SessionPool, WeightsError};
 
@@ -41,11 +40,9 @@ type Encoded = (Vec<i64>, Vec<i64>, Vec<i64>);
 pub struct ParserModel {
     pub dir: PathBuf,
     pub onnx_path: PathBuf,
-    pub deprels: Vec<String>,
     pub max_pieces: usize,
     tokenizer: Tokenizer,
-    upos: Vec<&'static str>,
-    root_rel: usize,
+    pub labels: ParseLabels,
     sessions: SessionPool,
 }
 
@@ -68,21 +65,7 @@ impl ParserModel {
                 format!("config.json is not a newsgraph parser config: {e}"),
             )
         })?;
-        let upos = config
-            .newsgraph
-            .upos
-            .iter()
-            .map(|t| {
-                UPOS.iter().copied().find(|u| u == t).ok_or_else(|| {
-                    model_error(dir, format!("unknown UPOS tag {t:?} in config.json"))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let deprels = config.newsgraph.deprels;
-        let root_rel = deprels
-            .iter()
-            .position(|r| r == "root")
-            .ok_or_else(|| model_error(dir, "config.json deprels has no \"root\""))?;
+        let labels = ParseLabels::new(dir, &config.newsgraph.upos, config.newsgraph.deprels)?;
         let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
             .map_err(|e| model_error(dir, format!("cannot read tokenizer.json: {e}")))?;
         tokenizer
@@ -107,11 +90,9 @@ impl ParserModel {
         Ok(Self {
             dir: dir.to_path_buf(),
             onnx_path,
-            deprels,
             max_pieces: config.newsgraph.max_pieces,
             tokenizer,
-            upos,
-            root_rel,
+            labels,
             sessions: loaded,
         })
     }
@@ -188,59 +169,17 @@ impl ParserModel {
             .try_extract_array::<f32>()
             .map_err(run)?;
         let n = words.len();
-        let r = self.deprels.len();
-        if upos.shape() != [1, w, self.upos.len()]
-            || arcs.shape() != [1, w, w]
-            || rels.shape() != [1, w, w, r]
-        {
-            return Err(ParseError::Model(format!(
-                "{}: unexpected output shapes {:?} {:?} {:?}",
-                self.onnx_path.display(),
-                upos.shape(),
-                arcs.shape(),
-                rels.shape()
-            )));
-        }
-        let tags = (1..=n)
-            .map(|d| {
-                let best = first_max((0..self.upos.len()).map(|u| f64::from(upos[[0, d, u]])));
-                self.upos[best]
+        self.labels
+            .decode_run(n, upos.view(), arcs.view(), rels.view())
+            .ok_or_else(|| {
+                ParseError::Model(format!(
+                    "{}: unexpected output shapes {:?} {:?} {:?}",
+                    self.onnx_path.display(),
+                    upos.shape(),
+                    arcs.shape(),
+                    rels.shape()
+                ))
             })
-            .collect();
-        // Log-softmax over each dependent's candidate heads, in f64 as the Python decoder.
-        let mut scores = vec![0.0f64; (n + 1) * (n + 1)];
-        for d in 0..=n {
-            let row: Vec<f64> = (0..=n).map(|h| f64::from(arcs[[0, d, h]])).collect();
-            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let log_sum = row.iter().map(|x| (x - max).exp()).sum::<f64>().ln();
-            for (h, x) in row.iter().enumerate() {
-                scores[d * (n + 1) + h] = x - max - log_sum;
-            }
-        }
-        let heads = mst_heads(&scores, n);
-        let deprels = heads
-            .iter()
-            .enumerate()
-            .map(|(i, &h)| {
-                if h == 0 {
-                    return "root".to_string();
-                }
-                let d = i + 1;
-                let best = first_max((0..r).map(|l| {
-                    if l == self.root_rel {
-                        f64::NEG_INFINITY
-                    } else {
-                        f64::from(rels[[0, d, h, l]])
-                    }
-                }));
-                self.deprels[best].clone()
-            })
-            .collect();
-        Ok(ParsedSentence {
-            upos: tags,
-            heads,
-            deprels,
-        })
     }
 
     /// Parses a sentence of any length: one too long for the model is cut into
@@ -271,45 +210,12 @@ impl ParserModel {
             pieces.push(start..end);
             start = end;
         }
-        let mut out = ParsedSentence {
-            upos: Vec::new(),
-            heads: Vec::new(),
-            deprels: Vec::new(),
-        };
-        let mut first_root = 0;
-        for piece in pieces {
-            let offset = piece.start;
-            let parsed = self.parse_one(&words[piece])?;
-            for (i, (h, rel)) in parsed.heads.iter().zip(parsed.deprels).enumerate() {
-                if *h == 0 {
-                    if first_root == 0 {
-                        first_root = offset + i + 1;
-                        out.heads.push(0);
-                        out.deprels.push(rel);
-                    } else {
-                        out.heads.push(first_root);
-                        out.deprels.push("parataxis".into());
-                    }
-                } else {
-                    out.heads.push(h + offset);
-                    out.deprels.push(rel);
-                }
-            }
-            out.upos.extend(parsed.upos);
-        }
-        Ok(out)
+        let parts = pieces
+            .into_iter()
+            .map(|piece| self.parse_one(&words[piece]))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(join_parts(parts))
     }
-}
-
-/// Index of the first maximum.
-fn first_max(values: impl Iterator<Item = f64>) -> usize {
-    let mut best = (0, f64::NEG_INFINITY);
-    for (i, v) in values.enumerate() {
-        if v > best.1 {
-            best = (i, v);
-        }
-    }
-    best.0
 }
 
 impl SentenceParser for ParserModel {

@@ -87,7 +87,9 @@ pub struct ModelArgs {
 #[derive(Args, Clone)]
 pub struct ParserArgs {
     /// Dependency parser model directory (config.json, tokenizer.json, ONNX weights).
-    /// Default: the shipped parser in models/.
+    /// Default: $NEWSGRAPH_PARSER, else the shipped parser in models/. The NER model's own
+    /// directory (models/newsgraph-minilm) gives its parse head, which reads the states of
+    /// the NER run: one encoder pass for both.
     #[arg(long, value_name = "DIR")]
     pub parser: Option<PathBuf>,
     /// ONNX file inside the parser directory (default: config's choice, then

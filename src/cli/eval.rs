@@ -7,7 +7,6 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
-use newsgraph::analysis::ParserModel;
 use newsgraph::eval::{self, fixtures, Table};
 use newsgraph::graph::Graph;
 use newsgraph::input::Document;
@@ -158,16 +157,13 @@ fn eval_ud(
             .build_global()
             .ok();
     }
-    let dir = args
-        .parser
-        .clone()
-        .unwrap_or_else(pipeline::default_parser_dir);
-    let parser = newsgraph::analysis::ParserModel::load(
-        &dir,
+    let parser = pipeline::Parser::load(
+        args.parser.as_deref(),
         args.parser_onnx.as_deref(),
+        None,
         rayon::current_num_threads(),
     )?;
-    let (scores, parsed) = eval::ud::evaluate(&parser, &gold)?;
+    let (scores, parsed) = eval::ud::evaluate(parser.as_dyn(), &gold)?;
     if let Some(path) = output {
         let mut out = String::new();
         for (g, p) in gold.iter().zip(&parsed) {
@@ -177,8 +173,8 @@ fn eval_ud(
     }
     let value = json!({
         "file": file.display().to_string(),
-        "parser": parser.dir.display().to_string(),
-        "onnx": parser.onnx_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "parser": parser.dir().display().to_string(),
+        "onnx": parser.onnx_path().file_name().map(|n| n.to_string_lossy().into_owned()),
         "scores": scores,
     });
     let table = format!(
@@ -260,13 +256,10 @@ fn eval_fixtures(
             .transpose()?;
         // The gold entities replace NER only: the parser still runs, so that syntax rules
         // are measured too.
-        let parser = ParserModel::load(
-            &args
-                .parser
-                .parser
-                .clone()
-                .unwrap_or_else(pipeline::default_parser_dir),
+        let parser = pipeline::Parser::load(
+            args.parser.parser.as_deref(),
             args.parser.parser_onnx.as_deref(),
+            None,
             1,
         )
         .context("cannot load the parser model (--parser DIR)")?;
@@ -306,7 +299,7 @@ fn eval_fixtures(
                     },
                     &doc,
                     resolved,
-                    Some(parser),
+                    Some(parser.as_dyn()),
                 )
                 .with_context(|| format!("fixture {}", f.fixture.id))?]
             }

@@ -2,9 +2,8 @@
 
 use anyhow::{Context, Result};
 
-use newsgraph::analysis::ParserModel;
 use newsgraph::ner::{LoadOptions, NerOptions};
-use newsgraph::pipeline::{self, Hashed, ParseMode, Pipeline};
+use newsgraph::pipeline::{self, Hashed, ParseMode, Parser, Pipeline};
 use newsgraph::relations::{RelationModel, RelationSource};
 use newsgraph::resolve::Gazetteer;
 
@@ -22,21 +21,21 @@ pub fn load_pipeline_with_rules(args: &ModelArgs, rules: &RulesArgs) -> Result<P
     let pipeline = match ParseMode::from(args.parse) {
         ParseMode::None => pipeline,
         mode => {
-            let dir = args
-                .parser
-                .parser
-                .clone()
-                .unwrap_or_else(pipeline::default_parser_dir);
-            let parser = ParserModel::load(
-                &dir,
+            let parser = Parser::load(
+                args.parser.parser.as_deref(),
                 args.parser.parser_onnx.as_deref(),
+                Some(&pipeline.ner),
                 rayon::current_num_threads(),
             )
             .with_context(|| {
                 format!(
-                    "cannot load the parser from {} (`newsgraph doctor` shows where newsgraph \
+                    "cannot load the parser{} (`newsgraph doctor` shows where newsgraph \
                      looks and what to do; `--parse none` runs without it)",
-                    dir.display()
+                    args.parser
+                        .parser
+                        .as_ref()
+                        .map(|d| format!(" from {}", d.display()))
+                        .unwrap_or_default()
                 )
             })?;
             pipeline.with_parser(parser, mode)?

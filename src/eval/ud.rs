@@ -72,7 +72,8 @@ pub fn score(gold: &[UdSentence], parsed: &[ParsedSentence]) -> UdScores {
     }
 }
 
-/// Parses every gold sentence's words (in parallel, each sentence alone) and scores them.
+/// Parses every gold sentence (in parallel, each alone: in its `# text` where the words are
+/// found there, else as words) and scores it.
 pub fn evaluate(
     parser: &dyn SentenceParser,
     gold: &[UdSentence],
@@ -80,11 +81,16 @@ pub fn evaluate(
     use rayon::prelude::*;
     let parsed: Vec<ParsedSentence> = gold
         .par_iter()
-        .map(|s| {
-            let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
-            parser
-                .parse(std::slice::from_ref(&words))
-                .map(|mut v| v.pop().expect("one sentence in, one out"))
+        .map(|s| match s.word_spans().filter(|_| !s.text.is_empty()) {
+            // The sentence's own text where its words can be found in it: a parser that
+            // reads text (a parse head) then sees what `extract` would.
+            Some(spans) => parser.parse_in_text(&s.text, &spans),
+            None => {
+                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                parser
+                    .parse(std::slice::from_ref(&words))
+                    .map(|mut v| v.pop().expect("one sentence in, one out"))
+            }
         })
         .collect::<Result<_, _>>()?;
     Ok((score(gold, &parsed), parsed))

@@ -44,6 +44,16 @@ pub struct EncoderBatch {
     pub case: Array2<i64>,
 }
 
+/// What one encoder run gives: label logits, and the states the parse head reads where the
+/// model has them.
+pub struct EncoderOutput {
+    /// `[batch, width, labels]`.
+    pub logits: Array3<f32>,
+    /// `[batch, width, state width]`: the graph's `parse_states` output (a shared encoder,
+    /// `models/newsgraph-minilm`), or `None`.
+    pub states: Option<Array3<f32>>,
+}
+
 /// A token-classification encoder loaded from a model directory.
 pub trait Encoder: Send + Sync {
     /// The weights file it runs; run fingerprints hash it.
@@ -52,6 +62,17 @@ pub trait Encoder: Send + Sync {
     fn takes_case_ids(&self) -> bool;
     /// Label logits of every position, `[batch, width, labels]`.
     fn logits(&self, batch: &EncoderBatch) -> Result<Array3<f32>, NerError>;
+    /// Whether [`Encoder::encode`] gives parse states.
+    fn has_states(&self) -> bool {
+        false
+    }
+    /// Logits and, from a shared encoder, the parse states, in one run.
+    fn encode(&self, batch: &EncoderBatch) -> Result<EncoderOutput, NerError> {
+        Ok(EncoderOutput {
+            logits: self.logits(batch)?,
+            states: None,
+        })
+    }
 }
 
 /// How sessions are laid out over the worker threads. `Shared` is the

@@ -6,6 +6,7 @@ pub mod encoder;
 pub mod label;
 pub mod model;
 pub mod onnx;
+pub mod states;
 /// ONNX Runtime discovery lives in the shared [`crate::onnx`] module.
 pub use crate::onnx::runtime;
 #[cfg(feature = "rust-bert")]
@@ -20,6 +21,7 @@ pub use encoder::{Backend, Encoder, EncoderBatch};
 pub use encoder::{LoadOptions, SessionLayout};
 pub use label::Label;
 pub use model::Model;
+pub use states::PieceStates;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
@@ -99,6 +101,12 @@ fn segments(text: &str, sentence: Span) -> Vec<Span> {
 
 const OPENERS: &[char] = &['"', '“', '‘', '«', '‹', '(', '[', '{', '<'];
 
+/// The most pieces of one document whose parse states a run keeps (some 3 MB): a longer
+/// document's parse reads each sentence's own encoder run instead, so that a batch of
+/// long documents does not hold gigabytes of states. A choice made per document, so that
+/// a document's parse never depends on its batch.
+pub const MAX_STATE_PIECES: usize = 2048;
+
 /// The smallest model window `--max-tokens` accepts, special tokens included: below it a
 /// chunk holds a few words without the context the model needs to label them.
 pub const MIN_WINDOW_TOKENS: usize = 16;
@@ -143,15 +151,23 @@ pub struct NerStats {
     pub tokens: usize,
 }
 
-/// The NER stage: a model plus the chunking and decoding settings.
+/// The NER stage: a model plus the chunking and decoding settings. Cloning shares the
+/// model (a shared encoder's parse head runs it for text it parses alone).
+#[derive(Clone)]
 pub struct Ner {
-    pub model: Model,
+    pub model: std::sync::Arc<Model>,
     pub options: NerOptions,
 }
 
+/// What [`Ner::recognise_with_states`] gives: mentions and parse states per text.
+type Recognised = (Vec<Vec<Mention>>, Vec<Option<PieceStates>>, NerStats);
+
 impl Ner {
     pub fn new(model: Model, options: NerOptions) -> Self {
-        Self { model, options }
+        Self {
+            model: std::sync::Arc::new(model),
+            options,
+        }
     }
 
     fn max_tokens(&self) -> usize {
@@ -172,6 +188,30 @@ impl Ner {
         texts: &[&str],
         sentences: &[Vec<Span>],
     ) -> Result<(Vec<Vec<Mention>>, NerStats), NerError> {
+        let (mentions, _, stats) = self.recognise_keeping(texts, sentences, None)?;
+        Ok((mentions, stats))
+    }
+
+    /// [`Ner::recognise_in`], with the parse states of each text of at most `max_pieces`
+    /// pieces from the same encoder runs (`None` for the others, and for every text when
+    /// the model is not a shared encoder). The pipeline keeps [`MAX_STATE_PIECES`].
+    pub fn recognise_with_states(
+        &self,
+        texts: &[&str],
+        sentences: &[Vec<Span>],
+        max_pieces: usize,
+    ) -> Result<Recognised, NerError> {
+        self.recognise_keeping(texts, sentences, Some(max_pieces))
+    }
+
+    fn recognise_keeping(
+        &self,
+        texts: &[&str],
+        sentences: &[Vec<Span>],
+        max_state_pieces: Option<usize>,
+    ) -> Result<Recognised, NerError> {
+        let max_state_pieces = max_state_pieces.filter(|_| self.model.has_states());
+        let keep_states = max_state_pieces.is_some();
         assert_eq!(texts.len(), sentences.len(), "one sentence list per text");
         let prepared: Vec<Prepared> = texts
             .par_iter()
@@ -194,7 +234,7 @@ impl Ner {
                 .sum(),
         };
         let batches: Vec<&[(usize, usize)]> = work.chunks(self.options.batch_size.max(1)).collect();
-        let results: Vec<Vec<Vec<f32>>> = batches
+        let results: Vec<Vec<model::ChunkOutput>> = batches
             .par_iter()
             .map(|batch| {
                 let rows: Vec<(&[i64], &[i64])> = batch
@@ -205,7 +245,7 @@ impl Ner {
                         (&p.ids[r.clone()], &p.case[r])
                     })
                     .collect();
-                self.model.run(&rows)
+                self.model.run_chunks(&rows, keep_states)
             })
             .collect::<Result<_, _>>()?;
 
@@ -214,14 +254,36 @@ impl Ner {
             .iter()
             .map(|p| vec![0.0; p.tokens.len() * n])
             .collect();
+        let keeps: Vec<bool> = prepared
+            .iter()
+            .map(|p| max_state_pieces.is_some_and(|m| p.tokens.len() <= m))
+            .collect();
+        let mut states: Vec<Option<PieceStates>> = vec![None; prepared.len()];
         for (batch, result) in batches.iter().zip(results) {
-            for (&(d, c), chunk_probs) in batch.iter().zip(result) {
+            for (&(d, c), chunk) in batch.iter().zip(result) {
                 let plan = &prepared[d].chunks[c];
                 let from = (plan.owned.start - plan.tokens.start) * n;
                 let to = (plan.owned.end - plan.tokens.start) * n;
                 probs[d][plan.owned.start * n..plan.owned.end * n]
-                    .copy_from_slice(&chunk_probs[from..to]);
+                    .copy_from_slice(&chunk.probs[from..to]);
+                if let Some(values) = chunk.states.filter(|_| keeps[d]) {
+                    let tokens = &prepared[d].tokens;
+                    let width = values.len() / plan.tokens.len().max(1);
+                    let doc = states[d].get_or_insert_with(|| PieceStates {
+                        spans: tokens.iter().map(|t| t.span).collect(),
+                        width,
+                        values: vec![0.0; tokens.len() * width],
+                    });
+                    let from = (plan.owned.start - plan.tokens.start) * width;
+                    let to = (plan.owned.end - plan.tokens.start) * width;
+                    doc.values[plan.owned.start * width..plan.owned.end * width]
+                        .copy_from_slice(&values[from..to]);
+                }
             }
+        }
+        // A text without pieces has no chunk: it still gets its (empty) states.
+        for (s, _) in states.iter_mut().zip(&keeps).filter(|(_, &k)| k) {
+            s.get_or_insert_with(PieceStates::default);
         }
         let mentions = texts
             .par_iter()
@@ -244,7 +306,7 @@ impl Ner {
                 .collect()
             })
             .collect();
-        Ok((mentions, stats))
+        Ok((mentions, states, stats))
     }
 
     fn prepare(&self, text: &str, sentences: &[Span]) -> Result<Prepared, NerError> {
@@ -324,7 +386,7 @@ mod tests {
     #[test]
     fn long_sentences_are_encoded_in_parts_with_the_same_pieces() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("models/newsgraph-ner-minilm/tokenizer.json");
+            .join("models/newsgraph-minilm/tokenizer.json");
         let Ok(mut tokenizer) = tokenizers::Tokenizer::from_file(&path) else {
             eprintln!("skipped: no tokenizer at {}", path.display());
             return;

@@ -185,10 +185,29 @@ impl Model {
         max_tokens.saturating_sub(self.prefix_ids.len() + self.suffix_ids.len())
     }
 
+    /// Whether the model is a shared encoder: its runs give the parse head's states too.
+    pub fn has_states(&self) -> bool {
+        self.encoder.has_states()
+    }
+
     /// Runs one padded batch. `rows` holds each chunk's content token ids and
     /// case classes; returns each chunk's label probabilities, content tokens
     /// only, `tokens x labels` row-major.
     pub fn run(&self, rows: &[(&[i64], &[i64])]) -> Result<Vec<Vec<f32>>, NerError> {
+        Ok(self
+            .run_chunks(rows, false)?
+            .into_iter()
+            .map(|c| c.probs)
+            .collect())
+    }
+
+    /// [`Model::run`], with each chunk's parse states (content tokens only, `tokens x
+    /// width` row-major) when `states` is asked for and the model has them.
+    pub fn run_chunks(
+        &self,
+        rows: &[(&[i64], &[i64])],
+        states: bool,
+    ) -> Result<Vec<ChunkOutput>, NerError> {
         let frame = self.prefix_ids.len() + self.suffix_ids.len();
         let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0) + frame;
         let batch = rows.len();
@@ -209,7 +228,22 @@ impl Model {
                 case[[b, t + self.prefix_ids.len()]] = c;
             }
         }
-        let logits = self.encoder.logits(&EncoderBatch { ids, mask, case })?;
+        let batch_in = EncoderBatch { ids, mask, case };
+        let (logits, state_values) = if states {
+            let out = self.encoder.encode(&batch_in)?;
+            (out.logits, out.states)
+        } else {
+            (self.encoder.logits(&batch_in)?, None)
+        };
+        if let Some(s) = &state_values {
+            if s.shape()[..2] != [batch, width] {
+                return Err(NerError::Model(format!(
+                    "{}: the parse states have shape {:?}, expected [{batch}, {width}, _]",
+                    self.weights_path.display(),
+                    s.shape()
+                )));
+            }
+        }
         let n = self.labels.len();
         if logits.shape()[..2] != [batch, width] || logits.shape()[2] != n {
             return Err(NerError::Model(format!(
@@ -237,10 +271,23 @@ impl Model {
                     *p /= sum;
                 }
             }
-            out.push(probs);
+            let states = state_values.as_ref().map(|s| {
+                let from = self.prefix_ids.len();
+                let rows = s.slice(ndarray::s![b, from..from + row_ids.len(), ..]);
+                rows.iter().copied().collect()
+            });
+            out.push(ChunkOutput { probs, states });
         }
         Ok(out)
     }
+}
+
+/// One chunk's results from [`Model::run_chunks`].
+pub struct ChunkOutput {
+    /// Label probabilities, `tokens x labels` row-major.
+    pub probs: Vec<f32>,
+    /// Parse states, `tokens x width` row-major, when asked for and the model has them.
+    pub states: Option<Vec<f32>>,
 }
 
 // With the feature, tests/rust_bert.rs covers the backend.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use ndarray::{Array2, Array3};
 use ort::value::TensorRef;
 
-use crate::ner::encoder::{Encoder, EncoderBatch};
+use crate::ner::encoder::{Encoder, EncoderBatch, EncoderOutput};
 use crate::ner::encoder::{LoadOptions, SessionLayout};
 use crate::ner::NerError;
 use crate::onnx::{choose_weights, runtime, SessionPool, WeightsError, ONNX_FILES};
@@ -16,8 +16,14 @@ pub struct OnnxEncoder {
     takes_token_type_ids: bool,
     takes_case_ids: bool,
     output_name: String,
+    /// Whether the graph has the shared encoder's [`STATES_OUTPUT`].
+    has_states: bool,
     sessions: SessionPool,
 }
+
+/// The output of a shared encoder's graph that the parse head reads: each position's
+/// states, the parse head's learned mix of the encoder's layers (`training/export_minilm.py`).
+pub const STATES_OUTPUT: &str = "parse_states";
 
 impl OnnxEncoder {
     /// Sessions on the file `options` names, else `default_onnx` (config.json's choice),
@@ -76,12 +82,14 @@ impl OnnxEncoder {
             .first()
             .map(|o| o.name().to_string())
             .ok_or_else(|| NerError::Model(format!("{}: no outputs", path.display())))?;
+        let has_states = first.outputs().iter().any(|o| o.name() == STATES_OUTPUT);
         drop(first);
         Ok(Self {
             takes_token_type_ids: input_names.iter().any(|n| n == "token_type_ids"),
             takes_case_ids: input_names.iter().any(|n| n == "case_ids"),
             path,
             output_name,
+            has_states,
             sessions,
         })
     }
@@ -97,6 +105,14 @@ impl Encoder for OnnxEncoder {
     }
 
     fn logits(&self, batch: &EncoderBatch) -> Result<Array3<f32>, NerError> {
+        self.encode(batch).map(|o| o.logits)
+    }
+
+    fn has_states(&self) -> bool {
+        self.has_states
+    }
+
+    fn encode(&self, batch: &EncoderBatch) -> Result<EncoderOutput, NerError> {
         let types = Array2::<i64>::zeros(batch.ids.raw_dim());
         let mut inputs = ort::inputs![
             "input_ids" => TensorRef::from_array_view(&batch.ids)?,
@@ -119,18 +135,25 @@ impl Encoder for OnnxEncoder {
             .for_this_worker()
             .map_err(|_| NerError::Runtime("an inference thread panicked".into()))?;
         let outputs = session.run(inputs)?;
-        let logits = outputs[self.output_name.as_str()].try_extract_array::<f32>()?;
-        let shape = logits.shape().to_vec();
-        logits
-            .into_dimensionality::<ndarray::Ix3>()
-            .map(|a| a.to_owned())
-            .map_err(|_| {
-                NerError::Model(format!(
-                    "{}: output {} has shape {:?}, expected [batch, tokens, labels]",
-                    self.path.display(),
-                    self.output_name,
-                    shape
-                ))
-            })
+        let three = |name: &str, what: &str| -> Result<Array3<f32>, NerError> {
+            let value = outputs[name].try_extract_array::<f32>()?;
+            let shape = value.shape().to_vec();
+            value
+                .into_dimensionality::<ndarray::Ix3>()
+                .map(|a| a.to_owned())
+                .map_err(|_| {
+                    NerError::Model(format!(
+                        "{}: output {name} has shape {shape:?}, expected [batch, tokens, {what}]",
+                        self.path.display(),
+                    ))
+                })
+        };
+        let logits = three(&self.output_name, "labels")?;
+        let states = if self.has_states {
+            Some(three(STATES_OUTPUT, "states")?)
+        } else {
+            None
+        };
+        Ok(EncoderOutput { logits, states })
     }
 }

@@ -12,6 +12,8 @@ pub enum LoadError {
     Gazetteer(GazetteerError),
     #[error("{0}")]
     RelationModel(relations::model::ModelError),
+    #[error("{0}")]
+    Parser(crate::analysis::ParseError),
     #[error("cannot read {}", path.display())]
     Read {
         path: PathBuf,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::analysis::{self, Doc, ParseScope, ParserModel, SentenceParser};
+use crate::analysis::{self, Doc, ParseHead, ParseScope, ParserModel, SentenceParser};
 use crate::graph::{self, Edge, Evidence, Graph, Node, ParsedToken, SentenceParse};
 use crate::hash::sha256_hex;
 use crate::input::{Document, ReadOptions};
@@ -43,13 +43,92 @@ pub enum ParseMode {
     None,
 }
 
+/// The analysis stage's parser.
+pub enum Parser {
+    /// The shared encoder's parse head: it parses from the states of the NER run.
+    Head(ParseHead),
+    /// A parser model with an encoder of its own (`--parser DIR`).
+    Model(Box<ParserModel>),
+}
+
+impl Parser {
+    pub fn as_dyn(&self) -> &dyn SentenceParser {
+        match self {
+            Parser::Head(h) => h,
+            Parser::Model(m) => m.as_ref(),
+        }
+    }
+
+    /// The parser in `dir` (else `$NEWSGRAPH_PARSER`, else the shipped parser model): a
+    /// shared encoder's parse head when its config.json declares one, run by `ner` when
+    /// that is the same model (then the parse reads the states of the NER run: `--parser`
+    /// naming the `--model` directory), else loaded with default settings; otherwise a
+    /// parser model with `onnx_file`.
+    pub fn load(
+        dir: Option<&Path>,
+        onnx_file: Option<&str>,
+        ner: Option<&Ner>,
+        sessions: usize,
+    ) -> Result<Parser, analysis::ParseError> {
+        let dir = dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(default_parser_dir);
+        if !analysis::head::has_head(&dir) {
+            return Ok(Parser::Model(Box::new(ParserModel::load(
+                &dir, onnx_file, sessions,
+            )?)));
+        }
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        let encoder = match ner.filter(|n| same(&n.model.dir, &dir)) {
+            Some(ner) => ner.clone(),
+            None => {
+                let model = Model::load(&dir, &LoadOptions::default())
+                    .map_err(|e| analysis::ParseError::Model(e.to_string()))?;
+                Ner::new(model, NerOptions::default())
+            }
+        };
+        Ok(Parser::Head(ParseHead::load(encoder, sessions)?))
+    }
+
+    /// Its model directory.
+    pub fn dir(&self) -> &Path {
+        match self {
+            Parser::Head(h) => &h.dir,
+            Parser::Model(m) => &m.dir,
+        }
+    }
+
+    /// The ONNX file it runs (the head's own, for a parse head).
+    pub fn onnx_path(&self) -> &Path {
+        match self {
+            Parser::Head(h) => &h.onnx_path,
+            Parser::Model(m) => &m.onnx_path,
+        }
+    }
+}
+
+impl From<ParserModel> for Parser {
+    fn from(m: ParserModel) -> Self {
+        Parser::Model(Box::new(m))
+    }
+}
+
+impl From<ParseHead> for Parser {
+    fn from(h: ParseHead) -> Self {
+        Parser::Head(h)
+    }
+}
+
 /// The loaded stages.
 pub struct Pipeline {
     pub ner: Ner,
     pub resolver: Resolver,
     pub rules: RuleSet,
     /// The dependency parser of the analysis stage; without one, tokens carry no parse.
-    pub parser: Option<ParserModel>,
+    pub parser: Option<Parser>,
     /// Which sentences the parser reads.
     pub parse: ParseMode,
     /// The learned relation model, where edges come from, and a threshold that overrides
@@ -137,11 +216,27 @@ impl Pipeline {
     }
 
     /// Parses the sentences `mode` selects with `parser` in the analysis stage.
-    pub fn with_parser(mut self, parser: ParserModel, mode: ParseMode) -> Result<Self, LoadError> {
-        self.loaded.parser = model_hashes(&parser.onnx_path, &parser.dir)?;
+    /// A parse head reads the states of the NER run when it belongs to the pipeline's own
+    /// model ([`Parser::load`] with `Some(&pipeline.ner)`): no sentence is encoded twice.
+    pub fn with_parser(
+        mut self,
+        parser: impl Into<Parser>,
+        mode: ParseMode,
+    ) -> Result<Self, LoadError> {
+        let parser = parser.into();
+        // For a head, the encoder's files are in the model's hashes already.
+        self.loaded.parser = model_hashes(parser.onnx_path(), parser.dir())?;
         self.parser = Some(parser);
         self.parse = mode;
         Ok(self)
+    }
+
+    /// Parses the sentences `mode` selects with the NER model's own parse head (a shared
+    /// encoder, `models/newsgraph-minilm`).
+    pub fn with_parse_head(self, mode: ParseMode) -> Result<Self, LoadError> {
+        let head = ParseHead::load(self.ner.clone(), rayon::current_num_threads())
+            .map_err(LoadError::Parser)?;
+        self.with_parser(head, mode)
     }
 
     /// Names every setting that changes results, by content, not by where files are
@@ -223,14 +318,25 @@ impl Pipeline {
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         // Each document is split into sentences once, for NER and for the analysis.
         let sentences: Vec<Vec<Span>> = texts.par_iter().map(|t| text::sentences(t)).collect();
-        let (mentions, stats) = self.ner.recognise_in(&texts, &sentences)?;
+        // The parse head reads the states of this run: one encoder pass feeds both.
+        let with_states = self.parse != ParseMode::None
+            && matches!(&self.parser, Some(Parser::Head(h)) if h.reads(&self.ner));
+        let (mentions, states, stats) = if with_states {
+            self.ner
+                .recognise_with_states(&texts, &sentences, crate::ner::MAX_STATE_PIECES)?
+        } else {
+            let (mentions, stats) = self.ner.recognise_in(&texts, &sentences)?;
+            let none = vec![None; texts.len()];
+            (mentions, none, stats)
+        };
         let results = docs
             .par_iter()
             .zip(mentions.into_par_iter())
             .zip(sentences.into_par_iter())
-            .map(|((doc, mentions), sentences)| {
+            .zip(states.into_par_iter())
+            .map(|(((doc, mentions), sentences), states)| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    self.after_ner(doc, &mentions, sentences)
+                    self.after_ner(doc, &mentions, sentences, states.as_ref())
                 }))
                 .unwrap_or_else(|panic| {
                     let what = panic
@@ -254,8 +360,9 @@ impl Pipeline {
         doc: &Document,
         mentions: &[crate::ner::Mention],
         sentences: Vec<Span>,
+        states: Option<&crate::ner::PieceStates>,
     ) -> Result<DocResult, String> {
-        let parser = self.parser.as_ref().map(|p| p as &dyn SentenceParser);
+        let parser = self.parser.as_ref().map(Parser::as_dyn);
         let rules = &self.rules;
         let relevant = |doc: &analysis::Doc, sentence: &analysis::Sentence| {
             relations::scope::worth_parsing(rules, doc, sentence)
@@ -265,7 +372,7 @@ impl Pipeline {
             ParseMode::Relevant => (parser, ParseScope::Only(&relevant)),
             ParseMode::None => (None, ParseScope::All),
         };
-        let analysis = analysis::analyse_in(&doc.text, sentences, mentions, parser, scope)
+        let analysis = analysis::analyse_in(&doc.text, sentences, mentions, parser, scope, states)
             .map_err(|e| format!("analysis failed: {e}"))?;
         let dateline = doc.meta.get("dateline").map(String::as_str);
         let resolved = self
