@@ -354,6 +354,12 @@ fn report_draws_every_node_without_console_errors_in_headless_chromium() {
     assert!(panel.contains("<a href=\"#doc-1\">hostile</a>"), "{panel}");
     assert!(panel.contains("Xi Jinping"), "{panel}");
     assert!(panel.contains("meets.verb"), "{panel}");
+    // meets is undirected: the panel shows a dash between the two, no arrow.
+    assert!(
+        panel.contains("<span class=\"rel\">meets</span> \u{2014} "),
+        "{panel}"
+    );
+    assert!(!panel.contains("meets</span> \u{2192}"), "{panel}");
     assert!(selected
         .dom
         .contains("class=\"node t-other t-person near selected\""));

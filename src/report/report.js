@@ -522,7 +522,9 @@
   }
 
   function edgeItem(e, other, outgoing) {
-    var head = [h("span", { "class": "rel" }, e.relation), " ", outgoing ? "\u2192 " : "\u2190 ", nodeLink(other)];
+    // An undirected relation ("meets") has no direction to show: a dash, not an arrow.
+    var way = directed(e.relation) ? (outgoing ? "\u2192 " : "\u2190 ") : "\u2014 ";
+    var head = [h("span", { "class": "rel" }, e.relation), " ", way, nodeLink(other)];
     if (e.modality !== "asserted") head.push(" ", h("span", { "class": "modality m-" + cls(e.modality) }, e.modality));
     var li = h("li", { "class": "ev " + relationClass(e.relation) }, head);
     e.evidence.forEach(function (ev) {
