@@ -125,19 +125,7 @@ impl ParseHead {
         let outputs = session
             .run(ort::inputs!["states" => TensorRef::from_array_view(&input).map_err(run)?])
             .map_err(run)?;
-        let get = |name: &str| outputs[name].try_extract_array::<f32>().map_err(run);
-        let (upos, arcs, rels) = (get("upos_logits")?, get("arc_scores")?, get("rel_logits")?);
-        self.labels
-            .decode_run(n, upos.view(), arcs.view(), rels.view())
-            .ok_or_else(|| {
-                ParseError::Model(format!(
-                    "{}: unexpected output shapes {:?} {:?} {:?}",
-                    self.onnx_path.display(),
-                    upos.shape(),
-                    arcs.shape(),
-                    rels.shape()
-                ))
-            })
+        self.labels.decode_outputs(n, &outputs, &self.onnx_path)
     }
 
     /// One sentence's parse from its words' states, in parts of `max_words`.

@@ -159,27 +159,8 @@ impl ParserModel {
                 "word_starts" => TensorRef::from_array_view(&starts).map_err(run)?,
             ])
             .map_err(run)?;
-        let upos = outputs["upos_logits"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
-        let arcs = outputs["arc_scores"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
-        let rels = outputs["rel_logits"]
-            .try_extract_array::<f32>()
-            .map_err(run)?;
-        let n = words.len();
         self.labels
-            .decode_run(n, upos.view(), arcs.view(), rels.view())
-            .ok_or_else(|| {
-                ParseError::Model(format!(
-                    "{}: unexpected output shapes {:?} {:?} {:?}",
-                    self.onnx_path.display(),
-                    upos.shape(),
-                    arcs.shape(),
-                    rels.shape()
-                ))
-            })
+            .decode_outputs(words.len(), &outputs, &self.onnx_path)
     }
 
     /// Parses a sentence of any length: one too long for the model is cut into

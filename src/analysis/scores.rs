@@ -56,6 +56,32 @@ impl ParseLabels {
             && rels.shape() == [w, w, self.deprels.len()]
     }
 
+    /// The parse of `n` words from a parser run's outputs (`upos_logits`, `arc_scores`,
+    /// `rel_logits`, a batch of one); an error names `model`, the file that ran.
+    pub fn decode_outputs(
+        &self,
+        n: usize,
+        outputs: &ort::session::SessionOutputs,
+        model: &Path,
+    ) -> Result<ParsedSentence, ParseError> {
+        let error = |what: String| ParseError::Model(format!("{}: {what}", model.display()));
+        let get = |name: &str| {
+            outputs[name]
+                .try_extract_array::<f32>()
+                .map_err(|e| error(e.to_string()))
+        };
+        let (upos, arcs, rels) = (get("upos_logits")?, get("arc_scores")?, get("rel_logits")?);
+        self.decode_run(n, upos.view(), arcs.view(), rels.view())
+            .ok_or_else(|| {
+                error(format!(
+                    "unexpected output shapes {:?} {:?} {:?}",
+                    upos.shape(),
+                    arcs.shape(),
+                    rels.shape()
+                ))
+            })
+    }
+
     /// The parse of `n` words from a model run on one sentence (outputs with a batch axis
     /// of 1), or `None` if the outputs do not have the shapes `n` words need.
     pub fn decode_run(
