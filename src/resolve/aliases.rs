@@ -159,7 +159,15 @@ impl Resolver {
                 && self.gazetteer_organisation(surface).is_none()
                 && !words::is_acronym(surface);
             let rep = indices[clusters[k]];
-            if movable && rep != i {
+            // A generic body alone ("the House") is not a short form of a longer name that
+            // is another body ("White House"); step 8 gives it its state's body.
+            let body_apart = || match self.body_of(surface) {
+                Some((body, None)) => self
+                    .body_of(&words::surface(text, candidates[rep].span))
+                    .is_none_or(|(other, _)| other != body),
+                _ => false,
+            };
+            if movable && rep != i && !body_apart() {
                 candidates[i].target = candidates[rep].target.clone();
             }
         }

@@ -18,8 +18,8 @@ use super::*;
 use scan::state_body;
 use word_lists::{fold_name, OrgNoun};
 
-/// The nouns `scan_state_organisations` looks for: the organisation nouns and the generic
-/// bodies, each phrase once, longest first (so "foreign trade ministry" wins over "trade
+/// The nouns `scan_state_organisations` looks for: the organisation nouns, the state nouns
+/// and the generic bodies, each phrase once, longest first (so "foreign trade ministry" wins over "trade
 /// ministry").
 pub(super) fn state_nouns(lexicon: &WordLists) -> Vec<OrgNoun> {
     let mut nouns: BTreeMap<String, String> = lexicon
@@ -27,6 +27,9 @@ pub(super) fn state_nouns(lexicon: &WordLists) -> Vec<OrgNoun> {
         .iter()
         .map(|n| (n.phrase.clone(), n.canonical.clone()))
         .collect();
+    for noun in &lexicon.state_nouns {
+        nouns.insert(noun.clone(), noun.clone());
+    }
     for (phrase, canonical) in &lexicon.generic_bodies {
         nouns
             .entry(phrase.clone())
@@ -40,13 +43,14 @@ impl Resolver {
     /// left out for want of one.
     pub(super) fn generic_bodies(
         &self,
+        text: &str,
         doc: &Doc,
         dateline: Option<&str>,
         candidates: &mut [Candidate],
     ) -> usize {
-        // Bodies without a state in their own words: node id -> canonical name.
-        let mut bare: BTreeMap<String, String> = BTreeMap::new();
-        for c in candidates.iter_mut() {
+        // Bodies without a state in their own words: candidate -> canonical name.
+        let mut bare: BTreeMap<usize, String> = BTreeMap::new();
+        for (i, c) in candidates.iter_mut().enumerate() {
             let Some(Target::Node(node)) = &c.target else {
                 continue;
             };
@@ -58,7 +62,15 @@ impl Resolver {
                     .id
                     .strip_prefix("organisation:")
                     .is_some_and(|id| self.organisation_index.contains_key(id));
-            let Some((body, owner)) = self.body_of(&node.name) else {
+            // A gazetteer body named by the generic name alone ("Congress", "the Senate")
+            // is every state's: it takes the document's state like any generic body.
+            let surface = words::surface(text, c.span);
+            let named_bare = gazetteer
+                && self
+                    .body_of(&surface)
+                    .is_some_and(|(_, owner)| owner.is_none());
+            let Some((body, owner)) = self.body_of(if named_bare { &surface } else { &node.name })
+            else {
                 continue;
             };
             let owner = owner.or_else(|| self.owner_after(doc, c.span));
@@ -66,9 +78,9 @@ impl Resolver {
                 // "U.S. Congress" is the gazetteer's Congress.
                 Some(country) if gazetteer && node.country.as_deref() == Some(&country.code) => {}
                 Some(country) => c.target = Some(Target::Node(self.body_node(country, &body))),
-                None if gazetteer => {}
+                None if gazetteer && !named_bare => {}
                 None => {
-                    bare.insert(node.id.clone(), body);
+                    bare.insert(i, body);
                 }
             }
         }
@@ -78,7 +90,7 @@ impl Resolver {
         // The states the document gives each body, by the body's slug.
         let mut stated: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut states: BTreeMap<String, usize> = BTreeMap::new();
-        for c in candidates.iter() {
+        for (i, c) in candidates.iter().enumerate() {
             let Some(Target::Node(node)) = &c.target else {
                 continue;
             };
@@ -89,12 +101,16 @@ impl Resolver {
                 *states.entry(code.clone()).or_default() += 1;
                 continue;
             }
+            if bare.contains_key(&i) {
+                continue;
+            }
             // A state's body: made here or by the state-organisation rule, or a gazetteer
-            // organisation named so ("Russian Foreign Ministry").
+            // organisation named so ("Russian Foreign Ministry", "U.S. Congress").
             let body = match node.id.split_once('/') {
                 Some((_, body)) => Some(body.to_string()),
                 None => self
-                    .body_of(&node.name)
+                    .body_of(&words::surface(text, c.span))
+                    .or_else(|| self.body_of(&node.name))
                     .filter(|(_, owner)| owner.is_some())
                     .map(|(body, _)| slug(&body)),
             };
@@ -104,26 +120,25 @@ impl Resolver {
         }
         let from_dateline = dateline.and_then(|d| self.dateline_state(d));
         let dominant = dominant_state(&states).and_then(|c| self.gazetteer.country_by_code(c));
+        // One decision per body, so every bare mention of it is the same node.
         let mut decided: BTreeMap<&str, Option<NodeRef>> = BTreeMap::new();
-        for (id, body) in &bare {
+        for body in bare.values() {
+            if decided.contains_key(body.as_str()) {
+                continue;
+            }
             let elsewhere = stated
                 .get(&slug(body))
                 .filter(|codes| codes.len() == 1)
                 .and_then(|codes| codes.first())
                 .and_then(|code| self.gazetteer.country_by_code(code));
             let country = elsewhere.or(from_dateline).or(dominant);
-            decided.insert(id, country.map(|c| self.body_node(c, body)));
+            decided.insert(body, country.map(|c| self.body_node(c, body)));
         }
-        for c in candidates.iter_mut() {
-            let Some(Target::Node(node)) = &c.target else {
-                continue;
-            };
-            if let Some(decision) = decided.get(node.id.as_str()) {
-                c.target = Some(match decision {
-                    Some(node) => Target::Node(node.clone()),
-                    None => Target::Nothing,
-                });
-            }
+        for (&i, body) in &bare {
+            candidates[i].target = Some(match &decided[body.as_str()] {
+                Some(node) => Target::Node(node.clone()),
+                None => Target::Nothing,
+            });
         }
         decided.values().filter(|d| d.is_none()).count()
     }
@@ -148,7 +163,7 @@ impl Resolver {
     /// gives it: "Finance Ministry", "Japanese Finance Ministry", "Japan's Finance Ministry",
     /// "Finance Ministry of Japan". A name whose other words are no state is no generic
     /// body ("Senate Finance Committee").
-    fn body_of(&self, name: &str) -> Option<(String, Option<&Country>)> {
+    pub(super) fn body_of(&self, name: &str) -> Option<(String, Option<&Country>)> {
         let bodies = &self.lexicon.generic_bodies;
         let words: Vec<&str> = name.split_whitespace().collect();
         let skip = usize::from(words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")));

@@ -7,11 +7,14 @@ impl Resolver {
     /// What a candidate the rules did not decide becomes.
     pub(super) fn classify(&self, text: &str, doc: &Doc, c: &Candidate) -> Target {
         let surface = &words::surface(text, c.span);
+        if words::is_ticker(surface) {
+            return Target::Nothing;
+        }
         let lex = &self.lexicon;
         let tokens = doc.tokens_in(c.span);
         let described = context::described_as_organisation(doc, tokens.clone(), lex);
         if c.label == Label::Per {
-            if described {
+            if described || self.ends_like_organisation(surface) {
                 return Target::Node(self.named_organisation(surface));
             }
             if surface.contains(' ') {
@@ -49,13 +52,133 @@ impl Resolver {
         Target::Nothing
     }
 
+    /// An organisation named so: its id leaves out a trailing legal form ("General Motors
+    /// Corp" and "GENERAL MOTORS" are `organisation:general-motors` in every document);
+    /// the name stays as written.
     pub(super) fn named_organisation(&self, name: &str) -> NodeRef {
         NodeRef {
-            id: format!("organisation:{}", slug(name)),
+            id: format!("organisation:{}", slug(self.without_legal_suffix(name))),
             name: name.to_string(),
             kind: EntityType::Organisation,
             country: None,
         }
+    }
+
+    /// `name` without its trailing legal forms (`legal_suffixes.txt`): "Shell Canada Ltd"
+    /// -> "Shell Canada", "Sorg Inc." -> "Sorg"; a name that is only a legal form, or that
+    /// ends in "&" or "and" once it is cut ("Smith and Co"), stays whole.
+    pub(super) fn without_legal_suffix<'n>(&self, name: &'n str) -> &'n str {
+        let mut kept = name.trim_end();
+        loop {
+            let cut = kept.trim_end_matches([',', ' ']);
+            let Some((head, last)) = cut.rsplit_once([' ', '\n']) else {
+                break;
+            };
+            let head = head.trim_end_matches([',', ' ']);
+            let dangling = head.ends_with('&')
+                || head
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("and"));
+            if head.is_empty()
+                || dangling
+                || !self
+                    .lexicon
+                    .legal_suffixes
+                    .contains(word_lists::fold(last).as_ref())
+            {
+                break;
+            }
+            kept = head;
+        }
+        kept
+    }
+
+    /// Whether a name's last word makes it an organisation whatever the model read
+    /// ("Wako Research Institute", "PaineWebber Group", "Gould Inc"): an organisation word
+    /// or a legal form. One-word names are left to the model.
+    pub(super) fn ends_like_organisation(&self, name: &str) -> bool {
+        let Some((_, last)) = name.trim_end().rsplit_once(' ') else {
+            return false;
+        };
+        let last = word_lists::fold(last);
+        self.lexicon.organisation_words.contains(last.as_ref())
+            || self.lexicon.legal_suffixes.contains(last.as_ref())
+    }
+
+    /// A ticker in brackets right after an organisation's name ("KLM Royal Dutch Airlines
+    /// <KLM.AS>") is that organisation; elsewhere it names none (`classify`).
+    pub(super) fn tickers(&self, text: &str, candidates: &mut [Candidate]) {
+        for i in 1..candidates.len() {
+            let (before, rest) = candidates.split_at_mut(i);
+            let (prev, c) = (&before[i - 1], &mut rest[0]);
+            let between = &text[prev.span.end.min(c.span.start)..c.span.start];
+            let bracketed =
+                matches!(between.trim(), "<" | "(") && text[c.span.end..].starts_with(['>', ')']);
+            let organisation =
+                matches!(&prev.target, Some(Target::Node(n)) if n.kind == EntityType::Organisation);
+            if bracketed && organisation && words::is_ticker(&words::surface(text, c.span)) {
+                c.target = prev.target.clone();
+            }
+        }
+    }
+
+    /// Capitals on a document's upper-case title line that the body never writes ("CGCT
+    /// SALE", "WORLD BANK FARM"): a headline is cut into runs of capitals that are mostly not
+    /// names, so such a run is a name only where the body names it too (as "CGCT" is named
+    /// in "CGCT said"), or the gazetteers know it.
+    pub(super) fn headline_fragments(&self, text: &str, doc: &Doc, candidates: &mut [Candidate]) {
+        let mut lower: Option<String> = None;
+        for c in candidates.iter_mut() {
+            let surface = words::surface(text, c.span);
+            let open = matches!(&c.target, Some(Target::Node(n)) if n.kind == EntityType::Organisation && n.country.is_none());
+            if !open
+                || c.rule
+                || text[..c.span.start].contains('\n')
+                || !words::is_shouted(&surface)
+                || words::is_acronym(&surface)
+                || !context::in_headline(doc, doc.tokens_in(c.span))
+                || self.gazetteer_organisation(&surface).is_some()
+            {
+                continue;
+            }
+            let lower = lower.get_or_insert_with(|| text.to_lowercase());
+            let sentence = &doc.sentences[doc.tokens[doc.tokens_in(c.span).start].sentence];
+            let own = Span::new(
+                doc.tokens[sentence.tokens.start].span.start,
+                doc.tokens[sentence.tokens.end - 1].span.end,
+            );
+            let needle = surface.to_lowercase();
+            let named_elsewhere = lower.match_indices(&needle).any(|(at, _)| {
+                let end = at + needle.len();
+                let bounded = !lower[..at].ends_with(char::is_alphanumeric)
+                    && !lower[end..].starts_with(char::is_alphanumeric);
+                bounded && (end <= own.start || at >= own.end)
+            });
+            if !named_elsewhere {
+                c.target = Some(Target::Nothing);
+            }
+        }
+    }
+
+    /// Whether `span` is an agency's sign-off (`sign_offs.txt`): alone on the document's
+    /// last line ("Reuter" under a Reuters-21578 article), so it signs the copy and names
+    /// nobody in it.
+    pub(super) fn signs_off(&self, text: &str, span: Span) -> bool {
+        let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
+        let alone = text[line_start..span.start].trim().is_empty()
+            && text[span.end..line_end]
+                .trim_matches(|c: char| c.is_whitespace() || c == '.')
+                .is_empty();
+        alone
+            && text[line_end..].trim().is_empty()
+            && self
+                .lexicon
+                .sign_offs
+                .contains(word_lists::fold(&text[span.start..span.end]).as_ref())
     }
 
     /// A one-word person name that joins nobody but is a gazetteer organisation, a country

@@ -175,14 +175,19 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 ///
 /// Rules, in order:
 /// 1. model mentions are cleaned (a line break ending a sentence splits them; quotes,
-///    possessives, a leading "the", and for people titles and roles are dropped) and
-///    pieces of one organisation name the model split are joined ("Manchester" + "United");
+///    possessives, a leading "the", hyphenated modifiers ("Paris-based"), a title's words
+///    ("U.S. *Trade* Representative"), and for people titles and roles are dropped; a body
+///    named only inside a title is no candidate) and pieces of one organisation name the
+///    model split are joined ("Manchester" + "United");
 /// 2. rules add candidates the model missed or mistyped: gazetteer organisations found in
 ///    the text, and a state's organisations ("the Russian foreign ministry");
 /// 3. overlapping candidates: the longer wins, and a rule wins over a model mention that
 ///    names nothing by itself (a LOC or MISC that is no country);
-/// 4. each candidate is typed: the organisation gazetteer first, then countries, capitals
-///    only when they stand for the government, the model's label, the words around it;
+/// 4. each candidate is typed: an agency's sign-off and a bare ticker are nothing; the
+///    organisation gazetteer first, then countries, capitals only when they stand for the
+///    government, organisation words and legal forms over a person reading, the model's
+///    label, the words around it; a ticker in brackets is the organisation before it, and
+///    a run of capitals on the title line that the body never writes is nothing;
 /// 5. acronyms join the name the text introduces them with ("... Ontario (LCBO)") or whose
 ///    initials they are; organisation short forms join the longer name ("the Fund"), and
 ///    generic short names the organisation the document names ("the Alliance" -> NATO);
@@ -195,7 +200,8 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 ///    (`organisation:jp/finance-ministry`), or without a state it is left out and counted.
 ///
 /// Entities come out in order of first mention; ids are `person:<slug>`, `state:<ISO>`,
-/// `organisation:<gazetteer id or slug>`, so the same entity gets the same id in every
+/// `organisation:<gazetteer id or slug>` (the slug without legal forms: "General Motors
+/// Corp" is `organisation:general-motors`), so the same entity gets the same id in every
 /// document and the graph merges them.
 pub struct Resolver {
     pub gazetteer: Gazetteer,
@@ -285,16 +291,21 @@ impl Resolver {
         candidates.extend(self.scan_state_organisations(text, doc));
         let mut candidates = self.choose(text, candidates);
         for c in &mut candidates {
+            if self.signs_off(text, c.span) {
+                c.target = Some(Target::Nothing);
+            }
             if c.target.is_none() {
                 c.target = Some(self.classify(text, doc, c));
             }
         }
+        self.tickers(text, &mut candidates);
+        self.headline_fragments(text, doc, &mut candidates);
         self.acronyms(text, doc, &mut candidates);
         self.organisation_short_forms(text, &mut candidates);
         self.short_names(text, &mut candidates);
         self.surnames_typed_otherwise(text, doc, &mut candidates);
         self.people(text, doc, &mut candidates);
-        let without_state = self.generic_bodies(doc, dateline, &mut candidates);
+        let without_state = self.generic_bodies(text, doc, dateline, &mut candidates);
         let mut resolved = assemble(text, mentions.len(), &candidates);
         resolved.generic_bodies_without_state = without_state;
         resolved

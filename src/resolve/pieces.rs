@@ -14,6 +14,16 @@ impl Resolver {
             }
             let label = Label::of(&m.label);
             for line in lines(text, doc, m.tokens.clone()) {
+                let line = self.without_attributive(doc, line);
+                let line = if label == Label::Per {
+                    line
+                } else if self.inside_title(doc, line.clone()) {
+                    // "Exchequer" in "Chancellor of the Exchequer Nigel Lawson": a body
+                    // named only inside a person's title (ANNOTATION-NOTES.md: optional).
+                    continue;
+                } else {
+                    self.without_title_tail(doc, line)
+                };
                 let (tokens, title_only) = match label {
                     Label::Per => {
                         match names::clean_person(doc, line, &self.lexicon, &self.gazetteer) {
@@ -49,6 +59,64 @@ impl Resolver {
         }
         out.sort_by_key(|c| (c.span.start, c.span.end));
         out
+    }
+
+    /// A mention without the hyphenated modifiers before its name ("Paris-based",
+    /// "Japanese-owned": `attributive_words.txt`), which say where or whose it is.
+    pub(super) fn without_attributive(&self, doc: &Doc, tokens: Range<usize>) -> Range<usize> {
+        let mut start = tokens.start;
+        while start + 3 < tokens.end
+            && doc.tokens[start + 1].text == "-"
+            && doc.touching(start)
+            && doc.touching(start + 1)
+            && self
+                .lexicon
+                .attributive_words
+                .contains(word_lists::fold(&doc.tokens[start + 2].text).as_ref())
+        {
+            start += 3;
+        }
+        start..tokens.end
+    }
+
+    /// Whether a title phrase that starts at most three words before `tokens` covers them
+    /// ("Chancellor of the Exchequer", "Trade Representative").
+    pub(super) fn inside_title(&self, doc: &Doc, tokens: Range<usize>) -> bool {
+        let sentence = &doc.sentences[doc.tokens[tokens.start].sentence].tokens;
+        let look = (tokens.end + 3).min(sentence.end);
+        (tokens.start.saturating_sub(3).max(sentence.start)..=tokens.start).any(|k| {
+            let words: Vec<&str> = doc.tokens[k..look]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect();
+            self.lexicon
+                .titles
+                .longest_prefix(&words)
+                .is_some_and(|n| k + n >= tokens.end)
+        })
+    }
+
+    /// A mention cut before a title that starts inside it and runs past its end: "U.S.
+    /// Trade" before "Representative" is "U.S." ("Trade Representative" is a title); the
+    /// cut-off words name no organisation of their own.
+    pub(super) fn without_title_tail(&self, doc: &Doc, tokens: Range<usize>) -> Range<usize> {
+        let sentence_end = doc.sentences[doc.tokens[tokens.start].sentence].tokens.end;
+        let look = (tokens.end + 3).min(sentence_end);
+        for k in tokens.start + 1..tokens.end {
+            let words: Vec<&str> = doc.tokens[k..look]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect();
+            if self
+                .lexicon
+                .titles
+                .longest_prefix(&words)
+                .is_some_and(|n| k + n > tokens.end)
+            {
+                return tokens.start..k;
+            }
+        }
+        tokens
     }
 
     /// Parts of a mention that joins names the gazetteer knows: "Russia-Ukraine"
@@ -128,8 +196,10 @@ impl Resolver {
             if joinable {
                 let mut models: Vec<usize> = run.iter().flat_map(|p| p.models.clone()).collect();
                 models.dedup();
+                let whole = Span::new(run[0].span.start, run[run.len() - 1].span.end);
+                let tokens = self.without_attributive(doc, doc.tokens_in(whole));
                 out.push(Candidate {
-                    span: Span::new(run[0].span.start, run[run.len() - 1].span.end),
+                    span: doc.span_of(tokens),
                     label: Label::Org,
                     models,
                     rule: false,

@@ -159,6 +159,10 @@ impl Resolver {
         country: &Country,
         canonical: &str,
     ) -> NodeRef {
+        // "the Japanese government" is Japan acting.
+        if self.lexicon.state_nouns.contains(canonical) {
+            return state_node(country);
+        }
         let adjective = country.demonyms.first().unwrap_or(&country.name);
         let mut tries = vec![words::surface(text, span)];
         for d in &country.demonyms {

@@ -345,7 +345,7 @@ fn demonyms_alone_make_no_node_but_state_bodies_do() {
         vec![
             "organisation:russian-foreign-ministry",
             "organisation:ukrainian-defence-ministry",
-            "organisation:british-government"
+            "state:GB"
         ]
     );
     assert_eq!(r.mention_entity, vec![None, Some(0), Some(1), Some(2)]);
@@ -353,9 +353,10 @@ fn demonyms_alone_make_no_node_but_state_bodies_do() {
         aliases(&r, "organisation:russian-foreign-ministry"),
         ["Russian foreign ministry"]
     );
-    let british = entity(&r, "organisation:british-government");
-    assert_eq!(british.country.as_deref(), Some("GB"));
-    assert_eq!(british.kind, EntityType::Organisation);
+    // "The British government" is the state acting (state_nouns.txt).
+    let british = entity(&r, "state:GB");
+    assert_eq!(british.kind, EntityType::State);
+    assert_eq!(aliases(&r, "state:GB"), ["British government"]);
 }
 
 #[test]
@@ -693,20 +694,134 @@ fn a_dateline_or_a_dominant_state_gives_a_body_its_state() {
 }
 
 #[test]
-fn a_gazetteer_body_changes_state_only_when_its_words_say_so() {
-    let text = "Congress passed the bill. The Brazilian Congress rejected it.";
-    let r = resolve(
+fn a_gazetteer_body_named_alone_takes_the_documents_state() {
+    // "Congress" alone is the US Congress only where the document is American.
+    let text = "Congress passed the bill.";
+    let mentions = [m(text, "Congress", "ORG")];
+    let r = resolve_dated(text, &mentions, Some("WASHINGTON, March 3"));
+    assert_eq!(ids(&r), ["organisation:congress"]);
+    assert_eq!(
+        entity(&r, "organisation:congress").country.as_deref(),
+        Some("US")
+    );
+    let r = resolve_dated(text, &mentions, Some("BRASILIA, March 3"));
+    assert_eq!(ids(&r), ["organisation:br/congress"]);
+    let r = resolve(text, &mentions);
+    assert!(r.entities.is_empty(), "{:?}", ids(&r));
+    assert_eq!(r.generic_bodies_without_state, 1);
+    // Its own words still decide: "U.S. Congress" in a Brazilian story.
+    let text = "The U.S. Congress passed the bill. The Brazilian Congress rejected it.";
+    let r = resolve_dated(
         text,
-        &[m(text, "Congress", "ORG"), m(text, "Brazilian", "MISC")],
+        &[
+            m(text, "U.S. Congress", "ORG"),
+            m(text, "Brazilian", "MISC"),
+        ],
+        Some("BRASILIA, March 3"),
     );
     assert_eq!(
         ids(&r),
         ["organisation:congress", "organisation:br/congress"]
     );
-    assert_eq!(
-        entity(&r, "organisation:congress").country.as_deref(),
-        Some("US")
+}
+
+#[test]
+fn a_bare_house_is_the_legislature_not_the_white_house() {
+    let text = "The White House said so. The House passed the bill.";
+    let r = resolve_dated(
+        text,
+        &[m(text, "White House", "ORG"), nth(text, "House", 1, "ORG")],
+        Some("WASHINGTON, March 3"),
     );
+    assert_eq!(
+        ids(&r),
+        ["organisation:white-house", "organisation:us-house"]
+    );
+    assert_eq!(r.mention_entity, [Some(0), Some(1)]);
+}
+
+#[test]
+fn an_agency_sign_off_names_nobody() {
+    let text = "Prices rose, the ministry said.\n Reuter\n";
+    let r = resolve(text, &[m(text, "Reuter", "PER")]);
+    assert!(r.entities.is_empty(), "{:?}", ids(&r));
+    // The agency named in a sentence is still the agency.
+    let text = "Reuters reported that prices rose.\n Reuter\n";
+    let r = resolve(
+        text,
+        &[m(text, "Reuters", "ORG"), nth(text, "Reuter", 1, "PER")],
+    );
+    assert_eq!(ids(&r), ["organisation:reuters"]);
+    assert_eq!(r.mention_entity, [Some(0), None]);
+}
+
+#[test]
+fn company_ids_leave_out_legal_forms_and_modifiers() {
+    let text = "General Motors Corp said sales fell.";
+    let r = resolve(text, &[m(text, "General Motors Corp", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:general-motors"]);
+    assert_eq!(r.entities[0].name, "General Motors Corp");
+    let text = "GENERAL MOTORS SALES FALL\n\nGeneral Motors said sales fell.";
+    let r = resolve(text, &[m(text, "GENERAL MOTORS", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:general-motors"]);
+    // "and Co" is part of the name.
+    let text = "Bear Stearns and Co said so.";
+    let r = resolve(text, &[m(text, "Bear Stearns and Co", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:bear-stearns-and-co"]);
+    let text = "The Paris-based Club Med said so.";
+    let r = resolve(text, &[m(text, "Paris-based Club Med", "ORG")]);
+    assert_eq!(ids(&r), ["organisation:club-med"]);
+    assert_eq!(r.entities[0].name, "Club Med");
+}
+
+#[test]
+fn headline_runs_tickers_and_titles_name_no_organisation() {
+    // A run of capitals on the title line that the body never writes.
+    let text = "CGCT SALE DELAYED\n\nThe sale of CGCT was delayed, CGCT said.";
+    let r = resolve(
+        text,
+        &[m(text, "CGCT SALE", "ORG"), nth(text, "CGCT", 1, "ORG")],
+    );
+    assert_eq!(ids(&r), ["organisation:cgct"]);
+    assert_eq!(r.mention_entity, [None, Some(0)]);
+    // A ticker names the organisation it follows in brackets, and nothing alone.
+    let text = "KLM Royal Dutch Airlines <KLM.AS> said so. KLM.AS rose.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "KLM Royal Dutch Airlines", "ORG"),
+            m(text, "KLM.AS", "ORG"),
+            nth(text, "KLM.AS", 1, "ORG"),
+        ],
+    );
+    assert_eq!(ids(&r), ["organisation:klm-royal-dutch-airlines"]);
+    assert_eq!(r.mention_entity, [Some(0), Some(0), None]);
+    // A body named only inside a person's title, or cut off by one.
+    let text = "Chancellor of the Exchequer Nigel Lawson and U.S. Trade Representative \
+                Clayton Yeutter met.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Exchequer", "ORG"),
+            m(text, "Nigel Lawson", "PER"),
+            m(text, "U.S. Trade", "ORG"),
+            m(text, "Clayton Yeutter", "PER"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        ["person:nigel-lawson", "state:US", "person:clayton-yeutter"]
+    );
+}
+
+#[test]
+fn organisation_words_beat_a_person_reading() {
+    let text = "Wako Research Institute said the yen would rise.";
+    let r = resolve(text, &[m(text, "Wako Research Institute", "PER")]);
+    assert_eq!(ids(&r), ["organisation:wako-research-institute"]);
+    let text = "Gould Inc said it would sell the unit.";
+    let r = resolve(text, &[m(text, "Gould Inc", "PER")]);
+    assert_eq!(ids(&r), ["organisation:gould"]);
 }
 
 #[test]

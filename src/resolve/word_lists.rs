@@ -64,10 +64,20 @@ pub struct WordLists {
     /// Generic government bodies ("ministry of finance"), folded and lower case, to the
     /// canonical name as the file writes it ("Finance Ministry").
     pub generic_bodies: BTreeMap<String, String>,
+    /// Agency sign-offs alone on a document's last line ("Reuter"), folded.
+    pub sign_offs: BTreeSet<String>,
+    /// Legal forms ending a company's name ("Corp", "Ltd"), folded.
+    pub legal_suffixes: BTreeSet<String>,
+    /// Last words that make a name an organisation ("Institute", "Group"), folded.
+    pub organisation_words: BTreeSet<String>,
+    /// Second halves of hyphenated modifiers before a name ("-based", "-led"), folded.
+    pub attributive_words: BTreeSet<String>,
+    /// Nouns after a demonym that name the state itself ("the Japanese government"), lower case.
+    pub state_nouns: BTreeSet<String>,
 }
 
 /// How many list files there are.
-pub const LIST_FILES: usize = 14;
+pub const LIST_FILES: usize = 19;
 
 /// The list files, in the order [`WordLists::parse`] takes their texts.
 pub const FILES: [&str; LIST_FILES] = [
@@ -85,6 +95,11 @@ pub const FILES: [&str; LIST_FILES] = [
     "short_names.tsv",
     "eponym_nouns.txt",
     "generic_bodies.txt",
+    "sign_offs.txt",
+    "legal_suffixes.txt",
+    "organisation_words.txt",
+    "attributive_words.txt",
+    "state_nouns.txt",
 ];
 
 const BUILTIN: [&str; LIST_FILES] = [
@@ -102,6 +117,11 @@ const BUILTIN: [&str; LIST_FILES] = [
     include_str!("../../data/resolve/short_names.tsv"),
     include_str!("../../data/resolve/eponym_nouns.txt"),
     include_str!("../../data/resolve/generic_bodies.txt"),
+    include_str!("../../data/resolve/sign_offs.txt"),
+    include_str!("../../data/resolve/legal_suffixes.txt"),
+    include_str!("../../data/resolve/organisation_words.txt"),
+    include_str!("../../data/resolve/attributive_words.txt"),
+    include_str!("../../data/resolve/state_nouns.txt"),
 ];
 
 /// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
@@ -265,6 +285,11 @@ impl WordLists {
             short_names,
             eponym_nouns: folded_set(&texts[12]),
             generic_bodies,
+            sign_offs: folded_set(&texts[14]),
+            legal_suffixes: folded_set(&texts[15]),
+            organisation_words: folded_set(&texts[16]),
+            attributive_words: folded_set(&texts[17]),
+            state_nouns: entries(&texts[18]).map(str::to_lowercase).collect(),
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
             return Err(WordListsError::Empty("titles.txt and government_verbs.txt"));

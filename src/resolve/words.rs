@@ -95,6 +95,21 @@ pub fn is_acronym(s: &str) -> bool {
         && letters.chars().filter(|c| c.is_uppercase()).count() >= 2
 }
 
+/// A Reuters instrument code ("KLM.AS", "CAWL.L", "MATR.PA"): a ticker and an exchange,
+/// which names a security, not an organisation in the text.
+/// A code of one letter is left alone: "U.S" and "U.N" are names.
+pub fn is_ticker(s: &str) -> bool {
+    let Some((code, exchange)) = s.split_once('.') else {
+        return false;
+    };
+    (2..=6).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && (1..=2).contains(&exchange.len())
+        && exchange.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// A word written in capitals, such as a dateline ("WASHINGTON") or a shouted headline.
 pub fn is_shouted(s: &str) -> bool {
     s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
