@@ -11,8 +11,11 @@
 //! 4. the state the document mentions most, when it has at least twice the mentions of
 //!    the next one (a document naming one state has it).
 //!
-//! Otherwise the body is left out and counted. A gazetteer organisation ("Congress", the
-//! US Congress) keeps its gazetteer node unless its own words name another state.
+//! Otherwise the body is left out and counted. A gazetteer organisation named by the generic
+//! name alone ("Congress", the US Congress; "the Senate") is the gazetteer's unless the
+//! document names the same body of another state (1), or never names the gazetteer's state
+//! and its dateline or dominant state (3, 4) is another: "Congress" in a Brazilian story
+//! is Brazil's.
 
 use super::*;
 use scan::state_body;
@@ -48,8 +51,9 @@ impl Resolver {
         dateline: Option<&str>,
         candidates: &mut [Candidate],
     ) -> usize {
-        // Bodies without a state in their own words: candidate -> canonical name.
-        let mut bare: BTreeMap<usize, String> = BTreeMap::new();
+        // Bodies without a state in their own words: candidate -> canonical name, and the
+        // gazetteer's node where the gazetteer names the body so ("Congress").
+        let mut bare: BTreeMap<usize, (String, Option<NodeRef>)> = BTreeMap::new();
         for (i, c) in candidates.iter_mut().enumerate() {
             let Some(Target::Node(node)) = &c.target else {
                 continue;
@@ -80,7 +84,8 @@ impl Resolver {
                 Some(country) => c.target = Some(Target::Node(self.body_node(country, &body))),
                 None if gazetteer && !named_bare => {}
                 None => {
-                    bare.insert(i, body);
+                    let known = named_bare.then(|| node.clone());
+                    bare.insert(i, (body, known));
                 }
             }
         }
@@ -122,7 +127,7 @@ impl Resolver {
         let dominant = dominant_state(&states).and_then(|c| self.gazetteer.country_by_code(c));
         // One decision per body, so every bare mention of it is the same node.
         let mut decided: BTreeMap<&str, Option<NodeRef>> = BTreeMap::new();
-        for body in bare.values() {
+        for (body, known) in bare.values() {
             if decided.contains_key(body.as_str()) {
                 continue;
             }
@@ -131,10 +136,33 @@ impl Resolver {
                 .filter(|codes| codes.len() == 1)
                 .and_then(|codes| codes.first())
                 .and_then(|code| self.gazetteer.country_by_code(code));
-            let country = elsewhere.or(from_dateline).or(dominant);
-            decided.insert(body, country.map(|c| self.body_node(c, body)));
+            let decision = match known {
+                // The gazetteer's body ("Congress" is the US Congress) unless the document
+                // names the body of another state, or is about another state and never
+                // names the gazetteer's.
+                Some(node) => {
+                    let own_state_named = node
+                        .country
+                        .as_ref()
+                        .is_some_and(|code| states.contains_key(code));
+                    match elsewhere {
+                        Some(c) => Some(self.body_node(c, body)),
+                        None if own_state_named => Some(node.clone()),
+                        None => Some(
+                            from_dateline
+                                .or(dominant)
+                                .map_or_else(|| node.clone(), |c| self.body_node(c, body)),
+                        ),
+                    }
+                }
+                None => elsewhere
+                    .or(from_dateline)
+                    .or(dominant)
+                    .map(|c| self.body_node(c, body)),
+            };
+            decided.insert(body, decision);
         }
-        for (&i, body) in &bare {
+        for (&i, (body, _)) in &bare {
             candidates[i].target = Some(match &decided[body.as_str()] {
                 Some(node) => Target::Node(node.clone()),
                 None => Target::Nothing,

@@ -706,9 +706,19 @@ fn a_gazetteer_body_named_alone_takes_the_documents_state() {
     );
     let r = resolve_dated(text, &mentions, Some("BRASILIA, March 3"));
     assert_eq!(ids(&r), ["organisation:br/congress"]);
+    // Without a state, the gazetteer's reading stands; a story naming the US keeps it
+    // whatever its dateline.
     let r = resolve(text, &mentions);
-    assert!(r.entities.is_empty(), "{:?}", ids(&r));
-    assert_eq!(r.generic_bodies_without_state, 1);
+    assert_eq!(ids(&r), ["organisation:congress"]);
+    let text = "China asked the U.S. to act. China said Congress must change the law.";
+    let mentions = [
+        m(text, "China", "LOC"),
+        m(text, "U.S.", "LOC"),
+        nth(text, "China", 1, "LOC"),
+        m(text, "Congress", "ORG"),
+    ];
+    let r = resolve_dated(text, &mentions, Some("PEKING, March 3"));
+    assert_eq!(ids(&r), ["state:CN", "state:US", "organisation:congress"]);
     // Its own words still decide: "U.S. Congress" in a Brazilian story.
     let text = "The U.S. Congress passed the bill. The Brazilian Congress rejected it.";
     let r = resolve_dated(
