@@ -5,6 +5,7 @@ documents of Reuters-21578 and CoNLL-2003, to be judged the same real entity or 
     python3 training/identity/sample.py stubs --shared ../shared /tmp/id-stubs
     cargo run --release --example labelled_texts -- /tmp/id-stubs /tmp/id-texts
     python3 training/identity/sample.py pairs /tmp/id-texts --out tests/fixtures/identity
+    python3 training/identity/sample.py docs tests/fixtures/identity/pairs.jsonl /tmp/id-texts /tmp/id-conll
 
 `stubs` writes an empty fixture for every document of the two corpora (CoNLL-2003 train,
 valid, test; every Reuters-21578 article), so that `labelled_texts` rebuilds their texts by
@@ -284,6 +285,18 @@ def pairs(texts: Path, out: Path, per_kind: dict) -> None:
     print(f"{len(unique)} pairs in {out / 'pairs.jsonl'}: {dict(counts)}")
 
 
+def docs(pairs_file: Path, texts: Path, out: Path, prefix: str) -> None:
+    """Copies the texts of the pairs' documents whose id starts with `prefix` to OUT."""
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for line in pairs_file.open(encoding="utf-8"):
+        r = json.loads(line)
+        wanted.update(m["doc"] for m in (r["a"], r["b"]) if m["doc"].startswith(prefix))
+    for d in sorted(wanted):
+        (out / f"{d}.txt").write_bytes((texts / f"{d}.txt").read_bytes())
+    print(f"{len(wanted)} texts in {out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -296,8 +309,15 @@ def main() -> None:
     p.add_argument("--same-looking", type=int, default=180)
     p.add_argument("--acronym", type=int, default=60)
     p.add_argument("--variant", type=int, default=150)
+    d = sub.add_parser("docs", help="copy the texts of the pairs' documents (by id prefix) to a folder")
+    d.add_argument("pairs", type=Path)
+    d.add_argument("texts", type=Path)
+    d.add_argument("out", type=Path)
+    d.add_argument("--prefix", default="conll-")
     a = ap.parse_args()
-    if a.cmd == "stubs":
+    if a.cmd == "docs":
+        docs(a.pairs, a.texts, a.out, a.prefix)
+    elif a.cmd == "stubs":
         stubs(a.shared, a.out)
     else:
         pairs(a.texts, a.out, {"same-looking": a.same_looking, "acronym": a.acronym, "variant": a.variant})
