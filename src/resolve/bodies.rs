@@ -67,13 +67,12 @@ impl Resolver {
                     .strip_prefix("organisation:")
                     .is_some_and(|id| self.organisation_index.contains_key(id));
             // A gazetteer body named by the generic name alone ("Congress", "the Senate")
-            // is every state's: it takes the document's state like any generic body.
-            let surface = words::surface(text, c.span);
+            // is decided like a generic body, with the gazetteer's reading as the default.
             let named_bare = gazetteer
-                && self
-                    .body_of(&surface)
-                    .is_some_and(|(_, owner)| owner.is_none());
-            let Some((body, owner)) = self.body_of(if named_bare { &surface } else { &node.name })
+                .then(|| self.body_of(&words::surface(text, c.span)))
+                .flatten()
+                .filter(|(_, owner)| owner.is_none());
+            let Some((body, owner)) = named_bare.clone().or_else(|| self.body_of(&node.name))
             else {
                 continue;
             };
@@ -82,9 +81,9 @@ impl Resolver {
                 // "U.S. Congress" is the gazetteer's Congress.
                 Some(country) if gazetteer && node.country.as_deref() == Some(&country.code) => {}
                 Some(country) => c.target = Some(Target::Node(self.body_node(country, &body))),
-                None if gazetteer && !named_bare => {}
+                None if gazetteer && named_bare.is_none() => {}
                 None => {
-                    let known = named_bare.then(|| node.clone());
+                    let known = named_bare.is_some().then(|| node.clone());
                     bare.insert(i, (body, known));
                 }
             }

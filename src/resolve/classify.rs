@@ -142,13 +142,14 @@ impl Resolver {
             {
                 continue;
             }
-            let lower = lower.get_or_insert_with(|| text.to_lowercase());
+            // ASCII case only, so that offsets in `lower` are offsets in `text`.
+            let lower = lower.get_or_insert_with(|| text.to_ascii_lowercase());
             let sentence = &doc.sentences[doc.tokens[doc.tokens_in(c.span).start].sentence];
             let own = Span::new(
                 doc.tokens[sentence.tokens.start].span.start,
                 doc.tokens[sentence.tokens.end - 1].span.end,
             );
-            let needle = surface.to_lowercase();
+            let needle = surface.to_ascii_lowercase();
             let named_elsewhere = lower.match_indices(&needle).any(|(at, _)| {
                 let end = at + needle.len();
                 let bounded = !lower[..at].ends_with(char::is_alphanumeric)
@@ -165,20 +166,22 @@ impl Resolver {
     /// last line ("Reuter" under a Reuters-21578 article), so it signs the copy and names
     /// nobody in it.
     pub(super) fn signs_off(&self, text: &str, span: Span) -> bool {
+        if !self
+            .lexicon
+            .sign_offs
+            .contains(word_lists::fold(&text[span.start..span.end]).as_ref())
+        {
+            return false;
+        }
         let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[span.end..]
             .find('\n')
             .map_or(text.len(), |i| span.end + i);
-        let alone = text[line_start..span.start].trim().is_empty()
+        text[line_start..span.start].trim().is_empty()
             && text[span.end..line_end]
                 .trim_matches(|c: char| c.is_whitespace() || c == '.')
-                .is_empty();
-        alone
+                .is_empty()
             && text[line_end..].trim().is_empty()
-            && self
-                .lexicon
-                .sign_offs
-                .contains(word_lists::fold(&text[span.start..span.end]).as_ref())
     }
 
     /// A one-word person name that joins nobody but is a gazetteer organisation, a country
