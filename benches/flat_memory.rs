@@ -415,11 +415,13 @@ fn sinks(kind: &str, n: usize, out: &str) -> Result<(), Box<dyn std::error::Erro
             .map(|s| Document::new(s.id.clone(), s.text()))
             .collect();
         let results: Vec<DocResult> = specs.iter().map(Spec::result).collect();
+        let graphs: Vec<_> = results.iter().map(pipeline::document_graph).collect();
         summary.documents_read += docs.len();
         summary.documents_processed += docs.len();
         let batch = Batch {
             docs: &docs,
             results: &results,
+            graphs: &graphs,
             problems: &[],
         };
         files.mentions.batch(&batch)?;

@@ -9,9 +9,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use newsgraph::graph::{Evidence, Graph};
-use newsgraph::pipeline::{add_to_graph, ClaimRecord, DocResult, MentionRecord, RelationRecord};
+use newsgraph::pipeline::{
+    add_to_graph, document_graph, ClaimRecord, DocResult, MentionRecord, RelationRecord,
+};
 use newsgraph::resolve::{Entity, EntityType, Resolved};
-use newsgraph::store::{document_graph, Store, StoredDocument};
+use newsgraph::store::{Store, StoredDocument};
 use newsgraph::text::Span;
 
 /// A pipeline result and its document, as the CLI would have them.
@@ -298,6 +300,7 @@ impl newsgraph::run::BatchSink for OtherProcess {
     fn skip(
         &mut self,
         doc: &newsgraph::input::Document,
+        _text_hash: &str,
     ) -> Result<Option<String>, newsgraph::run::SinkError> {
         if doc.id == self.trigger {
             let graph = Graph::default();

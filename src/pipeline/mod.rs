@@ -23,7 +23,7 @@ mod to_graph;
 use loaded::model_hashes;
 pub use loaded::{read_gazetteer, read_relation_model, read_rules, Hashed, LoadError, Loaded};
 pub use records::{ClaimRecord, DocResult, MentionRecord, RelationRecord};
-pub use to_graph::{add_to_graph, relation_records, result_with_entities};
+pub use to_graph::{add_to_graph, document_graph, relation_records, result_with_entities};
 
 pub use crate::locate::{
     default_model_dir, default_parser_dir, default_relation_model_dir, DEFAULT_MODEL, MODEL_ENV,

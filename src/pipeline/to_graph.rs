@@ -118,38 +118,47 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
     })
 }
 
-/// Adds a batch of results to a graph, in document order: entities, claim nodes, relation
-/// edges. A document's relations of the same key become one edge first, so that evidence
-/// they share is counted once.
-pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
-    for r in results {
-        graph.add_entities(&r.id, &r.resolved);
-        let mut edges: BTreeMap<(&str, &str, &str, Modality), Vec<Evidence>> = BTreeMap::new();
-        for rel in &r.relations {
-            if let Some(c) = &rel.claim {
-                graph.add_node(Node::claim(
-                    rel.target.clone(),
-                    c.label.clone(),
-                    &r.id,
-                    c.value,
-                    c.unit.clone(),
-                    c.qualifier.clone(),
-                    c.about.clone(),
-                ));
-            }
-            edges
-                .entry((&rel.source, &rel.target, &rel.relation, rel.modality))
-                .or_default()
-                .extend(rel.evidence.iter().cloned());
-        }
-        for ((source, target, relation, modality), evidence) in edges {
-            graph.add_edge(Edge::new(
-                source.to_string(),
-                target.to_string(),
-                relation.to_string(),
-                modality,
-                evidence,
+/// One document's graph alone, with all of its evidence: entities, claim nodes, relation
+/// edges. A run builds it once per document; the run's graph merges it and the store
+/// writes it (merging is order-free, so a batch's graph is the merge of its documents').
+/// A document's relations of the same key become one edge first, so that evidence they
+/// share is counted once.
+pub fn document_graph(r: &DocResult) -> Graph {
+    let mut graph = Graph::with_limits(graph::Limits::UNLIMITED);
+    graph.add_entities(&r.id, &r.resolved);
+    let mut edges: BTreeMap<(&str, &str, &str, Modality), Vec<Evidence>> = BTreeMap::new();
+    for rel in &r.relations {
+        if let Some(c) = &rel.claim {
+            graph.add_node(Node::claim(
+                rel.target.clone(),
+                c.label.clone(),
+                &r.id,
+                c.value,
+                c.unit.clone(),
+                c.qualifier.clone(),
+                c.about.clone(),
             ));
         }
+        edges
+            .entry((&rel.source, &rel.target, &rel.relation, rel.modality))
+            .or_default()
+            .extend(rel.evidence.iter().cloned());
+    }
+    for ((source, target, relation, modality), evidence) in edges {
+        graph.add_edge(Edge::new(
+            source.to_string(),
+            target.to_string(),
+            relation.to_string(),
+            modality,
+            evidence,
+        ));
+    }
+    graph
+}
+
+/// Adds a batch of results to a graph: each document's [`document_graph`], merged.
+pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
+    for r in results {
+        graph.merge(document_graph(r));
     }
 }

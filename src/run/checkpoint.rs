@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::Summary;
 
 /// Version 3: the graph lives in the graph log, not in the checkpoint. Version 4: the
-/// input files' list beside it (checkpoint-inputs.jsonl) is checked on resume.
-pub const CHECKPOINT_VERSION: u32 = 4;
+/// input files' list beside it (checkpoint-inputs.jsonl) is checked on resume. Version 5:
+/// the input fingerprint chains each text's hash, not the text.
+pub const CHECKPOINT_VERSION: u32 = 5;
 
 /// Everything needed to continue an interrupted run. Small: the outputs (and the
 /// graph's log) are on disk already; the checkpoint records their lengths and the

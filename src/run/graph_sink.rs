@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use super::sink::{Batch, BatchSink, SinkError};
 use crate::graph::{Graph, Limits};
-use crate::pipeline;
 
 /// The run's graph. Each batch's graph is appended to the log as one node-link line,
 /// so a checkpoint only syncs the log and records its length instead of writing the
@@ -111,10 +110,13 @@ impl BatchSink for GraphSink {
     }
 
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
-        // The batch's own graph is built once: logged, then merged into the whole (merging
-        // is order-free, as a resumed run's replay of the log relies on).
+        // The batch's graph is the merge of its documents' (built once by the run):
+        // logged, then merged into the whole (merging is order-free, as a resumed run's
+        // replay of the log relies on).
         let mut own = Graph::with_limits(self.limits);
-        pipeline::add_to_graph(&mut own, batch.results);
+        for graph in batch.graphs {
+            own.merge(graph.clone());
+        }
         let log = self.log.as_mut().expect("opened before the first batch");
         let written = serde_json::to_writer(&mut *log, &own.to_node_link(&Default::default()))
             .map_err(std::io::Error::from)

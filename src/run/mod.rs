@@ -10,9 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::graph::Graph;
 use crate::input::{Document, Item};
 use crate::output::{OutputDir, GRAPH_LOG_FILE, INPUTS_LIST_FILE};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{self, Pipeline};
 
 pub mod checkpoint;
 pub mod conllu_sink;
@@ -330,15 +331,18 @@ impl<'a> Run<'a> {
         item: Item,
         pending: &mut Pending,
     ) -> Result<(), RunError> {
-        state.input.add(&item);
+        // A document's text is hashed once, here: the fingerprint chains its hash and the
+        // sinks get it as the text's content key.
+        let text_hash = state.input.add(&item);
         let (status, failure) = match item {
             Item::Document(doc) => {
                 if !self.owns(&doc.id) {
                     return Ok(());
                 }
                 state.summary.documents_read += 1;
+                let text_hash = text_hash.expect("a document's text is hashed");
                 for sink in &mut self.sinks {
-                    if let Some(reason) = sink.skip(&doc)? {
+                    if let Some(reason) = sink.skip(&doc, &text_hash)? {
                         state.summary.skipped(&reason);
                         pending.problems.push(document_problem(
                             ProblemStatus::Skipped,
@@ -394,6 +398,8 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        // Each document's graph is built once, here, for every sink.
+        let mut graphs: Vec<Graph> = results.iter().map(pipeline::document_graph).collect();
         // A sink may refuse documents at write time (the store, when another process
         // stored the same text meanwhile): they are skipped, with its reason, and left
         // out of every sink's batch.
@@ -402,6 +408,7 @@ impl<'a> Run<'a> {
             let batch = Batch {
                 docs: &kept_docs,
                 results: &results,
+                graphs: &graphs,
                 problems: &[],
             };
             for (i, reason) in sink.settle(&batch)? {
@@ -410,7 +417,8 @@ impl<'a> Run<'a> {
         }
         if !refused.is_empty() {
             let (docs, each) = (std::mem::take(&mut kept_docs), std::mem::take(&mut results));
-            for (i, (doc, r)) in docs.into_iter().zip(each).enumerate() {
+            let own = std::mem::take(&mut graphs);
+            for (i, ((doc, r), g)) in docs.into_iter().zip(each).zip(own).enumerate() {
                 match refused.remove(&i) {
                     Some(reason) => {
                         state.summary.skipped(&reason);
@@ -423,6 +431,7 @@ impl<'a> Run<'a> {
                     None => {
                         kept_docs.push(doc);
                         results.push(r);
+                        graphs.push(g);
                     }
                 }
             }
@@ -442,6 +451,7 @@ impl<'a> Run<'a> {
         let batch = Batch {
             docs: &kept_docs,
             results: &results,
+            graphs: &graphs,
             problems: &problems,
         };
         for sink in &mut self.sinks {

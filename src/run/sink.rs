@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::graph::Graph;
 use crate::input::Document;
 use crate::pipeline::DocResult;
 
@@ -26,11 +27,15 @@ pub enum ProblemStatus {
 }
 
 /// What a run hands its sinks after each batch, in input order: the documents
-/// processed with their results, and the problems met since the last batch.
+/// processed with their results and each one's graph, and the problems met since the
+/// last batch.
 #[derive(Clone, Copy, Debug)]
 pub struct Batch<'a> {
     pub docs: &'a [Document],
     pub results: &'a [DocResult],
+    /// Each result's own graph ([`crate::pipeline::document_graph`]), built once by the run for
+    /// every sink: the run's graph merges them, the store writes them.
+    pub graphs: &'a [Graph],
     pub problems: &'a [Problem],
 }
 
@@ -88,8 +93,10 @@ pub trait BatchSink {
         Ok(())
     }
 
-    /// A reason to skip this document before it reaches the model.
-    fn skip(&mut self, _doc: &Document) -> Result<Option<String>, SinkError> {
+    /// A reason to skip this document before it reaches the model. `text_hash` is the
+    /// SHA-256 of its text in lowercase hex (the store's content key), hashed once by the
+    /// run.
+    fn skip(&mut self, _doc: &Document, _text_hash: &str) -> Result<Option<String>, SinkError> {
         Ok(None)
     }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::hash::hex;
+use crate::hash::{hex, sha256_hex};
 
 use crate::graph::Graph;
 use crate::input::Item;
@@ -108,7 +108,9 @@ impl Summary {
 
 /// The input fingerprint: a SHA-256 chain over every input item in input
 /// order, whichever shard owns it: a document's id, metadata (except its
-/// `source` path) and text; a skipped or failed input's status and reason.
+/// `source` path) and its text's SHA-256 (the text's content key, so the text
+/// is hashed once for the fingerprint and the store); a skipped or failed
+/// input's status and reason.
 /// So it names the input's contents, not where they were mounted, and every
 /// shard of one input computes the same one. The chain state is 32 bytes,
 /// kept in checkpoints.
@@ -116,9 +118,11 @@ impl Summary {
 pub struct InputFingerprint([u8; 32]);
 
 impl InputFingerprint {
-    /// Adds one item.
-    pub fn add(&mut self, item: &Item) {
+    /// Adds one item. Returns a document's text hash ([`sha256_hex`] of the text: the
+    /// store's content key), for the run to hand on rather than hash the text again.
+    pub fn add(&mut self, item: &Item) -> Option<String> {
         let mut h = Sha256::new();
+        let mut text_hash = None;
         match item {
             Item::Document(d) => {
                 h.update(b"D\0");
@@ -129,8 +133,10 @@ impl InputFingerprint {
                     h.update(b"=");
                     h.update(v.as_bytes());
                 }
+                let hash = sha256_hex(d.text.as_bytes());
                 h.update(b"\0\0");
-                h.update(d.text.as_bytes());
+                h.update(hash.as_bytes());
+                text_hash = Some(hash);
             }
             Item::Skipped(f) => {
                 h.update(b"S\0");
@@ -146,6 +152,7 @@ impl InputFingerprint {
         chain.update(self.0);
         chain.update(item);
         self.0 = chain.finalize().into();
+        text_hash
     }
 
     pub fn hex(&self) -> String {
@@ -219,6 +226,31 @@ fn reason_kind(reason: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{Document, Failure};
+
+    /// The fingerprint reads a document's text through its hash, and hands that hash on:
+    /// the text is hashed once, and the fingerprint still tells texts apart.
+    #[test]
+    fn a_document_is_fingerprinted_by_its_text_hash_which_is_handed_on() {
+        let doc = |text: &str| Item::Document(Document::new("a", text));
+        let mut one = InputFingerprint::default();
+        assert_eq!(
+            one.add(&doc("Sanction Putin.")).as_deref(),
+            Some(sha256_hex(b"Sanction Putin.").as_str())
+        );
+        let mut other = InputFingerprint::default();
+        other.add(&doc("Sanction Lavrov."));
+        assert_ne!(one, other);
+        let mut again = InputFingerprint::default();
+        again.add(&doc("Sanction Putin."));
+        assert_eq!(one, again);
+        let failed = Item::Failed(Failure {
+            source: "x.gz".into(),
+            reason: "bad gzip".into(),
+        });
+        assert_eq!(one.add(&failed), None);
+        assert_ne!(one, again);
+    }
 
     #[test]
     fn reasons_are_grouped_without_their_numbers() {

@@ -16,7 +16,7 @@ use rusqlite::{
 };
 
 use crate::graph::{Edge, Evidence, Graph, Limits, Node};
-use crate::pipeline::{self, DocResult, MentionRecord};
+use crate::pipeline::MentionRecord;
 
 mod open;
 mod read;
@@ -93,16 +93,8 @@ pub struct StoredDocument<'a> {
     pub text: &'a str,
     pub meta: &'a BTreeMap<String, String>,
     pub mentions: &'a [MentionRecord],
-    /// This document's graph alone (see [`document_graph`]).
+    /// This document's graph alone (see [`crate::pipeline::document_graph`]).
     pub graph: &'a Graph,
-}
-
-/// The graph of one pipeline result, as [`pipeline::add_to_graph`] builds it, with all of
-/// its evidence.
-pub fn document_graph(result: &DocResult) -> Graph {
-    let mut graph = Graph::with_limits(Limits::UNLIMITED);
-    pipeline::add_to_graph(&mut graph, std::slice::from_ref(result));
-    graph
 }
 
 /// Why a document was not added.

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use serde_json::Value;
 
-use super::{document_graph, SkipReason, Store, StoredDocument};
+use super::{SkipReason, Store, StoredDocument};
 use crate::input::Document;
 use crate::run::{Batch, BatchSink, SinkError};
 
@@ -81,12 +81,11 @@ impl StoreSink {
         if batch.docs.is_empty() {
             return Ok(Vec::new());
         }
-        let graphs: Vec<_> = batch.results.iter().map(document_graph).collect();
         let stored: Vec<StoredDocument> = batch
             .docs
             .iter()
             .zip(batch.results)
-            .zip(&graphs)
+            .zip(batch.graphs)
             .map(|((d, r), g)| StoredDocument {
                 id: &d.id,
                 text: &d.text,
@@ -241,8 +240,8 @@ impl BatchSink for StoreSink {
         Ok(())
     }
 
-    fn skip(&mut self, doc: &Document) -> Result<Option<String>, SinkError> {
-        let hash = Store::content_hash(&doc.text);
+    fn skip(&mut self, doc: &Document, text_hash: &str) -> Result<Option<String>, SinkError> {
+        let hash = text_hash.to_string();
         let earlier = |first: &str| {
             (first != doc.id).then(|| format!("same text as {first}, earlier in this run"))
         };
@@ -306,7 +305,7 @@ impl From<super::StoreError> for SinkError {
 mod tests {
     use super::*;
     use crate::analysis::Doc;
-    use crate::pipeline::DocResult;
+    use crate::pipeline::{document_graph, DocResult};
     use crate::resolve::Resolved;
 
     fn result(id: &str) -> DocResult {
@@ -332,15 +331,17 @@ mod tests {
             let mut docs = Vec::new();
             for (id, text) in batch {
                 let doc = Document::new(id.clone(), text.clone());
-                match sink.skip(&doc).unwrap() {
+                match sink.skip(&doc, &Store::content_hash(&doc.text)).unwrap() {
                     Some(reason) => reasons.push(format!("{id}: {reason}")),
                     None => docs.push(doc),
                 }
             }
             let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
+            let graphs: Vec<_> = results.iter().map(document_graph).collect();
             sink.batch(&Batch {
                 docs: &docs,
                 results: &results,
+                graphs: &graphs,
                 problems: &[],
             })
             .unwrap();
@@ -418,13 +419,19 @@ mod tests {
         let docs: Vec<Document> = docs
             .iter()
             .map(|(id, text)| Document::new(id.to_string(), text.to_string()))
-            .filter(|d| sink.skip(d).unwrap().is_none())
+            .filter(|d| {
+                sink.skip(d, &Store::content_hash(&d.text))
+                    .unwrap()
+                    .is_none()
+            })
             .collect();
         meanwhile();
         let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
+        let graphs: Vec<_> = results.iter().map(document_graph).collect();
         let batch = Batch {
             docs: &docs,
             results: &results,
+            graphs: &graphs,
             problems: &[],
         };
         let refused = sink.settle(&batch).unwrap();
