@@ -273,6 +273,7 @@ impl Spec {
                         kind: *kind,
                         aliases: BTreeSet::from([name.clone()]),
                         mentions: vec![span],
+                        tokens: Vec::new(),
                         country: None,
                     }),
                 }

@@ -42,6 +42,7 @@ fn entity(id: &str, name: &str, kind: EntityType) -> Entity {
         kind,
         aliases: [name.to_string()].into(),
         mentions: vec![span_of(name)],
+        tokens: Vec::new(),
         country: None,
     }
 }

@@ -207,6 +207,7 @@ pub fn gold_resolved(fixture: &Fixture, text: &str) -> Resolved {
             kind,
             aliases: e.aliases.iter().cloned().collect(),
             mentions: spans,
+            tokens: Vec::new(),
             country: None,
         });
     }
@@ -486,6 +487,7 @@ mod tests {
             kind,
             aliases: aliases.iter().map(|s| s.to_string()).collect(),
             mentions: vec![Span::new(0, 1)],
+            tokens: Vec::new(),
             country: None,
         }
     }

@@ -30,6 +30,11 @@ pub fn result_with_entities(
         crate::relations::scope::worth_parsing(rules, doc, sentence)
     };
     let analysis = analysis::analyse_with(&doc.text, &gold, parser, ParseScope::Only(&relevant))?;
+    // The given entities come as byte spans: placed on the analysis's tokens once, here.
+    let mut resolved = resolved;
+    for e in &mut resolved.entities {
+        e.tokens = e.mentions.iter().map(|&s| analysis.tokens_in(s)).collect();
+    }
     let mut offsets = CharOffsets::new(&doc.text);
     let relations = relation_records(rules, learned, doc, &analysis, &resolved, &mut offsets);
     Ok(DocResult {

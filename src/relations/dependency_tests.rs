@@ -80,6 +80,7 @@ fn resolved(text: &str) -> Resolved {
             kind,
             aliases: Default::default(),
             mentions,
+            tokens: Vec::new(),
             country: None,
         });
     }

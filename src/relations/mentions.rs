@@ -31,18 +31,29 @@ pub struct EntityTokens<'a> {
 }
 
 impl<'a> EntityTokens<'a> {
+    /// Places each entity mention on the tokens resolve gave it (`Entity::tokens`); only
+    /// an entity made without them (by a library user) has its byte spans mapped here.
     pub fn new(text: &'a str, doc: &'a Doc, resolved: &Resolved) -> Self {
-        let mut spans: Vec<(Span, usize)> = resolved
+        let mut spans: Vec<(Span, usize, Range<usize>)> = resolved
             .entities
             .iter()
             .enumerate()
-            .flat_map(|(e, entity)| entity.mentions.iter().map(move |&s| (s, e)))
+            .flat_map(|(e, entity)| {
+                let placed = entity.tokens.len() == entity.mentions.len();
+                entity.mentions.iter().enumerate().map(move |(m, &s)| {
+                    let tokens = if placed {
+                        entity.tokens[m].clone()
+                    } else {
+                        doc.tokens_in(s)
+                    };
+                    (s, e, tokens)
+                })
+            })
             .collect();
-        spans.sort();
+        spans.sort_by_key(|(span, entity, _)| (*span, *entity));
         let mut mention_at = vec![None; doc.tokens.len()];
         let mut mentions = Vec::new();
-        for (span, entity) in spans {
-            let tokens = doc.tokens_in(span);
+        for (_, entity, tokens) in spans {
             if tokens.is_empty() || mention_at[tokens.clone()].iter().any(Option::is_some) {
                 continue; // empty, or overlapping a mention already placed
             }
@@ -104,6 +115,7 @@ mod tests {
             kind: EntityType::Person,
             aliases: Default::default(),
             mentions: spans,
+            tokens: Vec::new(),
             country: None,
         };
         let resolved = Resolved {
@@ -142,6 +154,7 @@ mod tests {
                 kind: EntityType::State,
                 aliases: Default::default(),
                 mentions: vec![span],
+                tokens: Vec::new(),
                 country: None,
             }],
             mention_entity: vec![Some(0)],
@@ -151,5 +164,31 @@ mod tests {
         let m = &prepared.mentions[0];
         assert_eq!(prepared.span(m.tokens.clone()), span);
         assert_eq!(prepared.mention_starting(m.tokens.start), Some(m));
+    }
+
+    /// An entity's mentions sit on the tokens resolve gave them; its byte spans are not
+    /// mapped again.
+    #[test]
+    fn mentions_sit_on_the_tokens_resolve_gave() {
+        let text = "Sanction Putin and Lavrov now.";
+        let doc = analyse(text, &[], None).unwrap();
+        let at = |w: &str| doc.tokens.iter().position(|t| t.text == w).unwrap();
+        let lavrov = at("Lavrov")..at("Lavrov") + 1;
+        let resolved = Resolved {
+            entities: vec![Entity {
+                id: "person:vladimir-putin".into(),
+                name: "Putin".into(),
+                kind: EntityType::Person,
+                aliases: Default::default(),
+                // The span says "Putin", the tokens "Lavrov": the tokens are read.
+                mentions: vec![Span::new(9, 14)],
+                tokens: Vec::from([lavrov.clone()]),
+                country: None,
+            }],
+            mention_entity: vec![],
+            ..Default::default()
+        };
+        let prepared = EntityTokens::new(text, &doc, &resolved);
+        assert_eq!(prepared.mentions[0].tokens, lavrov);
     }
 }

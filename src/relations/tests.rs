@@ -36,6 +36,7 @@ fn resolve(text: &str, entities: &[(&str, EntityType, &[&str])]) -> Resolved {
             kind: *kind,
             aliases: surfaces.iter().map(|s| s.to_string()).collect(),
             mentions,
+            tokens: Vec::new(),
             country: None,
         });
     }

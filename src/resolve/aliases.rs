@@ -16,7 +16,7 @@ impl Resolver {
             if node.kind != EntityType::Organisation {
                 continue;
             }
-            let Some(inner) = bracketed_after(doc, doc.tokens_in(c.span).end - 1) else {
+            let Some(inner) = bracketed_after(doc, c.tokens.clone().end - 1) else {
                 continue;
             };
             let inner = inner.as_str();
@@ -118,7 +118,7 @@ impl Resolver {
                 let Some(end) = match_words(doc, i, &words, |t| t.text.clone()) else {
                     continue;
                 };
-                let new = Candidate::rule(doc.span_of(i..end), node.clone());
+                let new = Candidate::rule(doc, i..end, node.clone());
                 if words::ends_word(doc, end - 1) && !covered.overlaps(new.span) {
                     found.push(new);
                 }

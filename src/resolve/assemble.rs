@@ -22,6 +22,7 @@ pub(super) fn assemble(text: &str, mention_count: usize, candidates: &[Candidate
                 kind: node.kind,
                 aliases: BTreeSet::new(),
                 mentions: Vec::new(),
+                tokens: Vec::new(),
                 country: node.country.clone(),
             });
             resolved.entities.len() - 1
@@ -29,6 +30,7 @@ pub(super) fn assemble(text: &str, mention_count: usize, candidates: &[Candidate
         let entity = &mut resolved.entities[index];
         entity.aliases.insert(words::surface(text, c.span));
         entity.mentions.push(c.span);
+        entity.tokens.push(c.tokens.clone());
         if entity.country.is_none() {
             entity.country = node.country.clone();
         }

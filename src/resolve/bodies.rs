@@ -76,7 +76,7 @@ impl Resolver {
             else {
                 continue;
             };
-            let owner = owner.or_else(|| self.owner_after(doc, c.span));
+            let owner = owner.or_else(|| self.owner_after(doc, c.tokens.clone()));
             match owner {
                 // "U.S. Congress" is the gazetteer's Congress.
                 Some(country) if gazetteer && node.country.as_deref() == Some(&country.code) => {}
@@ -229,8 +229,7 @@ impl Resolver {
     }
 
     /// "of" and a state right after a name: "the Finance Ministry of Brazil".
-    fn owner_after(&self, doc: &Doc, span: Span) -> Option<&Country> {
-        let tokens = doc.tokens_in(span);
+    fn owner_after(&self, doc: &Doc, tokens: Range<usize>) -> Option<&Country> {
         let of = doc.next_in_sentence(tokens.end.checked_sub(1)?)?;
         if doc.tokens[of].lower != "of" {
             return None;

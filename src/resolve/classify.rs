@@ -11,7 +11,7 @@ impl Resolver {
             return Target::Nothing;
         }
         let lex = &self.lexicon;
-        let tokens = doc.tokens_in(c.span);
+        let tokens = c.tokens.clone();
         let described = context::described_as_organisation(doc, tokens.clone(), lex);
         if c.label == Label::Per {
             if described || self.ends_like_organisation(surface) {
@@ -137,14 +137,14 @@ impl Resolver {
                 || text[..c.span.start].contains('\n')
                 || !words::is_shouted(&surface)
                 || words::is_acronym(&surface)
-                || !context::in_headline(doc, doc.tokens_in(c.span))
+                || !context::in_headline(doc, c.tokens.clone())
                 || self.gazetteer_organisation(&surface).is_some()
             {
                 continue;
             }
             // ASCII case only, so that offsets in `lower` are offsets in `text`.
             let lower = lower.get_or_insert_with(|| text.to_ascii_lowercase());
-            let sentence = &doc.sentences[doc.tokens[doc.tokens_in(c.span).start].sentence];
+            let sentence = &doc.sentences[doc.tokens[c.tokens.clone().start].sentence];
             let own = Span::new(
                 doc.tokens[sentence.tokens.start].span.start,
                 doc.tokens[sentence.tokens.end - 1].span.end,
@@ -186,7 +186,7 @@ impl Resolver {
 
     /// A one-word person name that joins nobody but is a gazetteer organisation, a country
     /// or a capital ("Gazprom", "WASHINGTON" in a dateline) is that instead.
-    pub(super) fn lone_word(&self, doc: &Doc, span: Span, name: &str) -> Option<Target> {
+    pub(super) fn lone_word(&self, doc: &Doc, tokens: Range<usize>, name: &str) -> Option<Target> {
         if let Some(node) = self.gazetteer_organisation(name) {
             return Some(Target::Node(node));
         }
@@ -194,13 +194,11 @@ impl Resolver {
             return Some(Target::Node(state_node(country)));
         }
         let country = self.gazetteer.country_by_capital(name)?;
-        Some(
-            if context::capital_governs(doc, doc.tokens_in(span), &self.lexicon) {
-                Target::Node(state_node(country))
-            } else {
-                Target::Nothing
-            },
-        )
+        Some(if context::capital_governs(doc, tokens, &self.lexicon) {
+            Target::Node(state_node(country))
+        } else {
+            Target::Nothing
+        })
     }
 
     /// A one-word mention the model typed as something else that is a word of a person's
@@ -241,19 +239,17 @@ impl Resolver {
             {
                 continue;
             }
-            let eponym = doc
-                .next_in_sentence(doc.tokens_in(c.span).end - 1)
-                .map(|t| &doc.tokens[t])
-                .filter(|t| {
-                    t.text.starts_with(char::is_lowercase)
-                        && self
-                            .lexicon
-                            .eponym_nouns
-                            .contains(word_lists::fold(&t.text).as_ref())
-                });
+            let eponym = doc.next_in_sentence(c.tokens.end - 1).filter(|&t| {
+                let t = &doc.tokens[t];
+                t.text.starts_with(char::is_lowercase)
+                    && self
+                        .lexicon
+                        .eponym_nouns
+                        .contains(word_lists::fold(&t.text).as_ref())
+            });
             let key = people::name_key(surface);
             if let Some(noun) = eponym {
-                c.span = Span::new(c.span.start, noun.span.end);
+                c.place(doc, c.tokens.start..noun + 1);
                 let name = &words::surface(text, c.span);
                 c.target = Some(Target::Node(self.named_organisation(name)));
             } else if key.len() == 1 && full_names.contains(&key[0]) {

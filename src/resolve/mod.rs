@@ -88,6 +88,10 @@ enum Target {
 /// name the model split, or a match of a rule.
 #[derive(Clone, Debug)]
 struct Candidate {
+    /// Where it is: a run of the analysed document's tokens (NER mentions come as token
+    /// ranges from the analysis, and entities leave as them).
+    tokens: Range<usize>,
+    /// The byte span of `tokens`, kept beside them for the text it names.
     span: Span,
     label: Label,
     /// The model mentions it stands for.
@@ -101,9 +105,10 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn model(span: Span, label: Label, index: usize) -> Self {
+    fn model(doc: &Doc, tokens: Range<usize>, label: Label, index: usize) -> Self {
         Self {
-            span,
+            span: doc.span_of(tokens.clone()),
+            tokens,
             label,
             models: vec![index],
             rule: false,
@@ -112,15 +117,22 @@ impl Candidate {
         }
     }
 
-    fn rule(span: Span, node: NodeRef) -> Self {
+    fn rule(doc: &Doc, tokens: Range<usize>, node: NodeRef) -> Self {
         Self {
-            span,
+            span: doc.span_of(tokens.clone()),
+            tokens,
             label: Label::Org,
             models: Vec::new(),
             rule: true,
             title_only: false,
             target: Some(Target::Node(node)),
         }
+    }
+
+    /// Moves it to `tokens`.
+    fn place(&mut self, doc: &Doc, tokens: Range<usize>) {
+        self.span = doc.span_of(tokens.clone());
+        self.tokens = tokens;
     }
 }
 

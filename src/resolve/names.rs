@@ -104,7 +104,7 @@ pub fn clean_person(
     if let Some(len) = lex.kept_titles.longest_suffix(&before_words) {
         let first = &before[before.len() - len];
         if first.text.starts_with(char::is_uppercase) {
-            name.start = doc.tokens_in(first.span).start;
+            name.start = first.tokens.start;
         }
     }
     Some(PersonName {

@@ -27,7 +27,7 @@ impl Resolver {
         let clusters = people::cluster(&mentions);
         for (k, &i) in indices.iter().enumerate() {
             let rep = clusters[k];
-            let span = candidates[i].span;
+            let tokens = candidates[i].tokens.clone();
             let c = &candidates[indices[rep]];
             let name = words::surface(text, c.span);
             if c.title_only {
@@ -36,12 +36,12 @@ impl Resolver {
                 continue;
             }
             if mentions[rep].words.len() == 1 {
-                if let Some(target) = self.lone_word(doc, span, &name) {
+                if let Some(target) = self.lone_word(doc, tokens.clone(), &name) {
                     candidates[i].target = Some(target);
                     continue;
                 }
             }
-            let country = self.person_country(doc, span);
+            let country = self.person_country(doc, tokens);
             candidates[i].target = Some(Target::Node(NodeRef {
                 id: format!("person:{}", slug(&name)),
                 name,
@@ -55,8 +55,8 @@ impl Resolver {
     /// country's possessive before a title ("Ukrainian President Volodymyr Zelenskyy",
     /// "Russia's Foreign Minister Sergey Lavrov"), or a country's possessive before the
     /// name ("Germany's Olaf Scholz").
-    pub(super) fn person_country(&self, doc: &Doc, span: Span) -> Option<String> {
-        let words = words::words_before(doc, doc.tokens_in(span).start, 6);
+    pub(super) fn person_country(&self, doc: &Doc, tokens: Range<usize>) -> Option<String> {
+        let words = words::words_before(doc, tokens.start, 6);
         let before: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let mut end = before.len();
         while let Some(len) = self.lexicon.titles.longest_suffix(&before[..end]) {

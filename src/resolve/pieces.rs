@@ -36,23 +36,22 @@ impl Resolver {
                         None => continue,
                     },
                 };
-                let span = doc.span_of(tokens.clone());
-                let surface = words::surface(text, span);
+                let surface = words::surface(text, doc.span_of(tokens.clone()));
                 if !words::has_upper(&surface) {
                     if self.lexicon.connectors.contains(&surface) {
-                        out.push(Candidate::model(span, label, index));
+                        out.push(Candidate::model(doc, tokens, label, index));
                     }
                     continue;
                 }
                 if label != Label::Per {
-                    if let Some(parts) = self.split_compound(text, doc, tokens) {
+                    if let Some(parts) = self.split_compound(text, doc, tokens.clone()) {
                         for part in parts {
-                            out.push(Candidate::model(doc.span_of(part), label, index));
+                            out.push(Candidate::model(doc, part, label, index));
                         }
                         continue;
                     }
                 }
-                let mut c = Candidate::model(span, label, index);
+                let mut c = Candidate::model(doc, tokens, label, index);
                 c.title_only = title_only;
                 out.push(c);
             }
@@ -196,10 +195,11 @@ impl Resolver {
             if joinable {
                 let mut models: Vec<usize> = run.iter().flat_map(|p| p.models.clone()).collect();
                 models.dedup();
-                let whole = Span::new(run[0].span.start, run[run.len() - 1].span.end);
-                let tokens = self.without_attributive(doc, doc.tokens_in(whole));
+                let whole = run[0].tokens.start..run[run.len() - 1].tokens.end;
+                let tokens = self.without_attributive(doc, whole);
                 out.push(Candidate {
-                    span: doc.span_of(tokens),
+                    span: doc.span_of(tokens.clone()),
+                    tokens,
                     label: Label::Org,
                     models,
                     rule: false,
@@ -231,8 +231,8 @@ impl Resolver {
         if b.span.start < a.span.end {
             return false;
         }
-        let last = doc.tokens_in(a.span).end - 1;
-        let first = doc.tokens_in(b.span).start;
+        let last = a.tokens.end - 1;
+        let first = b.tokens.start;
         if doc.tokens[last].sentence != doc.tokens[first].sentence {
             return false;
         }

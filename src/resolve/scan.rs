@@ -62,7 +62,8 @@ impl Resolver {
                     continue;
                 }
                 out.push(Candidate::rule(
-                    doc.span_of(i..end),
+                    doc,
+                    i..end,
                     self.organisation_node(pattern.organisation),
                 ));
             }
@@ -105,19 +106,26 @@ impl Resolver {
                 let Some((owner, country)) = self.owner_before(text, doc, i) else {
                     continue;
                 };
-                let whole = Span::new(owner.start, span.end);
+                let whole = owner.start..end;
+                let span = doc.span_of(whole.clone());
                 taken
                     .get_or_insert_with(|| CoveredBytes::new(text.len()))
-                    .insert(whole);
-                let node = self.state_organisation(text, whole, country, &noun.canonical);
-                out.push(Candidate::rule(whole, node));
+                    .insert(span);
+                let node = self.state_organisation(text, span, country, &noun.canonical);
+                out.push(Candidate::rule(doc, whole, node));
             }
         }
         out
     }
 
-    /// The demonym, country name or country's possessive right before token `i`, if any.
-    pub(super) fn owner_before(&self, text: &str, doc: &Doc, i: usize) -> Option<(Span, &Country)> {
+    /// The demonym, country name or country's possessive right before token `i`, if any,
+    /// with its tokens.
+    pub(super) fn owner_before(
+        &self,
+        text: &str,
+        doc: &Doc,
+        i: usize,
+    ) -> Option<(Range<usize>, &Country)> {
         let g = &self.gazetteer;
         let before = words::words_before(doc, i, 3);
         if let Some(word) = before.last() {
@@ -127,7 +135,7 @@ impl Resolver {
                         return self
                             .country(owner)
                             .or_else(|| g.country_by_capital(owner))
-                            .map(|c| (word.span, c));
+                            .map(|c| (word.tokens.clone(), c));
                     }
                 }
             }
@@ -146,7 +154,9 @@ impl Resolver {
                 .country_by_demonym(&owner)
                 .or_else(|| self.country(&owner))
             {
-                return Some((span, c));
+                let tokens =
+                    before[before.len() - k].tokens.start..before[before.len() - 1].tokens.end;
+                return Some((tokens, c));
             }
         }
         None

@@ -858,3 +858,32 @@ fn a_bare_body_joins_the_gazetteer_organisation_the_document_names() {
     );
     assert_eq!(ids(&r), ["organisation:us-treasury"]);
 }
+
+/// Entities leave resolve as token ranges beside their spans, the same mentions in the
+/// same order: relations read the tokens without mapping bytes back.
+#[test]
+fn entity_mentions_are_token_ranges_of_the_analysed_document() {
+    let text = "The Paris-based Club Med said Japan's Finance Ministry met Russian President \
+                Vladimir Putin. Putin left.";
+    let mentions = [
+        m(text, "Paris-based Club Med", "ORG"),
+        m(text, "Japan", "LOC"),
+        m(text, "Russian President Vladimir Putin", "PER"),
+        nth(text, "Putin", 1, "PER"),
+    ];
+    let doc = crate::analysis::analyse(text, &mentions, None).unwrap();
+    let r = Resolver::new(Gazetteer::builtin()).resolve(text, &doc, &mentions);
+    assert!(r.entities.len() >= 3, "{:?}", ids(&r));
+    for e in &r.entities {
+        assert_eq!(e.tokens.len(), e.mentions.len(), "{}", e.id);
+        for (tokens, span) in e.tokens.iter().zip(&e.mentions) {
+            assert_eq!(doc.span_of(tokens.clone()), *span, "{}", e.id);
+        }
+    }
+    let putin = entity(&r, "person:vladimir-putin");
+    let words: Vec<&str> = putin.tokens[0]
+        .clone()
+        .map(|t| doc.tokens[t].text.as_str())
+        .collect();
+    assert_eq!(words, ["Vladimir", "Putin"]);
+}

@@ -1,6 +1,7 @@
 //! What resolving makes: entity types, entities, and the entities of one document.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -36,6 +37,11 @@ pub struct Entity {
     pub aliases: BTreeSet<String>,
     /// Spans of the mentions that name it.
     pub mentions: Vec<Span>,
+    /// The same mentions as runs of the analysed document's tokens (`Doc::tokens`), in
+    /// the same order: relations place them without mapping bytes back to tokens. Empty
+    /// for entities made without a `Doc` (gold entities before their analysis).
+    #[serde(skip)]
+    pub tokens: Vec<Range<usize>>,
     /// ISO code of the state it is (for states) or belongs to.
     pub country: Option<String>,
 }

@@ -8,6 +8,8 @@ use crate::text::Span;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Word {
     pub span: Span,
+    /// Its tokens in the analysed document.
+    pub tokens: std::ops::Range<usize>,
     pub text: String,
 }
 
@@ -28,6 +30,7 @@ pub fn words_before(doc: &Doc, i: usize, n: usize) -> Vec<Word> {
         if token.is_word() {
             out.push(Word {
                 span: token.span,
+                tokens: p..p + 1,
                 text: token.text.clone(),
             });
             at = p;
@@ -39,6 +42,7 @@ pub fn words_before(doc: &Doc, i: usize, n: usize) -> Vec<Word> {
                 let owner = &doc.tokens[o];
                 out.push(Word {
                     span: Span::new(owner.span.start, token.span.end),
+                    tokens: o..p + 1,
                     text: format!("{}{}", owner.text, token.text),
                 });
                 at = o;

@@ -63,6 +63,7 @@ fn entity(id: &str, name: &str, kind: EntityType, n: usize, country: Option<&str
         kind,
         aliases: BTreeSet::from([name.to_string()]),
         mentions: vec![Span { start: 0, end: 1 }; n],
+        tokens: Vec::new(),
         country: country.map(str::to_string),
     }
 }
