@@ -8,6 +8,9 @@
 //!   module (a file using its own parent or child is structure, not a circle).
 //! - No source file over [`MAX_LINES`] lines; tests live in their own files
 //!   (`tests.rs`, `*_tests.rs`).
+//! - A type's methods (`impl Type { .. }`) are written in the file that defines it or in a
+//!   child module of that file: methods added from a sibling would be uses no import
+//!   shows, so a circle could hide behind them.
 //!
 //! A module "uses" another when its code names a path into it: `use crate::a::b`,
 //! `crate::a::b::f()`, `super::c` (comments and string literals are skipped).
@@ -192,6 +195,25 @@ fn the_checker_finds_an_upward_import_and_a_circle() {
     ];
     assert_eq!(check(&inline, layers), Vec::<String>::new());
 
+    // Methods added to a type from a sibling file are named; from the type's own file or
+    // a child module, and trait impls anywhere, they are not.
+    let methods =
+        vec![
+        file("mid", "mod a; mod b; pub struct Z; impl Z { fn h() {} }"),
+        file("mid::a", "pub struct X<'a>(&'a str);\nmod c;"),
+        file("mid::a::c", "impl<'a> super::X<'a> {}\nimpl X<'_> { fn f() {} }"),
+        file(
+            "mid::b",
+            "use super::a::X;\nimpl X<'_> { fn g() {} }\nimpl Clone for X<'_> {}\nimpl super::Z {}",
+        ),
+        file("mid::d", "impl<T> crate::mid::a::X<T> { fn k() {} }"),
+    ];
+    let problems = check(&methods, layers);
+    // (`impl super::Z` in `mid::b` is a child's, which is allowed.)
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("src/mid::b.rs") && problems[0].contains("`X` of `mid::a`"));
+    assert!(problems[1].contains("src/mid::d.rs") && problems[1].contains("`X` of `mid::a`"));
+
     // A module in no layer is named.
     let unknown = vec![file("stray", "")];
     assert!(check(&unknown, layers)[0].contains("stray"));
@@ -241,6 +263,7 @@ fn check(files: &[(ModPath, String, String)], layers: &[&[&str]]) -> Vec<String>
             }
         }
     }
+    problems.extend(methods_away_from_their_type(files));
     for graph in [&top_edges, &edges] {
         for circle in circles(graph) {
             let names: Vec<String> = circle.iter().map(|m| m.join("::")).collect();
@@ -251,6 +274,80 @@ fn check(files: &[(ModPath, String, String)], layers: &[&[&str]]) -> Vec<String>
         }
     }
     problems
+}
+
+/// Inherent `impl` blocks written outside their type's module subtree.
+fn methods_away_from_their_type(files: &[(ModPath, String, String)]) -> Vec<String> {
+    let mut defined: BTreeMap<String, Vec<&ModPath>> = BTreeMap::new();
+    let mut impls: Vec<(&ModPath, &String, String)> = Vec::new();
+    for (module, name, text) in files {
+        let tokens = tokens(&code(text));
+        for (i, t) in tokens.iter().enumerate() {
+            let next = |k: usize| tokens.get(i + k).map(String::as_str);
+            if matches!(t.as_str(), "struct" | "enum" | "union") {
+                if let Some(ty) = next(1).filter(|n| is_ident(n)) {
+                    defined.entry(ty.to_string()).or_default().push(module);
+                }
+            }
+            if t != "impl" {
+                continue;
+            }
+            // `impl`, generics, the type, its generics, then `{` (an inherent impl) or `for`.
+            let mut k = 1;
+            if next(k) == Some("<") {
+                k = skip_angles(&tokens, i + k) - i;
+            }
+            // A path's last name is the type (`impl super::a::X { .. }`).
+            while next(k).is_some_and(is_ident) && next(k + 1) == Some("::") {
+                k += 2;
+            }
+            let Some(ty) = next(k).filter(|n| is_ident(n)) else {
+                continue;
+            };
+            let mut after = k + 1;
+            if next(after) == Some("<") {
+                after = skip_angles(&tokens, i + after) - i;
+            }
+            if next(after) == Some("{") {
+                impls.push((module, name, ty.to_string()));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for (module, name, ty) in impls {
+        let Some(owners) = defined.get(&ty) else {
+            continue;
+        };
+        if owners.iter().any(|owner| module.starts_with(owner)) {
+            continue;
+        }
+        let shared = |o: &&&ModPath| o.iter().zip(module).take_while(|(a, b)| a == b).count();
+        let owner = owners.iter().max_by_key(shared).expect("defined somewhere");
+        problems.push(format!(
+            "{name}: adds methods to `{ty}` of `{}`: write them in that file or a child module \
+             of it (methods added from a sibling are uses no import shows)",
+            owner.join("::")
+        ));
+    }
+    problems
+}
+
+/// The index after the `<..>` that opens at `open`.
+fn skip_angles(tokens: &[String], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, t) in tokens.iter().enumerate().skip(open) {
+        match t.as_str() {
+            "<" => depth += 1,
+            ">" => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
 }
 
 /// The modules of `known` that `path` names: its longest prefix that is a module.

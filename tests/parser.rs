@@ -323,3 +323,36 @@ fn the_ner_run_gives_each_pieces_parse_state() {
         "over MAX_STATE_PIECES pieces: no states"
     );
 }
+
+/// A parse head in another directory than the NER model runs its own encoder, so the
+/// options fingerprint hashes that encoder's weights too, not only the head's files.
+#[test]
+fn a_head_with_its_own_encoder_is_hashed_with_that_encoder() {
+    let Some(pipeline) = common::model_pipeline() else {
+        return;
+    };
+    let head = repo().join("models/newsgraph-minilm");
+    if !head.join("parse_head.onnx").is_file() {
+        eprintln!("skipped: no parse head at {}", head.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for file in [
+        "config.json",
+        "tokenizer.json",
+        "model.int8.onnx",
+        "parse_head.onnx",
+    ] {
+        std::fs::copy(head.join(file), tmp.path().join(file)).unwrap();
+    }
+    let parser =
+        newsgraph::pipeline::Parser::load(Some(tmp.path()), None, Some(&pipeline.ner), 1).unwrap();
+    let pipeline = pipeline
+        .with_parser(parser, newsgraph::pipeline::ParseMode::Relevant)
+        .unwrap();
+    let hash =
+        |file: &str| newsgraph::hash::sha256_hex(&std::fs::read(tmp.path().join(file)).unwrap());
+    let hashed = &pipeline.loaded.parser;
+    assert!(hashed.contains(&hash("parse_head.onnx")), "{hashed:?}");
+    assert!(hashed.contains(&hash("model.int8.onnx")), "{hashed:?}");
+}

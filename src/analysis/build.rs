@@ -209,15 +209,19 @@ fn parse_into(
         .filter(|(_, &take)| take)
         .map(|(s, _)| s)
         .collect();
+    // A sentence's word spans, shifted to start at `origin` (0: the document's offsets).
+    let word_spans = |s: &Sentence, origin: usize| -> Vec<Span> {
+        doc.tokens[s.tokens.clone()]
+            .iter()
+            .map(|t| Span::new(t.span.start - origin, t.span.end - origin))
+            .collect()
+    };
     let parses = match (parser.state_width(), states) {
         (Some(width), Some(states)) if states.width == width || states.spans.is_empty() => {
             let rows: Vec<Vec<f32>> = chosen
                 .iter()
                 .map(|s| {
-                    let spans: Vec<Span> = doc.tokens[s.tokens.clone()]
-                        .iter()
-                        .map(|t| t.span)
-                        .collect();
+                    let spans = word_spans(s, 0);
                     let mut rows = states.word_rows(&spans);
                     // A text without pieces has no rows to give: zeros of the head's width.
                     rows.resize(spans.len() * width, 0.0);
@@ -237,11 +241,10 @@ fn parse_into(
         (Some(_), None) => chosen
             .iter()
             .map(|s| {
-                let spans: Vec<Span> = doc.tokens[s.tokens.clone()]
-                    .iter()
-                    .map(|t| Span::new(t.span.start - s.span.start, t.span.end - s.span.start))
-                    .collect();
-                parser.parse_in_text(&text[s.span.start..s.span.end], &spans)
+                parser.parse_in_text(
+                    &text[s.span.start..s.span.end],
+                    &word_spans(s, s.span.start),
+                )
             })
             .collect::<Result<Vec<_>, _>>()?,
         (None, _) => {

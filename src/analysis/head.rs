@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ndarray::Array3;
+use ndarray::ArrayView3;
 use ort::value::TensorRef;
 use serde::Deserialize;
 
@@ -64,6 +64,12 @@ fn model_error(dir: &Path, what: impl std::fmt::Display) -> ParseError {
 }
 
 impl ParseHead {
+    /// The encoder's ONNX weights: the NER model's when the head shares its run, else
+    /// its own directory's, run for each parsed sentence.
+    pub fn encoder_weights(&self) -> &Path {
+        &self.encoder.model.weights_path
+    }
+
     /// The head of `encoder`'s model directory, with `sessions` sessions.
     pub fn load(encoder: Ner, sessions: usize) -> Result<Self, ParseError> {
         let dir = encoder.model.dir.clone();
@@ -116,14 +122,15 @@ impl ParseHead {
     /// One run of the head on `n` words' states (at most `max_words`).
     fn run(&self, states: &[f32]) -> Result<ParsedSentence, ParseError> {
         let n = states.len() / self.width;
-        let input = Array3::from_shape_vec((1, n, self.width), states.to_vec()).expect("shape");
+        // A view of the caller's rows: the run reads them in place, without a copy.
+        let input = ArrayView3::from_shape((1, n, self.width), states).expect("shape");
         let mut session = self
             .sessions
             .for_this_worker()
             .map_err(|_| ParseError::Model("a parser thread panicked".into()))?;
         let run = |e: ort::Error| ParseError::Model(format!("{}: {e}", self.onnx_path.display()));
         let outputs = session
-            .run(ort::inputs!["states" => TensorRef::from_array_view(&input).map_err(run)?])
+            .run(ort::inputs!["states" => TensorRef::from_array_view(input).map_err(run)?])
             .map_err(run)?;
         self.labels.decode_outputs(n, &outputs, &self.onnx_path)
     }

@@ -8,7 +8,6 @@ pub mod head;
 pub mod lemma;
 mod parse;
 pub mod parser;
-mod query;
 pub mod relevant;
 pub mod scores;
 pub mod tokenize;

@@ -205,11 +205,8 @@ impl SentenceParser for ParserModel {
             .iter()
             .map(|words| {
                 if words.is_empty() {
-                    Ok(ParsedSentence {
-                        upos: Vec::new(),
-                        heads: Vec::new(),
-                        deprels: Vec::new(),
-                    })
+                    // No words, no parts: the empty parse, as the parse head gives it.
+                    Ok(join_parts(Vec::new()))
                 } else {
                     self.parse_long(words)
                 }

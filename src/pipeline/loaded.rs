@@ -87,23 +87,23 @@ pub fn read_gazetteer(dir: &Path) -> Result<Hashed<Gazetteer>, LoadError> {
     })
 }
 
-/// SHA-256 of a model's files: its ONNX weights, config.json and tokenizer.json.
-pub(super) fn model_hashes(onnx: &Path, dir: &Path) -> Result<Vec<String>, LoadError> {
-    [
-        onnx.to_path_buf(),
-        dir.join("config.json"),
-        dir.join("tokenizer.json"),
-    ]
-    .iter()
-    .map(|path| {
-        std::fs::read(path)
-            .map(|bytes| sha256_hex(&bytes))
-            .map_err(|source| LoadError::Read {
-                path: path.clone(),
-                source,
-            })
-    })
-    .collect()
+/// SHA-256 of a model's files: its ONNX weights (one file, or a head's and its
+/// encoder's), config.json and tokenizer.json.
+pub(super) fn model_hashes(onnx: &[&Path], dir: &Path) -> Result<Vec<String>, LoadError> {
+    onnx.iter()
+        .map(|p| p.to_path_buf())
+        .chain([dir.join("config.json"), dir.join("tokenizer.json")])
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|path| {
+            std::fs::read(path)
+                .map(|bytes| sha256_hex(&bytes))
+                .map_err(|source| LoadError::Read {
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect()
 }
 
 /// The hashes of what a pipeline loaded: what its results depend on, by content.
@@ -111,7 +111,8 @@ pub(super) fn model_hashes(onnx: &Path, dir: &Path) -> Result<Vec<String>, LoadE
 pub struct Loaded {
     /// The NER model's ONNX file, config.json and tokenizer.json.
     pub model: Vec<String>,
-    /// The parser's, when one is loaded.
+    /// The parser's, when one is loaded (a parse head's: its ONNX file, its encoder's,
+    /// config.json and tokenizer.json).
     pub parser: Vec<String>,
     /// The rules text (the built-in rules' without a rules file).
     pub rules: String,

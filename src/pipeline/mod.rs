@@ -108,6 +108,15 @@ impl Parser {
             Parser::Model(m) => &m.onnx_path,
         }
     }
+
+    /// The ONNX files its parses depend on: a head's own and its encoder's (the NER
+    /// model's when it shares the run, another directory's when it does not).
+    pub fn onnx_files(&self) -> Vec<&Path> {
+        match self {
+            Parser::Head(h) => vec![&h.onnx_path, h.encoder_weights()],
+            Parser::Model(m) => vec![&m.onnx_path],
+        }
+    }
 }
 
 impl From<ParserModel> for Parser {
@@ -148,7 +157,7 @@ impl Pipeline {
         gazetteer: Gazetteer,
     ) -> Result<Self, NerError> {
         let model = Model::load(model_dir, load)?;
-        let model_files = model_hashes(&model.weights_path, &model.dir)
+        let model_files = model_hashes(&[&model.weights_path], &model.dir)
             .map_err(|e| NerError::Model(chain(&e)))?;
         Ok(Self {
             ner: Ner::new(model, options),
@@ -224,8 +233,7 @@ impl Pipeline {
         mode: ParseMode,
     ) -> Result<Self, LoadError> {
         let parser = parser.into();
-        // For a head, the encoder's files are in the model's hashes already.
-        self.loaded.parser = model_hashes(parser.onnx_path(), parser.dir())?;
+        self.loaded.parser = model_hashes(&parser.onnx_files(), parser.dir())?;
         self.parser = Some(parser);
         self.parse = mode;
         Ok(self)

@@ -12,7 +12,7 @@ use crate::resolve::{EntityType, Resolved};
 
 use crate::text::Span;
 
-use super::context::{Ctx, Found, FoundTarget};
+use super::matcher::{Ctx, Found, FoundTarget};
 use super::mentions::EntityTokens;
 use super::numbers::Reading;
 use super::rules::RuleSet;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::resolve::EntityType;
 
-use super::context::{Ctx, Found, FoundTarget};
+use super::matcher::{Ctx, Found, FoundTarget};
 use super::rules::{cue_applies, CueSite, Effect, Rule, SyntaxRule};
 use super::syntax::{Constraint, DepPath, Direction, Expansion, Field, Step, TokenTest, Value};
 use super::{Matched, Modality};

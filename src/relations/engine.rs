@@ -4,20 +4,20 @@
 
 use crate::resolve::{EntityType, Resolved};
 
-use super::context::{Ctx, Found, FoundTarget};
 use super::dependency;
-use super::figures::Attribution;
+use super::matcher::figures::Attribution;
+use super::matcher::surface::members;
+use super::matcher::{Ctx, Found, FoundTarget};
 use super::mentions::EntityTokens;
 use super::pattern::Role;
 use super::rules::{RuleKind, RuleSet};
-use super::surface::members;
 
 /// Runs every rule over every sentence of `doc`.
 pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> Vec<Found> {
     let mut out = Vec::new();
     // Persons that pronouns may stand for: (sentence index, entity), most recent last.
     let mut antecedents: Vec<(usize, usize)> = Vec::new();
-    let genders = super::pronouns::genders(rules, doc, resolved);
+    let genders = super::matcher::pronouns::genders(rules, doc, resolved);
     for (si, sent) in doc.sentences.iter().enumerate() {
         let ctx = Ctx::new(rules, doc, resolved, sent.clone(), &genders);
         let sentence = doc.span(sent.clone());

@@ -8,20 +8,16 @@
 //! - `engine`: surface rules tried over sentences; cues, pronouns and figures.
 //! - `dependency`: syntax rules matched in the dependency parse; expansion steps and syntax cues.
 
-mod arguments;
 pub mod candidates;
-mod context;
 mod dependency;
 mod engine;
-mod figures;
+mod matcher;
 pub mod mentions;
 pub mod model;
 pub mod numbers;
 pub mod pattern;
-mod pronouns;
 pub mod rules;
 pub mod scope;
-mod surface;
 pub mod syntax;
 
 use std::collections::BTreeMap;
@@ -160,8 +156,8 @@ fn model_found(
     threshold: Option<f64>,
     doc: &mentions::EntityTokens,
     resolved: &Resolved,
-    by_rules: &[context::Found],
-) -> Vec<context::Found> {
+    by_rules: &[matcher::Found],
+) -> Vec<matcher::Found> {
     let mut out = Vec::new();
     for c in candidates::document_candidates(rules, doc, resolved, by_rules) {
         let sent = doc.sentences[c.sentence].clone();
@@ -209,17 +205,17 @@ fn model_found(
                     } else {
                         (ea, eb)
                     };
-                    (s, context::FoundTarget::Entity(t))
+                    (s, matcher::FoundTarget::Entity(t))
                 }
                 candidates::Pairing::Figure { source, reading } => {
-                    let ctx = context::Ctx::new(rules, doc, resolved, sent.clone(), &[]);
+                    let ctx = matcher::Ctx::new(rules, doc, resolved, sent.clone(), &[]);
                     (
                         doc.mentions[*source].entity,
-                        context::FoundTarget::Figure(ctx.figure(reading)),
+                        matcher::FoundTarget::Figure(ctx.figure(reading)),
                     )
                 }
             };
-            out.push(context::Found {
+            out.push(matcher::Found {
                 relation: relation.to_string(),
                 rule: format!("model@{score:.2}"),
                 source,
@@ -318,7 +314,7 @@ pub fn extract_with(
     for f in all {
         let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
         let (source, target, target_key, at) = match f.target {
-            context::FoundTarget::Entity(t) => {
+            matcher::FoundTarget::Entity(t) => {
                 let (a, b) = if !directed && id(t) < id(f.source) {
                     (t, f.source)
                 } else {
@@ -326,7 +322,7 @@ pub fn extract_with(
                 };
                 (a, Target::Entity(b), id(b).to_string(), 0)
             }
-            context::FoundTarget::Figure(fig) => {
+            matcher::FoundTarget::Figure(fig) => {
                 let at = fig.number.start;
                 (f.source, Target::Figure(fig), String::new(), at)
             }

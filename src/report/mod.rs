@@ -20,7 +20,6 @@ use crate::graph::{Edge, Evidence, Graph, Node, NodeKind, RelationKinds};
 use crate::pipeline::MentionRecord;
 
 mod arcs;
-mod data;
 mod html;
 mod page;
 

@@ -50,5 +50,21 @@ pub use model::*;
 /// Rules-file lexicons are the shared phrase-list type, folded as resolve's lists are.
 pub use crate::lexicon::Lexicon;
 
+/// A checked rules file: the compiled model's parts (`model.rs`), made by `compile.rs`,
+/// whose constructors (`RuleSet::parse`, `load`, `builtin`) are written in that child.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub relations: BTreeMap<String, RelationType>,
+    pub lexicons: Vec<Lexicon>,
+    pub rules: Vec<Rule>,
+    pub cues: Vec<Cue>,
+    pub syntax_cues: Vec<SyntaxCue>,
+    pub settings: Settings,
+    pub numbers: NumberSettings,
+    /// The texts of the list files its lexicons read from disk (`file = "PATH"`), in file
+    /// order, so that a run's fingerprint changes when one of them does.
+    pub list_texts: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests;

@@ -147,18 +147,3 @@ pub struct NumberSettings {
     /// Units by name, each with the words that name it ("USD": "$", "dollars", "dlrs").
     pub units: Vec<(String, Lexicon)>,
 }
-
-/// A checked rules file.
-#[derive(Clone, Debug)]
-pub struct RuleSet {
-    pub relations: BTreeMap<String, RelationType>,
-    pub lexicons: Vec<Lexicon>,
-    pub rules: Vec<Rule>,
-    pub cues: Vec<Cue>,
-    pub syntax_cues: Vec<SyntaxCue>,
-    pub settings: Settings,
-    pub numbers: NumberSettings,
-    /// The texts of the list files its lexicons read from disk (`file = "PATH"`), in file
-    /// order, so that a run's fingerprint changes when one of them does.
-    pub list_texts: Vec<String>,
-}

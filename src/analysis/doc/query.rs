@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::doc::{Doc, Token};
+use super::{Doc, Token};
 use crate::text::Span;
 
 impl Token {

@@ -4,15 +4,19 @@
 
 use crate::resolve::{EntityType, Resolved};
 
-use super::context::{Ctx, Gender};
 use super::figures::Attribution;
-use super::mentions::EntityTokens;
-use super::rules::RuleSet;
+use super::{Ctx, Gender};
+use crate::relations::mentions::EntityTokens;
+use crate::relations::rules::RuleSet;
 
 /// Per entity, the gender that the titles right before (or opening) its mentions give it:
 /// "Pope Francis" and "Mr Baker" are men, "Mrs Thatcher" a woman. Conflicting or no titles
 /// leave it unknown. One pass over the mentions, once per document.
-pub(super) fn genders(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> Vec<Gender> {
+pub(in crate::relations) fn genders(
+    rules: &RuleSet,
+    doc: &EntityTokens,
+    resolved: &Resolved,
+) -> Vec<Gender> {
     let s = &rules.settings;
     let mut out = vec![Gender::Unknown; resolved.entities.len()];
     let mut conflict = vec![false; resolved.entities.len()];
@@ -45,7 +49,7 @@ pub(super) fn genders(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) 
 
 impl Ctx<'_> {
     /// The gender a pronoun at token `pos` names, if the rules say.
-    pub(super) fn pronoun_gender(&self, pos: usize) -> Gender {
+    pub(in crate::relations) fn pronoun_gender(&self, pos: usize) -> Gender {
         let s = &self.rules.settings;
         if self.lex_len(s.male_pronouns, pos) == Some(1) {
             Gender::Male
@@ -57,14 +61,14 @@ impl Ctx<'_> {
     }
 
     /// Whether entity `e` may be what a pronoun of `gender` stands for.
-    pub(super) fn agrees(&self, e: usize, gender: Gender) -> bool {
+    pub(in crate::relations) fn agrees(&self, e: usize, gender: Gender) -> bool {
         let known = self.genders.get(e).copied().unwrap_or(Gender::Unknown);
         gender == Gender::Unknown || known == Gender::Unknown || known == gender
     }
 
     /// Pronoun sources become the person they stand for: a person speaker earlier in the
     /// sentence, else the latest antecedent within reach; unresolved ones are dropped.
-    pub(super) fn resolve_pronouns(
+    pub(in crate::relations) fn resolve_pronouns(
         &self,
         si: usize,
         attributions: &mut Vec<Attribution>,
@@ -106,7 +110,7 @@ impl Ctx<'_> {
 
     /// The person in subject position: the first name of the sentence with only
     /// capitalised words, determiners and punctuation before it.
-    pub(super) fn subject_person(&self) -> Option<usize> {
+    pub(in crate::relations) fn subject_person(&self) -> Option<usize> {
         let tokens = &self.doc.tokens;
         let mut p = self.sent.start;
         while p < self.sent.end {

@@ -1,11 +1,11 @@
 //! The JSON `report.js` draws the graph from.
 
-use super::html::*;
-use super::*;
+use crate::report::html::*;
+use crate::report::*;
 
 impl Page<'_> {
     /// The data `report.js` draws from.
-    pub(super) fn data(&self) -> Value {
+    pub(in crate::report) fn data(&self) -> Value {
         let graph = self.report.graph;
         let page_docs: Vec<&str> = self
             .report

@@ -3,11 +3,11 @@
 
 use crate::resolve::EntityType;
 
-use super::context::Ctx;
+use super::Ctx;
 
 impl Ctx<'_> {
     /// Skips words that may precede a name in a slot: determiners, titles, capitalised words.
-    pub(super) fn skip_prefix(&self, pos: usize) -> usize {
+    pub(in crate::relations) fn skip_prefix(&self, pos: usize) -> usize {
         let mut p = pos;
         for _ in 0..5 {
             if p >= self.sent.end || self.in_mention(p) {
@@ -28,7 +28,7 @@ impl Ctx<'_> {
     }
 
     /// Skips title words between a modifier and a name ("Russian [Foreign Minister] Lavrov").
-    pub(super) fn skip_titles(&self, pos: usize) -> usize {
+    pub(in crate::relations) fn skip_titles(&self, pos: usize) -> usize {
         let mut p = pos;
         while p < self.sent.end && !self.in_mention(p) {
             match self.lex_len(self.rules.settings.titles, p) {
@@ -42,7 +42,11 @@ impl Ctx<'_> {
     /// The entity named at `pos` (after determiners and titles), and where its name ends.
     /// A possessor or modifier gives way to the name it modifies ("Russia's Putin" is Putin);
     /// a name followed by a modifier head ("U.S. defense official") names no one here.
-    pub(super) fn head(&self, pos: usize, kinds: Option<&[EntityType]>) -> Option<(usize, usize)> {
+    pub(in crate::relations) fn head(
+        &self,
+        pos: usize,
+        kinds: Option<&[EntityType]>,
+    ) -> Option<(usize, usize)> {
         let p = self.skip_prefix(pos);
         let m = self.doc.mention_starting(p)?;
         let (mut entity, mut q) = (m.entity, m.tokens.end);
@@ -79,7 +83,7 @@ impl Ctx<'_> {
     }
 
     /// Coordinations starting at `pos`, longest first, each also with a following appositive.
-    pub(super) fn groups(
+    pub(in crate::relations) fn groups(
         &self,
         pos: usize,
         kinds: Option<&[EntityType]>,
@@ -138,7 +142,7 @@ impl Ctx<'_> {
     }
 
     /// The end of ", the ambassador to X," or of an age (", 79,") after a name, if one follows.
-    pub(super) fn appositive_end(&self, end: usize) -> Option<usize> {
+    pub(in crate::relations) fn appositive_end(&self, end: usize) -> Option<usize> {
         if self.lower(end) != "," {
             return None;
         }

@@ -3,34 +3,34 @@
 
 use std::ops::Range;
 
-use super::context::Ctx;
-use super::numbers::Reading;
-use super::pattern::{Alt, Atom, Element, Pattern, Quant, Role, Slot};
-use super::rules::{cue_applies, Effect, Rule};
-use super::Modality;
+use super::Ctx;
+use crate::relations::numbers::Reading;
+use crate::relations::pattern::{Alt, Atom, Element, Pattern, Quant, Role, Slot};
+use crate::relations::rules::{cue_applies, Effect, Rule};
+use crate::relations::Modality;
 
 /// Backtracking steps allowed per rule and start position; patterns in practice need far fewer.
 const STEP_BUDGET: usize = 20_000;
 
 #[derive(Clone, Debug)]
-pub(super) struct Capture {
-    pub(super) role: Role,
+pub(in crate::relations) struct Capture {
+    pub(in crate::relations) role: Role,
     /// Entities (indices into `Resolved::entities`), in order of mention.
-    pub(super) members: Vec<usize>,
-    pub(super) tokens: Range<usize>,
-    pub(super) figure: Option<Reading>,
+    pub(in crate::relations) members: Vec<usize>,
+    pub(in crate::relations) tokens: Range<usize>,
+    pub(in crate::relations) figure: Option<Reading>,
     /// A pronoun standing for the source.
-    pub(super) pronoun: bool,
+    pub(in crate::relations) pronoun: bool,
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Match {
-    pub(super) start: usize,
-    pub(super) end: usize,
-    pub(super) caps: Vec<Capture>,
+pub(in crate::relations) struct Match {
+    pub(in crate::relations) start: usize,
+    pub(in crate::relations) end: usize,
+    pub(in crate::relations) caps: Vec<Capture>,
 }
 
-pub(super) fn members(m: &Match, role: Role) -> Vec<usize> {
+pub(in crate::relations) fn members(m: &Match, role: Role) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for c in m.caps.iter().filter(|c| c.role == role) {
         for &e in &c.members {
@@ -45,7 +45,7 @@ pub(super) fn members(m: &Match, role: Role) -> Vec<usize> {
 impl Ctx<'_> {
     /// The first match of `rule` at each start position of the sentence, less those inside
     /// an earlier match ("the US and the EU sanction" also matches from "the EU").
-    pub(super) fn matches(&self, rule: &Rule, pattern: &Pattern) -> Vec<Match> {
+    pub(in crate::relations) fn matches(&self, rule: &Rule, pattern: &Pattern) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
         let starts_with_slot = pattern
             .elements
@@ -70,7 +70,7 @@ impl Ctx<'_> {
         out
     }
 
-    pub(super) fn go(
+    pub(in crate::relations) fn go(
         &self,
         rule: &Rule,
         elements: &[Element],
@@ -112,7 +112,7 @@ impl Ctx<'_> {
     }
 
     /// Ways `atom` matches at `pos`: end positions (preferred first) and what it captured.
-    pub(super) fn options(
+    pub(in crate::relations) fn options(
         &self,
         rule: &Rule,
         atom: &Atom,
@@ -176,7 +176,7 @@ impl Ctx<'_> {
     }
 
     /// Where the alternatives matching at `pos` end, longest first.
-    pub(super) fn alt_ends(&self, alts: &[Alt], pos: usize) -> Vec<usize> {
+    pub(in crate::relations) fn alt_ends(&self, alts: &[Alt], pos: usize) -> Vec<usize> {
         let end = self.sent.end;
         let tokens = &self.doc.tokens;
         let mut ends: Vec<usize> = Vec::new();
@@ -205,7 +205,7 @@ impl Ctx<'_> {
         ends
     }
 
-    pub(super) fn slot_options(
+    pub(in crate::relations) fn slot_options(
         &self,
         rule: &Rule,
         slot: &Slot,
@@ -250,7 +250,7 @@ impl Ctx<'_> {
     }
 
     /// What the cues around a match make of it: None when a drop cue fires.
-    pub(super) fn modality(&self, rule: &Rule, m: &Match) -> Option<Modality> {
+    pub(in crate::relations) fn modality(&self, rule: &Rule, m: &Match) -> Option<Modality> {
         let tokens = &self.doc.tokens;
         let in_slot = |p: usize| {
             m.caps

@@ -1,5 +1,7 @@
-//! The context every matcher reads in one sentence: the rules, the document's tokens
-//! and entities, the sentence, and what a match found; small token tests they share.
+//! The matcher's context in one sentence (`Ctx`: the rules, the document's tokens and entities, the sentence; `Found`: what a match found), with its parts as child modules.
+//!
+//! Every method on `Ctx` lives here or in a child: `surface` (patterns), `arguments` (what a
+//! slot takes), `figures` (numbers read as figures, attributions) and `pronouns`.
 
 use std::cell::Cell;
 use std::ops::Range;
@@ -10,6 +12,11 @@ use crate::text::Span;
 use super::mentions::EntityTokens;
 use super::rules::{Lexicon, RuleSet};
 use super::{Figure, Modality};
+
+pub(super) mod arguments;
+pub(super) mod figures;
+pub(super) mod pronouns;
+pub(super) mod surface;
 
 /// One relation instance found in one sentence.
 #[derive(Clone, Debug, PartialEq)]

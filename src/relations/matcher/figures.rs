@@ -4,25 +4,25 @@
 use crate::analysis::Token;
 use crate::text::Span;
 
-use super::context::{Ctx, Found, FoundTarget};
-use super::numbers::{self, Reading, Vocabulary};
-use super::rules::Rule;
-use super::{Figure, Modality};
+use super::{Ctx, Found, FoundTarget};
+use crate::relations::numbers::{self, Reading, Vocabulary};
+use crate::relations::rules::Rule;
+use crate::relations::{Figure, Modality};
 
 /// An attribution ("X said") that figures of its sentence are credited to.
 #[derive(Clone, Debug)]
-pub(super) struct Attribution<'r> {
-    pub(super) rule: &'r Rule,
-    pub(super) start: usize,
-    pub(super) end: usize,
-    pub(super) sources: Vec<usize>,
-    pub(super) pronoun_at: Option<usize>,
-    pub(super) modality: Option<Modality>,
+pub(in crate::relations) struct Attribution<'r> {
+    pub(in crate::relations) rule: &'r Rule,
+    pub(in crate::relations) start: usize,
+    pub(in crate::relations) end: usize,
+    pub(in crate::relations) sources: Vec<usize>,
+    pub(in crate::relations) pronoun_at: Option<usize>,
+    pub(in crate::relations) modality: Option<Modality>,
 }
 
 impl Ctx<'_> {
     /// A number phrase at `pos` that can be a figure (not a date, time, age, ordinal or name).
-    pub(super) fn reading(&self, pos: usize) -> Option<Reading> {
+    pub(in crate::relations) fn reading(&self, pos: usize) -> Option<Reading> {
         let tokens = &self.doc.tokens;
         let n = &self.rules.numbers;
         let r = numbers::read(tokens, pos, self.sent.end, self)?;
@@ -79,7 +79,7 @@ impl Ctx<'_> {
         Some(r)
     }
 
-    pub(super) fn figure(&self, r: &Reading) -> Figure {
+    pub(in crate::relations) fn figure(&self, r: &Reading) -> Figure {
         let span = self.doc.span(r.start..r.end);
         Figure {
             span,
@@ -94,7 +94,7 @@ impl Ctx<'_> {
 
     /// Credits each number of the sentence to the nearest attribution: the closest one
     /// before it, else the first one after it.
-    pub(super) fn claims(
+    pub(in crate::relations) fn claims(
         &self,
         attributions: &[Attribution],
         sentence: Span,

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use crate::text::Span;
 
+mod query;
+
 /// Universal part-of-speech tags (UD v2), in the parser model's output order.
 pub const UPOS: [&str; 17] = [
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",

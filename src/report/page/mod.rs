@@ -4,6 +4,8 @@
 use super::html::*;
 use super::*;
 
+mod data;
+
 pub(super) struct Page<'a> {
     pub(super) report: &'a Report<'a>,
     pub(super) options: &'a Options,
