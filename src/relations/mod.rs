@@ -12,6 +12,7 @@ mod arguments;
 pub mod candidates;
 mod context;
 mod dependency;
+mod descriptions;
 mod engine;
 mod figures;
 pub mod mentions;
