@@ -126,6 +126,13 @@ mod tests {
             chosen(&RuleSet::builtin()),
             [true, false, false, false, false, true, false, true]
         );
+        // A description names an organisation too: "The ministry said 12 died."
+        let described = analyse("The ministry said 12 died.", &[], None).unwrap();
+        assert!(worth_parsing(
+            &RuleSet::builtin(),
+            &described,
+            &described.sentences[0]
+        ));
         let visits = RuleSet::parse(
             "[relation.visits]\n\n[[rule]]\nid = \"v\"\nrelation = \"visits\"\nkind = \"syntax\"\n\
              trigger = \"{lemma:visit upos:VERB}\"\nsource = \">nsubj\"\ntarget = \">obj\"\n",
