@@ -629,3 +629,28 @@ fn the_one_quoted_as_saying_is_the_source() {
     let tree = "3:nsubj:pass:PROPN 3:aux:pass:AUX 0:root:VERB 5:mark:SCONJ 3:advcl:VERB 7:nummod:NUM 8:nsubj:NOUN 5:ccomp:VERB 3:punct:PUNCT";
     assert_eq!(builtin_edges(text, tree, &more), set(&["claims putin 40"]));
 }
+
+#[test]
+fn sanctioners_as_modifiers_are_the_source() {
+    // "U.S. and EU sanctions on Russia": each modifier sanctions the target.
+    let text = "U.S. and EU sanctions on Russia hurt.";
+    let tree = "4:compound:PROPN 3:cc:CCONJ 1:conj:PROPN 7:nsubj:NOUN 6:case:ADP 4:nmod:PROPN 0:root:VERB 7:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &[]),
+        set(&["sanctions eu russia", "sanctions us russia"])
+    );
+    // "under EU sanctions": what is under them is the target.
+    let more = [("gazprombank", O, "Gazprombank"), ("rossiya", O, "Rossiya")];
+    let text = "Gazprombank, a bank already under EU sanctions, said.";
+    let tree = "10:nsubj:PROPN 4:punct:PUNCT 4:det:DET 1:appos:NOUN 4:advmod:ADV 8:case:ADP 8:compound:PROPN 4:nmod:NOUN 1:punct:PUNCT 0:root:VERB 10:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &more),
+        set(&["sanctions eu gazprombank"])
+    );
+    let text = "Rossiya is under U.S. sanctions.";
+    let tree = "5:nsubj:PROPN 5:cop:AUX 5:case:ADP 5:compound:PROPN 0:root:NOUN 5:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &more),
+        set(&["sanctions us rossiya"])
+    );
+}
