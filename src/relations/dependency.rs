@@ -376,17 +376,39 @@ impl Syntax<'_, '_> {
                     nested(c, "appos", &mut out);
                 }
             }
-            if on(Expansion::Possessive) && self.in_lexicon(settings.collective, node) {
-                for c in self.children_by(node, &["nmod:poss", "compound", "nmod"]) {
+            // A collective names its owner ("NATO leaders", "a spokeswoman for the EU"); so
+            // does a title that names no one ("Russia's deputy defence minister").
+            let collective = self.in_lexicon(settings.collective, node);
+            let title_owner = out.is_empty()
+                && on(Expansion::Description)
+                && self.in_lexicon(settings.titles, node);
+            if on(Expansion::Possessive) && (collective || title_owner) {
+                let owners: &[&str] = if collective {
+                    &["nmod:poss", "compound", "nmod"]
+                } else {
+                    &["nmod:poss", "nmod"]
+                };
+                for c in self.children_by(node, owners) {
                     let of = self.doc.tokens[c].deprel != "nmod"
-                        || self
-                            .children_by(c, &["case"])
-                            .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "of" | "from"));
-                    // The owner may be a coordination: "representatives from Armenia and
-                    // Azerbaijan".
-                    if of && self.entity_of(c).is_some() {
+                        || self.children_by(c, &["case"]).any(|k| self.owner_case(k));
+                    // The owner may be a coordination ("representatives from Armenia and
+                    // Azerbaijan") or a description ("the company's spokesman").
+                    let described = || on(Expansion::Description) && self.described(c).is_some();
+                    if of && (self.entity_of(c).is_some() || described()) {
                         nested(c, "possessive", &mut out);
                     }
+                }
+            }
+            if on(Expansion::Description) && out.is_empty() {
+                if let Some(entity) = self.described(node) {
+                    push(
+                        &mut out,
+                        Argument {
+                            entity,
+                            node,
+                            steps: vec!["description"],
+                        },
+                    );
                 }
             }
         }
@@ -406,6 +428,15 @@ impl Syntax<'_, '_> {
             }
         }
         out
+    }
+
+    /// Whether the `case` word at `k` joins a collective or title to its owner
+    /// (`settings.owner_cases`; "of" and "from" when not given).
+    fn owner_case(&self, k: usize) -> bool {
+        match self.rules.settings.owner_cases {
+            Some(_) => self.in_lexicon(self.rules.settings.owner_cases, k),
+            None => matches!(self.doc.tokens[k].lower.as_str(), "of" | "from"),
+        }
     }
 
     /// The person "he"/"she" at `node` stands for: the last person named before it in the

@@ -68,8 +68,18 @@ fn cast() -> Vec<(&'static str, EntityType, &'static str)> {
 }
 
 fn resolved(text: &str) -> Resolved {
+    resolved_with(text, &cast(), false)
+}
+
+/// The entities of `cast` found in `text`, with their name as their one alias when
+/// `aliases` (as resolve gives them).
+fn resolved_with(
+    text: &str,
+    cast: &[(&'static str, EntityType, &'static str)],
+    aliases: bool,
+) -> Resolved {
     let mut out = Resolved::default();
-    for (id, kind, name) in cast() {
+    for &(id, kind, name) in cast {
         let mentions: Vec<Span> = text
             .match_indices(name)
             .map(|(at, _)| Span::new(at, at + name.len()))
@@ -78,7 +88,11 @@ fn resolved(text: &str) -> Resolved {
             id: id.into(),
             name: name.into(),
             kind,
-            aliases: Default::default(),
+            aliases: if aliases {
+                [name.to_string()].into()
+            } else {
+                Default::default()
+            },
             mentions,
             tokens: Vec::new(),
             country: None,
@@ -515,4 +529,129 @@ fn the_builtin_rules_hold_syntax_rules_for_every_relation() {
             "{relation}"
         );
     }
+}
+
+/// Claims (and meetings) the built-in rules find in `text` with `tree`, over the cast plus
+/// `more` (every entity with its name as alias).
+fn builtin_edges(
+    text: &str,
+    tree: &str,
+    more: &[(&'static str, EntityType, &'static str)],
+) -> BTreeSet<String> {
+    let doc = parsed(text, tree);
+    let mut all = cast();
+    all.extend_from_slice(more);
+    let resolved = resolved_with(text, &all, true);
+    extract(&RuleSet::builtin(), text, &doc, &resolved)
+        .into_iter()
+        .map(|r| {
+            let source = &resolved.entities[r.source].id;
+            match &r.target {
+                Target::Entity(t) => {
+                    format!("{} {} {}", r.relation, source, resolved.entities[*t].id)
+                }
+                Target::Figure(f) => format!("{} {} {}", r.relation, source, f.value),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_definite_description_speaks_for_the_organisation_it_fits() {
+    let more = [
+        ("conrac", O, "Conrac Corp"),
+        ("foreign-ministry", O, "Foreign Ministry"),
+    ];
+    // "the company": the company named before (its name ends in a legal form).
+    let text = "Conrac Corp rose. The company said 40 people died.";
+    let tree = "2:compound:PROPN 3:nsubj:PROPN 0:root:VERB 3:punct:PUNCT|\
+                2:det:DET 3:nsubj:NOUN 0:root:VERB 5:nummod:NUM 6:nsubj:NOUN 3:ccomp:VERB 3:punct:PUNCT";
+    assert_eq!(builtin_edges(text, tree, &more), set(&["claims conrac 40"]));
+    // "the ministry": the organisation whose name holds the word ...
+    let text = "The Foreign Ministry rose. The ministry said 40 people died.";
+    let s1 = "3:det:DET 3:compound:PROPN 4:nsubj:PROPN 0:root:VERB 4:punct:PUNCT";
+    let tree = format!(
+        "{s1}|2:det:DET 3:nsubj:NOUN 0:root:VERB 5:nummod:NUM 6:nsubj:NOUN 3:ccomp:VERB 3:punct:PUNCT"
+    );
+    assert_eq!(
+        builtin_edges(text, &tree, &more),
+        set(&["claims foreign-ministry 40"])
+    );
+    // ... with the description's own noun modifiers: the defence ministry is another one.
+    let text = "The Foreign Ministry rose. The defence ministry said 40 people died.";
+    let tree = format!(
+        "{s1}|3:det:DET 3:compound:NOUN 4:nsubj:NOUN 0:root:VERB 6:nummod:NUM 7:nsubj:NOUN 4:ccomp:VERB 4:punct:PUNCT"
+    );
+    assert!(builtin_edges(text, &tree, &more).is_empty());
+}
+
+#[test]
+fn a_description_stands_for_the_storys_subject_and_not_another_one() {
+    let more = [
+        ("imperial", O, "Imperial Oil Ltd"),
+        ("exxon", O, "Exxon Corp"),
+    ];
+    // "The company" is Imperial Oil, the sentence's subject, not Exxon named last; "a
+    // parent company spokesman" speaks for neither.
+    let text = "Imperial Oil Ltd, owned by Exxon Corp, rose. The company said 40 people died. \
+                A parent company spokesman said 50 people died.";
+    let tree = "3:compound:PROPN 3:compound:PROPN 10:nsubj:PROPN 5:punct:PUNCT 3:acl:VERB 8:case:ADP 8:compound:PROPN 5:obl:PROPN 5:punct:PUNCT 0:root:VERB 10:punct:PUNCT|\
+                2:det:DET 3:nsubj:NOUN 0:root:VERB 5:nummod:NUM 6:nsubj:NOUN 3:ccomp:VERB 3:punct:PUNCT|\
+                4:det:DET 4:compound:NOUN 4:compound:NOUN 5:nsubj:NOUN 0:root:VERB 7:nummod:NUM 8:nsubj:NOUN 5:ccomp:VERB 5:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &more),
+        set(&["claims imperial 40"])
+    );
+}
+
+#[test]
+fn a_spokeswoman_for_x_and_xs_minister_speak_for_x() {
+    // "a spokeswoman for the EU": the collective's owner after "for".
+    let text = "A spokeswoman for the EU said 40 people died.";
+    let tree = "2:det:DET 6:nsubj:NOUN 5:case:ADP 5:det:DET 2:nmod:PROPN 0:root:VERB 8:nummod:NUM 9:nsubj:NOUN 6:ccomp:VERB 6:punct:PUNCT";
+    assert_eq!(builtin_edges(text, tree, &[]), set(&["claims eu 40"]));
+    // "Russia's deputy defence minister": a title that names no one speaks for its owner.
+    let text = "Russia's deputy defence minister said 40 people died.";
+    let tree = "5:nmod:poss:PROPN 1:case:PART 5:amod:ADJ 5:compound:NOUN 6:nsubj:NOUN 0:root:VERB 8:nummod:NUM 9:nsubj:NOUN 6:ccomp:VERB 6:punct:PUNCT";
+    assert_eq!(builtin_edges(text, tree, &[]), set(&["claims russia 40"]));
+    // A meeting with Russia's minister is no meeting with Russia.
+    let text = "Biden met Russia's deputy defence minister.";
+    let tree = "2:nsubj:PROPN 0:root:VERB 7:nmod:poss:PROPN 3:case:PART 7:amod:ADJ 7:compound:NOUN 2:obj:NOUN 2:punct:PUNCT";
+    assert!(builtin_edges(text, tree, &[]).is_empty());
+}
+
+#[test]
+fn the_one_quoted_as_saying_is_the_source() {
+    let more = [("interfax", O, "Interfax")];
+    let text = "Interfax quoted Putin as saying 40 people died.";
+    let tree = "2:nsubj:PROPN 0:root:VERB 2:obj:PROPN 5:mark:SCONJ 2:advcl:VERB 7:nummod:NUM 8:nsubj:NOUN 5:ccomp:VERB 2:punct:PUNCT";
+    assert_eq!(builtin_edges(text, tree, &more), set(&["claims putin 40"]));
+    let text = "Putin was quoted as saying 40 people died.";
+    let tree = "3:nsubj:pass:PROPN 3:aux:pass:AUX 0:root:VERB 5:mark:SCONJ 3:advcl:VERB 7:nummod:NUM 8:nsubj:NOUN 5:ccomp:VERB 3:punct:PUNCT";
+    assert_eq!(builtin_edges(text, tree, &more), set(&["claims putin 40"]));
+}
+
+#[test]
+fn sanctioners_as_modifiers_are_the_source() {
+    // "U.S. and EU sanctions on Russia": each modifier sanctions the target.
+    let text = "U.S. and EU sanctions on Russia hurt.";
+    let tree = "4:compound:PROPN 3:cc:CCONJ 1:conj:PROPN 7:nsubj:NOUN 6:case:ADP 4:nmod:PROPN 0:root:VERB 7:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &[]),
+        set(&["sanctions eu russia", "sanctions us russia"])
+    );
+    // "under EU sanctions": what is under them is the target.
+    let more = [("gazprombank", O, "Gazprombank"), ("rossiya", O, "Rossiya")];
+    let text = "Gazprombank, a bank already under EU sanctions, said.";
+    let tree = "10:nsubj:PROPN 4:punct:PUNCT 4:det:DET 1:appos:NOUN 4:advmod:ADV 8:case:ADP 8:compound:PROPN 4:nmod:NOUN 1:punct:PUNCT 0:root:VERB 10:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &more),
+        set(&["sanctions eu gazprombank"])
+    );
+    let text = "Rossiya is under U.S. sanctions.";
+    let tree = "5:nsubj:PROPN 5:cop:AUX 5:case:ADP 5:compound:PROPN 0:root:NOUN 5:punct:PUNCT";
+    assert_eq!(
+        builtin_edges(text, tree, &more),
+        set(&["sanctions us rossiya"])
+    );
 }

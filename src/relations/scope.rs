@@ -6,7 +6,8 @@ use crate::analysis::{lemma, Doc, Sentence, Token};
 use super::rules::{RuleKind, RuleSet};
 use super::syntax::{Constraint, Field, Value};
 
-/// Whether `sentence` is worth parsing under `rules`: it names an entity, it is at most
+/// Whether `sentence` is worth parsing under `rules`: it names an entity (or describes one,
+/// `settings.descriptions`: "the ministry said"), it is at most
 /// [`MAX_RELEVANT_TOKENS`] long, and one of its tokens could be the trigger of a syntax
 /// rule, with a number in the sentence when the rule's relation credits figures. Before the
 /// parse only a trigger's words can be checked (its `lemma` and `lower` constraints; a
@@ -17,7 +18,14 @@ pub fn worth_parsing(rules: &RuleSet, doc: &Doc, sentence: &Sentence) -> bool {
         return false;
     }
     let tokens = &doc.tokens[sentence.tokens.clone()];
-    if !tokens.iter().any(|t| t.mention.is_some()) {
+    // A description names one too: "the ministry said" (`settings.descriptions`).
+    let described = |t: &Token| {
+        rules.settings.descriptions.is_some_and(|l| {
+            let l = &rules.lexicons[l];
+            l.contains_word(&t.lower) || l.contains_word(&lemma::lemma(&t.lower, "NOUN"))
+        })
+    };
+    if !tokens.iter().any(|t| t.mention.is_some() || described(t)) {
         return false;
     }
     // A token's possible lemmas before the parse, found once for every rule.
@@ -118,6 +126,13 @@ mod tests {
             chosen(&RuleSet::builtin()),
             [true, false, false, false, false, true, false, true]
         );
+        // A description names an organisation too: "The ministry said 12 died."
+        let described = analyse("The ministry said 12 died.", &[], None).unwrap();
+        assert!(worth_parsing(
+            &RuleSet::builtin(),
+            &described,
+            &described.sentences[0]
+        ));
         let visits = RuleSet::parse(
             "[relation.visits]\n\n[[rule]]\nid = \"v\"\nrelation = \"visits\"\nkind = \"syntax\"\n\
              trigger = \"{lemma:visit upos:VERB}\"\nsource = \">nsubj\"\ntarget = \">obj\"\n",

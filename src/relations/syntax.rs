@@ -266,10 +266,13 @@ pub enum Expansion {
     Flat,
     /// "he" / "she" stand for the last person named.
     Pronoun,
+    /// "the ministry", "the company" stand for the organisation of the document they
+    /// describe.
+    Description,
 }
 
 impl Expansion {
-    pub const ALL: [Expansion; 7] = [
+    pub const ALL: [Expansion; 8] = [
         Expansion::Conj,
         Expansion::Appos,
         Expansion::Title,
@@ -277,6 +280,7 @@ impl Expansion {
         Expansion::Including,
         Expansion::Flat,
         Expansion::Pronoun,
+        Expansion::Description,
     ];
 
     pub fn name(self) -> &'static str {
@@ -288,6 +292,7 @@ impl Expansion {
             Expansion::Including => "including",
             Expansion::Flat => "flat",
             Expansion::Pronoun => "pronoun",
+            Expansion::Description => "description",
         }
     }
 

@@ -14,6 +14,7 @@ use super::rules::{Lexicon, RuleSet};
 use super::{Figure, Modality};
 
 pub(super) mod arguments;
+pub(super) mod descriptions;
 pub(super) mod figures;
 pub(super) mod pronouns;
 pub(super) mod surface;

@@ -178,6 +178,14 @@ impl Compiler<'_> {
             conjunctions: self.opt(lex, &s.conjunctions, "settings.conjunctions")?,
             gap_stops: self.opt(lex, &s.gap_stops, "settings.gap_stops")?,
             subject_not_after: self.opt(lex, &s.subject_not_after, "settings.subject_not_after")?,
+            owner_cases: self.opt(lex, &s.owner_cases, "settings.owner_cases")?,
+            descriptions: self.opt(lex, &s.descriptions, "settings.descriptions")?,
+            company_descriptions: self.opt(
+                lex,
+                &s.company_descriptions,
+                "settings.company_descriptions",
+            )?,
+            legal_forms: self.opt(lex, &s.legal_forms, "settings.legal_forms")?,
             cue_climb: s.cue_climb.clone(),
         })
     }

@@ -131,6 +131,16 @@ pub struct Settings {
     pub gap_stops: Option<usize>,
     /// A pattern that starts with a slot does not match right after these ("Bank of France").
     pub subject_not_after: Option<usize>,
+    /// The words that join a collective or a title to its owner ("a spokeswoman *for* the
+    /// EU"); `of` and `from` when not given.
+    pub owner_cases: Option<usize>,
+    /// Words that name an organisation by its kind ("the ministry", "the company"): a
+    /// definite one stands for the organisation of the document it describes.
+    pub descriptions: Option<usize>,
+    /// Description words any company answers to, as its name ends in a legal form.
+    pub company_descriptions: Option<usize>,
+    /// Legal forms that end a company's name ("Corp", "Ltd").
+    pub legal_forms: Option<usize>,
     /// Syntax cues climb from a trigger to its governor through these relations.
     pub cue_climb: Vec<String>,
 }

@@ -38,6 +38,10 @@ pub(super) struct RawSettings {
     pub(super) conjunctions: Option<Spanned<String>>,
     pub(super) gap_stops: Option<Spanned<String>>,
     pub(super) subject_not_after: Option<Spanned<String>>,
+    pub(super) owner_cases: Option<Spanned<String>>,
+    pub(super) descriptions: Option<Spanned<String>>,
+    pub(super) company_descriptions: Option<Spanned<String>>,
+    pub(super) legal_forms: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) cue_climb: Vec<String>,
 }
