@@ -352,6 +352,12 @@ impl Graph {
     /// The graphs hold different documents (batches, shards, runs over distinct
     /// inputs), so counts add up. The merged graph keeps the smaller of the two limits.
     pub fn merge(&mut self, other: Graph) {
+        self.merge_from(&other);
+    }
+
+    /// [`Graph::merge`] from a borrowed graph: what is new here is copied, what is known
+    /// is counted (a run merges each document's graph, which the store also reads).
+    pub fn merge_from(&mut self, other: &Graph) {
         self.documents += other.documents;
         let limits = self.limits.min(other.limits);
         if limits != self.limits {
@@ -364,26 +370,47 @@ impl Graph {
             }
         }
         let keep = limits.docs_per_node;
-        for (id, node) in other.nodes {
-            match self.nodes.get_mut(&id) {
-                None => self.add_node(node),
-                Some(mine) => {
-                    mine.aliases.extend(node.aliases);
-                    mine.mentions += node.mentions;
-                    mine.documents += node.documents.max(node.docs.len());
-                    keep_first(&mut mine.docs, node.docs, keep);
-                    for (name, n) in node.names {
-                        *mine.names.entry(name).or_default() += n;
-                    }
-                    if !mine.names.is_empty() {
-                        mine.label = best_name(&mine.names);
-                    }
-                    mine.country = first_country(mine.country.take(), node.country);
+        for (id, node) in &other.nodes {
+            let Some(mine) = self.nodes.get_mut(id) else {
+                self.add_node(node.clone());
+                continue;
+            };
+            for alias in &node.aliases {
+                if !mine.aliases.contains(alias) {
+                    mine.aliases.insert(alias.clone());
                 }
             }
+            mine.mentions += node.mentions;
+            mine.documents += node.documents.max(node.docs.len());
+            keep_first(&mut mine.docs, node.docs.iter().cloned(), keep);
+            for (name, n) in &node.names {
+                match mine.names.get_mut(name) {
+                    Some(count) => *count += n,
+                    None => {
+                        mine.names.insert(name.clone(), *n);
+                    }
+                }
+            }
+            if !node.names.is_empty() {
+                mine.label = best_name(&mine.names);
+            }
+            mine.country = first_country(mine.country.take(), node.country.clone());
         }
-        for edge in other.edges.into_values() {
-            self.add_edge(edge);
+        let keep = limits.evidence_per_edge;
+        for (key, edge) in &other.edges {
+            let Some(existing) = self.edges.get_mut(key) else {
+                self.add_edge(edge.clone());
+                continue;
+            };
+            // A graph's edges hold their evidence sorted and distinct (`add_edge`).
+            existing.evidence_count += edge.evidence_count.max(edge.evidence.len());
+            for ev in &edge.evidence {
+                match existing.evidence.binary_search(ev) {
+                    Err(at) if at < keep => existing.evidence.insert(at, ev.clone()),
+                    _ => {}
+                }
+            }
+            existing.evidence.truncate(keep);
         }
     }
 

@@ -124,12 +124,26 @@ fn sentence_parse(text: &str, analysis: &Doc, m: &relations::Matched) -> Option<
 }
 
 /// One document's graph alone, with all of its evidence: entities, claim nodes, relation
-/// edges. A run builds it once per document; the run's graph merges it and the store
-/// writes it (merging is order-free, so a batch's graph is the merge of its documents').
-/// A document's relations of the same key become one edge first, so that evidence they
-/// share is counted once.
+/// edges. The store writes it; a run builds it once per document for every sink that
+/// reads it ([`crate::run::Batch::graphs`]). Merging is order-free, so a batch's graph is
+/// the merge of its documents'.
 pub fn document_graph(r: &DocResult) -> Graph {
     let mut graph = Graph::with_limits(graph::Limits::UNLIMITED);
+    add_document(&mut graph, r);
+    graph
+}
+
+/// Adds a batch of results to a graph, in document order: what merging each one's
+/// [`document_graph`] gives, without building them.
+pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
+    for r in results {
+        add_document(graph, r);
+    }
+}
+
+/// Adds one document's entities, claim nodes and relation edges. A document's relations
+/// of the same key become one edge first, so that evidence they share is counted once.
+fn add_document(graph: &mut Graph, r: &DocResult) {
     graph.add_entities(&r.id, &r.resolved);
     let mut edges: BTreeMap<(&str, &str, &str, Modality), Vec<Evidence>> = BTreeMap::new();
     for rel in &r.relations {
@@ -157,13 +171,5 @@ pub fn document_graph(r: &DocResult) -> Graph {
             modality,
             evidence,
         ));
-    }
-    graph
-}
-
-/// Adds a batch of results to a graph: each document's [`document_graph`], merged.
-pub fn add_to_graph(graph: &mut Graph, results: &[DocResult]) {
-    for r in results {
-        graph.merge(document_graph(r));
     }
 }

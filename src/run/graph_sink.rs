@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::sink::{Batch, BatchSink, SinkError};
 use crate::graph::{Graph, Limits};
+use crate::pipeline;
 
 /// The run's graph. Each batch's graph is appended to the log as one node-link line,
 /// so a checkpoint only syncs the log and records its length instead of writing the
@@ -110,12 +111,14 @@ impl BatchSink for GraphSink {
     }
 
     fn batch(&mut self, batch: &Batch) -> Result<(), SinkError> {
-        // The batch's graph is the merge of its documents' (built once by the run):
-        // logged, then merged into the whole (merging is order-free, as a resumed run's
-        // replay of the log relies on).
+        // The batch's graph, built once: from the documents' graphs where another sink
+        // (the store) had them built, else straight from the results (the same graph, as
+        // merging is order-free). Logged, then merged into the whole, as a resumed run's
+        // replay of the log relies on.
         let mut own = Graph::with_limits(self.limits);
-        for graph in batch.graphs {
-            own.merge(graph.clone());
+        match batch.built_graphs() {
+            Some(graphs) => graphs.iter().for_each(|g| own.merge_from(g)),
+            None => pipeline::add_to_graph(&mut own, batch.results),
         }
         let log = self.log.as_mut().expect("opened before the first batch");
         let written = serde_json::to_writer(&mut *log, &own.to_node_link(&Default::default()))

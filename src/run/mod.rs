@@ -5,6 +5,7 @@
 //! [`conllu_sink`], [`checkpoint`], [`progress`] and [`summary`]. The store's sink is
 //! `store::StoreSink`, the report's `report::ReportSink`.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::graph::Graph;
 use crate::input::{Document, Item};
 use crate::output::{OutputDir, GRAPH_LOG_FILE, INPUTS_LIST_FILE};
-use crate::pipeline::{self, Pipeline};
+use crate::pipeline::Pipeline;
 
 pub mod checkpoint;
 pub mod conllu_sink;
@@ -398,8 +399,8 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        // Each document's graph is built once, here, for every sink.
-        let mut graphs: Vec<Graph> = results.iter().map(pipeline::document_graph).collect();
+        // Each document's graph is built at most once, when a sink first asks, and shared.
+        let mut graphs: OnceCell<Vec<Graph>> = OnceCell::new();
         // A sink may refuse documents at write time (the store, when another process
         // stored the same text meanwhile): they are skipped, with its reason, and left
         // out of every sink's batch.
@@ -417,8 +418,11 @@ impl<'a> Run<'a> {
         }
         if !refused.is_empty() {
             let (docs, each) = (std::mem::take(&mut kept_docs), std::mem::take(&mut results));
-            let own = std::mem::take(&mut graphs);
-            for (i, ((doc, r), g)) in docs.into_iter().zip(each).zip(own).enumerate() {
+            let built = graphs.take();
+            let mut own = built.map(Vec::into_iter);
+            let mut kept_graphs = Vec::new();
+            for (i, (doc, r)) in docs.into_iter().zip(each).enumerate() {
+                let g = own.as_mut().and_then(Iterator::next);
                 match refused.remove(&i) {
                     Some(reason) => {
                         state.summary.skipped(&reason);
@@ -431,9 +435,12 @@ impl<'a> Run<'a> {
                     None => {
                         kept_docs.push(doc);
                         results.push(r);
-                        graphs.push(g);
+                        kept_graphs.extend(g);
                     }
                 }
+            }
+            if own.is_some() {
+                graphs = OnceCell::from(kept_graphs);
             }
         }
         for r in &results {

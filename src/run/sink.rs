@@ -5,7 +5,9 @@ use serde_json::Value;
 
 use crate::graph::Graph;
 use crate::input::Document;
-use crate::pipeline::DocResult;
+use std::cell::OnceCell;
+
+use crate::pipeline::{document_graph, DocResult};
 
 /// One line of problems.jsonl: an input skipped or failed, with why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -27,16 +29,29 @@ pub enum ProblemStatus {
 }
 
 /// What a run hands its sinks after each batch, in input order: the documents
-/// processed with their results and each one's graph, and the problems met since the
-/// last batch.
+/// processed with their results, and the problems met since the last batch.
 #[derive(Clone, Copy, Debug)]
 pub struct Batch<'a> {
     pub docs: &'a [Document],
     pub results: &'a [DocResult],
-    /// Each result's own graph ([`crate::pipeline::document_graph`]), built once by the run for
-    /// every sink: the run's graph merges them, the store writes them.
-    pub graphs: &'a [Graph],
+    /// Each result's own graph, built the first time a sink asks ([`Batch::graphs`]) and
+    /// then shared: the store writes them, the run's graph merges them.
+    pub graphs: &'a OnceCell<Vec<Graph>>,
     pub problems: &'a [Problem],
+}
+
+impl<'a> Batch<'a> {
+    /// Each result's own graph ([`crate::pipeline::document_graph`]), built once for every
+    /// sink that reads them.
+    pub fn graphs(&self) -> &'a [Graph] {
+        self.graphs
+            .get_or_init(|| self.results.iter().map(document_graph).collect())
+    }
+
+    /// The documents' graphs, if a sink has had them built.
+    pub fn built_graphs(&self) -> Option<&'a [Graph]> {
+        self.graphs.get().map(Vec::as_slice)
+    }
 }
 
 /// Why a sink could not take a batch (or open, or checkpoint).
@@ -120,5 +135,85 @@ pub trait BatchSink {
     /// The run is complete: flush, and drop whatever only a resume needed.
     fn finish(&mut self) -> Result<(), SinkError> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Doc;
+    use crate::resolve::{Entity, EntityType, Resolved};
+    use crate::text::Span;
+
+    fn result(id: &str) -> DocResult {
+        DocResult {
+            id: id.into(),
+            mentions: Vec::new(),
+            resolved: Resolved {
+                entities: vec![Entity {
+                    id: "person:vladimir-putin".into(),
+                    name: "Putin".into(),
+                    kind: EntityType::Person,
+                    aliases: Default::default(),
+                    mentions: vec![Span::new(0, 5)],
+                    tokens: Vec::new(),
+                    country: None,
+                }],
+                mention_entity: vec![Some(0)],
+                ..Default::default()
+            },
+            relations: Vec::new(),
+            analysis: Doc::default(),
+        }
+    }
+
+    /// The documents' graphs are built when a sink first asks, once, and every later
+    /// sink reads the same ones.
+    #[test]
+    fn a_batchs_graphs_are_built_once_when_first_asked() {
+        let docs = [Document::new("a", "Putin"), Document::new("b", "Putin")];
+        let results = [result("a"), result("b")];
+        let cell = OnceCell::new();
+        let batch = Batch {
+            docs: &docs,
+            results: &results,
+            graphs: &cell,
+            problems: &[],
+        };
+        assert!(batch.built_graphs().is_none());
+        let first = batch.graphs();
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[1].nodes, document_graph(&results[1]).nodes);
+        assert_eq!(
+            first[1].nodes["person:vladimir-putin"]
+                .docs
+                .first()
+                .unwrap(),
+            "b"
+        );
+        let again = batch.built_graphs().expect("built");
+        assert!(std::ptr::eq(first, again));
+    }
+
+    /// The graph sink's two ways to a batch's graph give the same graph: merging the
+    /// documents' graphs (when the store had them built) and adding the results directly.
+    #[test]
+    fn merged_document_graphs_are_the_batch_graph() {
+        let results = [result("b"), result("a"), result("c")];
+        let limits = crate::graph::Limits {
+            docs_per_node: 2,
+            evidence_per_edge: 1,
+        };
+        let mut direct = Graph::with_limits(limits);
+        crate::pipeline::add_to_graph(&mut direct, &results);
+        let mut merged = Graph::with_limits(limits);
+        for r in &results {
+            merged.merge_from(&document_graph(r));
+        }
+        assert_eq!(direct.nodes, merged.nodes);
+        assert_eq!(direct.edges, merged.edges);
+        assert_eq!(direct.documents, merged.documents);
+        let node = &merged.nodes["person:vladimir-putin"];
+        assert_eq!((node.documents, node.docs.len()), (3, 2));
     }
 }

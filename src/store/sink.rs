@@ -85,7 +85,7 @@ impl StoreSink {
             .docs
             .iter()
             .zip(batch.results)
-            .zip(batch.graphs)
+            .zip(batch.graphs())
             .map(|((d, r), g)| StoredDocument {
                 id: &d.id,
                 text: &d.text,
@@ -305,7 +305,7 @@ impl From<super::StoreError> for SinkError {
 mod tests {
     use super::*;
     use crate::analysis::Doc;
-    use crate::pipeline::{document_graph, DocResult};
+    use crate::pipeline::DocResult;
     use crate::resolve::Resolved;
 
     fn result(id: &str) -> DocResult {
@@ -337,7 +337,7 @@ mod tests {
                 }
             }
             let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
-            let graphs: Vec<_> = results.iter().map(document_graph).collect();
+            let graphs = std::cell::OnceCell::new();
             sink.batch(&Batch {
                 docs: &docs,
                 results: &results,
@@ -427,7 +427,7 @@ mod tests {
             .collect();
         meanwhile();
         let results: Vec<DocResult> = docs.iter().map(|d| result(&d.id)).collect();
-        let graphs: Vec<_> = results.iter().map(document_graph).collect();
+        let graphs = std::cell::OnceCell::new();
         let batch = Batch {
             docs: &docs,
             results: &results,
