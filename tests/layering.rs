@@ -295,7 +295,7 @@ fn methods_away_from_their_type(files: &[(ModPath, String, String)]) -> Vec<Stri
             // `impl`, generics, the type, its generics, then `{` (an inherent impl) or `for`.
             let mut k = 1;
             if next(k) == Some("<") {
-                k = skip_angles(&tokens, i + k) - i;
+                k = matching(&tokens, i + k) + 1 - i;
             }
             // A path's last name is the type (`impl super::a::X { .. }`).
             while next(k).is_some_and(is_ident) && next(k + 1) == Some("::") {
@@ -306,7 +306,7 @@ fn methods_away_from_their_type(files: &[(ModPath, String, String)]) -> Vec<Stri
             };
             let mut after = k + 1;
             if next(after) == Some("<") {
-                after = skip_angles(&tokens, i + after) - i;
+                after = matching(&tokens, i + after) + 1 - i;
             }
             if next(after) == Some("{") {
                 impls.push((module, name, ty.to_string()));
@@ -330,24 +330,6 @@ fn methods_away_from_their_type(files: &[(ModPath, String, String)]) -> Vec<Stri
         ));
     }
     problems
-}
-
-/// The index after the `<..>` that opens at `open`.
-fn skip_angles(tokens: &[String], open: usize) -> usize {
-    let mut depth = 0usize;
-    for (i, t) in tokens.iter().enumerate().skip(open) {
-        match t.as_str() {
-            "<" => depth += 1,
-            ">" => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    tokens.len()
 }
 
 /// The modules of `known` that `path` names: its longest prefix that is a module.
@@ -546,13 +528,18 @@ fn split_top(tokens: &[String]) -> Vec<&[String]> {
     parts
 }
 
-/// The index of the brace that closes the one at `open`.
+/// The index of the bracket (`}` or `>`) that closes the one (`{` or `<`) at `open`.
 fn matching(tokens: &[String], open: usize) -> usize {
+    let (opener, closer) = if tokens[open] == "<" {
+        ("<", ">")
+    } else {
+        ("{", "}")
+    };
     let mut depth = 0;
     for (j, t) in tokens.iter().enumerate().skip(open) {
         match t.as_str() {
-            "{" => depth += 1,
-            "}" => {
+            t if t == opener => depth += 1,
+            t if t == closer => {
                 depth -= 1;
                 if depth == 0 {
                     return j;
