@@ -2,6 +2,7 @@
 """Draws the precision-in-the-wild sample of issue 22 from a graph.json of a full run.
 
     python3 training/relations/wild_sample.py GRAPH.json OUT.jsonl [--per-type 100] [--seed 22]
+        [--exclude JUDGED.jsonl ...]
 
 Per relation type, `--per-type` edges drawn uniformly at random (all of them when the type
 has fewer), each with one evidence item drawn at random from the edge's evidence, the
@@ -9,7 +10,9 @@ edge's provenance ("rules", "model" or "both": which of the two found any of its
 evidence), and an empty verdict for a person to fill in against ANNOTATION.md
 ("correct" or "wrong", with a short reason). Also prints the number of edges of each
 type, in all and by provenance (the rules alone give the edges with a rule's evidence).
-Standard library only; the same graph and seed give the same sample.
+`--exclude` leaves out the edges (relation, source, target) of earlier judged samples, so
+that a new sample measures edges nobody has read while changing the rules.
+Standard library only; the same graph, seed and exclusions give the same sample.
 """
 import argparse
 import json
@@ -29,7 +32,13 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--per-type", type=int, default=100)
     ap.add_argument("--seed", type=int, default=22)
+    ap.add_argument("--exclude", nargs="*", default=[], help="judged samples whose edges to leave out")
     a = ap.parse_args()
+    judged = set()
+    for path in a.exclude:
+        for line in open(path):
+            r = json.loads(line)
+            judged.add((r["relation"], r["source"], r["target"]))
     g = json.load(open(a.graph))
     nodes = {n["id"]: n for n in g["nodes"]}
     by_type = {}
@@ -40,7 +49,10 @@ def main():
     rng = random.Random(a.seed)
     rows = []
     for kind in sorted(by_type):
-        edges = sorted(by_type[kind], key=lambda e: (e["source"], e["target"], e.get("modality", "")))
+        edges = sorted(
+            (e for e in by_type[kind] if (kind, e["source"], e["target"]) not in judged),
+            key=lambda e: (e["source"], e["target"], e.get("modality", "")),
+        )
         chosen = rng.sample(edges, min(a.per_type, len(edges)))
         for e in chosen:
             ev = rng.choice(e["evidence"])
