@@ -168,6 +168,12 @@ impl Compiler<'_> {
             pronoun_reach: s.pronoun_reach.unwrap_or(6),
             male_pronouns: self.opt(lex, &s.male_pronouns, "settings.male_pronouns")?,
             female_pronouns: self.opt(lex, &s.female_pronouns, "settings.female_pronouns")?,
+            organisation_pronouns: self.opt(
+                lex,
+                &s.organisation_pronouns,
+                "settings.organisation_pronouns",
+            )?,
+            organisation_pronoun_reach: s.organisation_pronoun_reach.unwrap_or(2),
             male_titles: self.opt(lex, &s.male_titles, "settings.male_titles")?,
             female_titles: self.opt(lex, &s.female_titles, "settings.female_titles")?,
             determiners: self.opt(lex, &s.determiners, "settings.determiners")?,

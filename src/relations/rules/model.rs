@@ -120,6 +120,10 @@ pub struct Settings {
     /// person the document calls "Mr" or "Pope" (all optional).
     pub male_pronouns: Option<usize>,
     pub female_pronouns: Option<usize>,
+    /// Pronouns that stand for an organisation or state ("it said"), and how many sentences
+    /// back they look for it (see `Ctx::organisation_pronoun`).
+    pub organisation_pronouns: Option<usize>,
+    pub organisation_pronoun_reach: usize,
     pub male_titles: Option<usize>,
     pub female_titles: Option<usize>,
     pub determiners: Option<usize>,

@@ -28,6 +28,8 @@ pub(super) struct RawSettings {
     pub(super) pronoun_reach: Option<usize>,
     pub(super) male_pronouns: Option<Spanned<String>>,
     pub(super) female_pronouns: Option<Spanned<String>>,
+    pub(super) organisation_pronouns: Option<Spanned<String>>,
+    pub(super) organisation_pronoun_reach: Option<usize>,
     pub(super) male_titles: Option<Spanned<String>>,
     pub(super) female_titles: Option<Spanned<String>>,
     pub(super) determiners: Option<Spanned<String>>,
