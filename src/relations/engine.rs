@@ -124,8 +124,13 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
         for &s in speakers.iter().filter(|&&s| organisation_like(kind(s))) {
             antecedents.push(si, s, kind(s));
         }
-        if let Some(subject) = ctx.subject_entity() {
-            antecedents.push(si, subject, kind(subject));
+        // An organisation or state only as the subject itself: "Indonesia's wheat imports
+        // are expected to fall, the embassy's report said. It said ..." is the report's.
+        if let Some(subject) = ctx.subject_mention() {
+            let possessor = matches!(ctx.lower(subject.tokens.end), "'s" | "'" | "’s" | "’");
+            if !(possessor && organisation_like(kind(subject.entity))) {
+                antecedents.push(si, subject.entity, kind(subject.entity));
+            }
         }
     }
     out

@@ -7,7 +7,7 @@ use crate::resolve::{EntityType, Resolved};
 
 use super::figures::Attribution;
 use super::{Ctx, Gender};
-use crate::relations::mentions::EntityTokens;
+use crate::relations::mentions::{EntityTokens, MentionTokens};
 use crate::relations::rules::RuleSet;
 
 /// Per entity, the gender that the titles right before (or opening) its mentions give it:
@@ -190,14 +190,14 @@ impl Ctx<'_> {
         attributions.retain(|a| !a.sources.is_empty());
     }
 
-    /// The entity in subject position: the first name of the sentence with only
+    /// The mention in subject position: the first name of the sentence with only
     /// capitalised words, determiners and punctuation before it.
-    pub(in crate::relations) fn subject_entity(&self) -> Option<usize> {
+    pub(in crate::relations) fn subject_mention(&self) -> Option<&MentionTokens> {
         let tokens = &self.doc.tokens;
         let mut p = self.sent.start;
         while p < self.sent.end {
             if let Some(m) = self.doc.mention_starting(p) {
-                return Some(m.entity);
+                return Some(m);
             }
             let t = &tokens[p];
             let skippable = !t.is_word()
