@@ -202,6 +202,7 @@ impl Compiler<'_> {
             qualifiers: self.opt(lex, &n.qualifiers, "numbers.qualifiers")?,
             exclude_before: self.opt(lex, &n.exclude_before, "numbers.exclude_before")?,
             exclude_after: self.opt(lex, &n.exclude_after, "numbers.exclude_after")?,
+            name_after: self.opt(lex, &n.name_after, "numbers.name_after")?,
             anaphoric: self.opt(lex, &n.anaphoric, "numbers.anaphoric")?,
             anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
             units: n

@@ -155,6 +155,9 @@ pub struct NumberSettings {
     pub qualifiers: Option<usize>,
     pub exclude_before: Option<usize>,
     pub exclude_after: Option<usize>,
+    /// Words after a whole number phrase (its unit included) that make it part of a name:
+    /// "its 4.23 dlr series of 1979 preferred stock".
+    pub name_after: Option<usize>,
     pub anaphoric: Option<usize>,
     /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
     pub anaphoric_max: f64,

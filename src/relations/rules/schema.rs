@@ -54,6 +54,7 @@ pub(super) struct RawNumbers {
     pub(super) qualifiers: Option<Spanned<String>>,
     pub(super) exclude_before: Option<Spanned<String>>,
     pub(super) exclude_after: Option<Spanned<String>>,
+    pub(super) name_after: Option<Spanned<String>>,
     pub(super) anaphoric: Option<Spanned<String>>,
     pub(super) anaphoric_max: Option<f64>,
     #[serde(default)]
