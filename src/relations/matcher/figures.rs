@@ -91,7 +91,7 @@ impl Ctx<'_> {
         Some(r)
     }
 
-    /// Whether the number at tokens `start..end` is written as part of a name or a ratio:
+    /// Whether the number of `r` is written as part of a name or a ratio:
     /// glued by a hyphen or a slash to a word before it ("B-1B", "W-4", "M-3", "System/2"),
     /// glued to a slash after it ("15/64ths", "50/50"), or digits with a capital letter
     /// glued on and no unit ("256K" chips: a scale is written "256,000" or "$256k").
