@@ -24,11 +24,12 @@ struct Argument {
     steps: Vec<&'static str>,
 }
 
-/// Persons a pronoun may stand for: (sentence index, entity), most recent last.
-pub(super) type Antecedents = [(usize, usize)];
+use super::matcher::pronouns::Antecedents;
 
 /// Runs one syntax rule over the sentence of `ctx` (which the parser analysed), adding
-/// what it finds to `out`: the dependency matcher's one entry point.
+/// what it finds to `out`, and to `speakers` the sources of a figure relation's triggers
+/// whether or not a figure follows ("Arch said the well was abandoned": who a later "it
+/// said" stands for): the dependency matcher's one entry point.
 pub(super) fn syntax_rule(
     ctx: &Ctx,
     rule: &Rule,
@@ -36,8 +37,9 @@ pub(super) fn syntax_rule(
     si: usize,
     antecedents: &Antecedents,
     out: &mut Vec<Found>,
+    speakers: &mut Vec<usize>,
 ) {
-    Syntax { ctx }.rule(rule, syntax, si, antecedents, out)
+    Syntax { ctx }.rule(rule, syntax, si, antecedents, out, speakers)
 }
 
 /// The dependency matcher over one sentence: it reads the shared [`Ctx`] (rules, tokens,
@@ -63,6 +65,7 @@ impl Syntax<'_, '_> {
         si: usize,
         antecedents: &Antecedents,
         out: &mut Vec<Found>,
+        speakers: &mut Vec<usize>,
     ) {
         let relation = &self.rules.relations[&rule.relation];
         for trigger in self.sent.clone() {
@@ -107,6 +110,7 @@ impl Syntax<'_, '_> {
                 if sources.is_empty() {
                     continue;
                 }
+                speakers.extend(sources.iter().map(|(_, _, s)| s.entity));
                 let excluded: Vec<usize> = sources.iter().map(|(n, _, _)| *n).collect();
                 for (scope_path, reading) in
                     self.scoped_figures(trigger, &syntax.figures, &excluded)
@@ -350,6 +354,20 @@ impl Syntax<'_, '_> {
             .flatten()
         {
             push(&mut out, a);
+        } else if on(Expansion::OrganisationPronoun)
+            && self.in_lexicon(settings.organisation_pronouns, node)
+        {
+            let speaker_before = self.governing_speaker(node);
+            if let Some(entity) = self.organisation_pronoun(node, speaker_before, si, antecedents) {
+                push(
+                    &mut out,
+                    Argument {
+                        entity,
+                        node,
+                        steps: vec!["organisation-pronoun"],
+                    },
+                );
+            }
         } else if on(Expansion::Pronoun) && self.in_lexicon(settings.pronouns, node) {
             if let Some(entity) = self.antecedent(node, si, antecedents) {
                 push(
@@ -466,11 +484,32 @@ impl Syntax<'_, '_> {
         earlier.or_else(main_subject).or_else(|| {
             let reach = self.rules.settings.pronoun_reach;
             antecedents
+                .persons
                 .iter()
                 .rev()
                 .find(|&&(s, e)| s < si && si - s <= reach && self.agrees(e, gender))
                 .map(|&(_, e)| e)
         })
+    }
+
+    /// The organisation or state named as the subject of a clause that holds the pronoun at
+    /// `node` as its reported speech: "Acme said it expects ..." (up through `ccomp`).
+    fn governing_speaker(&self, node: usize) -> Option<usize> {
+        let mut clause = self.doc.tokens[node].head?;
+        for _ in 0..CLIMB_LIMIT {
+            if self.doc.tokens[clause].deprel != "ccomp" {
+                return None;
+            }
+            clause = self.doc.tokens[clause].head?;
+            let subject = self
+                .children_by(clause, &["nsubj"])
+                .find_map(|s| self.entity_of(s));
+            if let Some(e) = subject {
+                return super::matcher::pronouns::organisation_like(self.resolved.entities[e].kind)
+                    .then_some(e);
+            }
+        }
+        None
     }
 
     /// The trigger and the governors above it through `settings.cue_climb` relations.

@@ -6,6 +6,7 @@ use crate::resolve::{EntityType, Resolved};
 
 use super::dependency;
 use super::matcher::figures::Attribution;
+use super::matcher::pronouns::{organisation_like, Antecedents};
 use super::matcher::surface::members;
 use super::matcher::{Ctx, Found, FoundTarget};
 use super::mentions::EntityTokens;
@@ -15,8 +16,8 @@ use super::rules::{RuleKind, RuleSet};
 /// Runs every rule over every sentence of `doc`.
 pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> Vec<Found> {
     let mut out = Vec::new();
-    // Persons that pronouns may stand for: (sentence index, entity), most recent last.
-    let mut antecedents: Vec<(usize, usize)> = Vec::new();
+    // Who pronouns may stand for: (sentence index, entity), most recent last.
+    let mut antecedents = Antecedents::default();
     let genders = super::matcher::pronouns::genders(rules, doc, resolved);
     for (si, sent) in doc.sentences.iter().enumerate() {
         let ctx = Ctx::new(rules, doc, resolved, sent.clone(), &genders);
@@ -24,11 +25,20 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
         let mut attributions = Vec::new();
         let parsed = doc.parsed[si];
         let before_syntax = out.len();
+        let mut speakers = Vec::new();
         for rule in &rules.rules {
             let pattern = match &rule.kind {
                 RuleKind::Syntax(syntax) => {
                     if parsed {
-                        dependency::syntax_rule(&ctx, rule, syntax, si, &antecedents, &mut out);
+                        dependency::syntax_rule(
+                            &ctx,
+                            rule,
+                            syntax,
+                            si,
+                            &antecedents,
+                            &mut out,
+                            &mut speakers,
+                        );
                     }
                     continue;
                 }
@@ -93,24 +103,34 @@ pub(super) fn run(rules: &RuleSet, doc: &EntityTokens, resolved: &Resolved) -> V
         }
         ctx.resolve_pronouns(si, &mut attributions, &antecedents);
         ctx.claims(&attributions, sentence, &mut out);
-        // Who pronouns in later sentences may stand for: this sentence's speakers, and a
-        // person in subject position (only names, titles and punctuation before it).
+        // Who pronouns in later sentences may stand for: this sentence's speakers (however
+        // found: named, described or a pronoun), and the entity in subject position (only
+        // names, titles and punctuation before it).
+        let kind = |e: usize| resolved.entities[e].kind;
         for a in &attributions {
             for &s in &a.sources {
-                if resolved.entities[s].kind == EntityType::Person {
-                    antecedents.push((si, s));
-                }
+                antecedents.push(si, s, kind(s));
             }
         }
-        // Speakers a syntax rule credited figures to.
+        // Persons a syntax rule credited figures to; organisations and states a syntax rule
+        // found speaking, with figures or not ("Arch said the well was abandoned. It said
+        // ..."). Persons who spoke no figure stay out, as "he said" has always read them.
         for f in &out[before_syntax..] {
             let speaker = matches!(f.target, FoundTarget::Figure(_)) && f.matched.is_some();
-            if speaker && resolved.entities[f.source].kind == EntityType::Person {
-                antecedents.push((si, f.source));
+            if speaker && kind(f.source) == EntityType::Person {
+                antecedents.push(si, f.source, kind(f.source));
             }
         }
-        if let Some(subject) = ctx.subject_person() {
-            antecedents.push((si, subject));
+        for &s in speakers.iter().filter(|&&s| organisation_like(kind(s))) {
+            antecedents.push(si, s, kind(s));
+        }
+        // An organisation or state only as the subject itself: "Indonesia's wheat imports
+        // are expected to fall, the embassy's report said. It said ..." is the report's.
+        if let Some(subject) = ctx.subject_mention() {
+            let possessor = matches!(ctx.lower(subject.tokens.end), "'s" | "'" | "’s" | "’");
+            if !(possessor && organisation_like(kind(subject.entity))) {
+                antecedents.push(si, subject.entity, kind(subject.entity));
+            }
         }
     }
     out

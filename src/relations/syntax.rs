@@ -266,13 +266,16 @@ pub enum Expansion {
     Flat,
     /// "he" / "she" stand for the last person named.
     Pronoun,
+    /// "it" stands for the organisation or state that spoke or led the sentences just before
+    /// (`Ctx::organisation_pronoun`).
+    OrganisationPronoun,
     /// "the ministry", "the company" stand for the organisation of the document they
     /// describe.
     Description,
 }
 
 impl Expansion {
-    pub const ALL: [Expansion; 8] = [
+    pub const ALL: [Expansion; 9] = [
         Expansion::Conj,
         Expansion::Appos,
         Expansion::Title,
@@ -280,6 +283,7 @@ impl Expansion {
         Expansion::Including,
         Expansion::Flat,
         Expansion::Pronoun,
+        Expansion::OrganisationPronoun,
         Expansion::Description,
     ];
 
@@ -292,6 +296,7 @@ impl Expansion {
             Expansion::Including => "including",
             Expansion::Flat => "flat",
             Expansion::Pronoun => "pronoun",
+            Expansion::OrganisationPronoun => "organisation-pronoun",
             Expansion::Description => "description",
         }
     }

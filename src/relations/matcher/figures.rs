@@ -39,8 +39,20 @@ impl Ctx<'_> {
         {
             return None;
         }
-        if self.lex_len(n.exclude_after, r.number_end).is_some() || self.lower(r.number_end) == "-"
+        if self.lex_len(n.exclude_after, r.number_end).is_some()
+            || self.lower(r.number_end) == "-"
+            || self.lex_len(n.name_after, r.end).is_some()
         {
+            return None;
+        }
+        // A range is a duration or a time when its second number is: "four to five years".
+        if matches!(self.lower(r.number_end), "to" | "or" | "and")
+            && numbers::read(tokens, r.number_end + 1, self.sent.end, self)
+                .is_some_and(|second| self.lex_len(n.exclude_after, second.number_end).is_some())
+        {
+            return None;
+        }
+        if self.in_name(&r) {
             return None;
         }
         let first = &tokens[r.number_start];
@@ -77,6 +89,28 @@ impl Ctx<'_> {
             }
         }
         Some(r)
+    }
+
+    /// Whether the number of `r` is written as part of a name or a ratio:
+    /// glued by a hyphen or a slash to a word before it ("B-1B", "W-4", "M-3", "System/2"),
+    /// glued to a slash after it ("15/64ths", "50/50"), or digits with a capital letter
+    /// glued on and no unit ("256K" chips: a scale is written "256,000" or "$256k").
+    fn in_name(&self, r: &Reading) -> bool {
+        let (start, end) = (r.number_start, r.number_end);
+        let tokens = self.doc.tokens;
+        let glued = |a: usize, b: usize| tokens[a].span.end == tokens[b].span.start;
+        let joined_before = start >= self.sent.start + 2
+            && matches!(tokens[start - 1].lower.as_str(), "-" | "/")
+            && glued(start - 1, start)
+            && glued(start - 2, start - 1)
+            && tokens[start - 2].is_word();
+        let slash_after = end < self.sent.end && tokens[end].lower == "/" && glued(end - 1, end);
+        let text = &tokens[start].text;
+        let capital_suffix = end == start + 1
+            && r.unit.is_none()
+            && text.starts_with(|c: char| c.is_ascii_digit())
+            && text.ends_with(|c: char| c.is_ascii_uppercase());
+        joined_before || slash_after || capital_suffix
     }
 
     pub(in crate::relations) fn figure(&self, r: &Reading) -> Figure {

@@ -1,12 +1,13 @@
-//! Pronouns: who a pronoun source stands for (a speaker earlier in the sentence, else the
-//! latest antecedent within reach, never one of the other gender), and the person in
-//! subject position.
+//! Pronouns: who a pronoun source stands for: "he"/"she" a person (a speaker earlier in the
+//! sentence, else the latest antecedent within reach, never one of the other gender), "it"
+//! an organisation or state (the one that spoke or led the sentences just before, never when
+//! two compete); and the entity in subject position.
 
 use crate::resolve::{EntityType, Resolved};
 
 use super::figures::Attribution;
 use super::{Ctx, Gender};
-use crate::relations::mentions::EntityTokens;
+use crate::relations::mentions::{EntityTokens, MentionTokens};
 use crate::relations::rules::RuleSet;
 
 /// Per entity, the gender that the titles right before (or opening) its mentions give it:
@@ -47,7 +48,72 @@ pub(in crate::relations) fn genders(
     out
 }
 
+/// Who pronouns in later sentences may stand for, as (sentence index, entity), most recent
+/// last: the persons and the organisations or states that spoke or opened a sentence.
+#[derive(Debug, Default)]
+pub(in crate::relations) struct Antecedents {
+    pub(in crate::relations) persons: Vec<(usize, usize)>,
+    pub(in crate::relations) organisations: Vec<(usize, usize)>,
+}
+
+impl Antecedents {
+    /// Records that sentence `si` gives `entity` as a speaker or subject, in the list its
+    /// type belongs to.
+    pub(in crate::relations) fn push(&mut self, si: usize, entity: usize, kind: EntityType) {
+        let list = if organisation_like(kind) {
+            &mut self.organisations
+        } else {
+            &mut self.persons
+        };
+        list.push((si, entity));
+    }
+}
+
+/// Whether an entity of this type can be what "it" stands for.
+pub(in crate::relations) fn organisation_like(kind: EntityType) -> bool {
+    matches!(kind, EntityType::Organisation | EntityType::State)
+}
+
 impl Ctx<'_> {
+    /// The organisation or state that "it" at token `at` stands for, by a conservative
+    /// policy (a wrong speaker costs more than a missed one):
+    /// - when the sentence names organisations or states before the pronoun, only
+    ///   `speaker_before` ("Acme said it expects ..."), and only when it is the one named;
+    ///   any other name there competes ("Siemens and Ericsson have 90 pct, it added": none);
+    /// - else the organisations or states that spoke or opened the latest sentence within
+    ///   `settings.organisation_pronoun_reach` that has any, when that is exactly one ("the
+    ///   EIA said. ... , it said"; a resolved "it" speaks too, so chains of "It said" hold).
+    pub(in crate::relations) fn organisation_pronoun(
+        &self,
+        at: usize,
+        speaker_before: Option<usize>,
+        si: usize,
+        antecedents: &Antecedents,
+    ) -> Option<usize> {
+        let mut named: Vec<usize> = (self.sent.start..at)
+            .filter_map(|i| (*self.doc.mention_at.get(i)?).map(|m| self.doc.mentions[m].entity))
+            .filter(|&e| organisation_like(self.resolved.entities[e].kind))
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        if !named.is_empty() {
+            return speaker_before.filter(|s| named == [*s]);
+        }
+        let reach = self.rules.settings.organisation_pronoun_reach;
+        let &(latest, _) = antecedents
+            .organisations
+            .iter()
+            .rev()
+            .find(|&&(s, _)| s < si && si - s <= reach)?;
+        let mut candidates = antecedents
+            .organisations
+            .iter()
+            .filter(|&&(s, _)| s == latest)
+            .map(|&(_, e)| e);
+        let first = candidates.next()?;
+        candidates.all(|e| e == first).then_some(first)
+    }
+
     /// The gender a pronoun at token `pos` names, if the rules say.
     pub(in crate::relations) fn pronoun_gender(&self, pos: usize) -> Gender {
         let s = &self.rules.settings;
@@ -66,23 +132,38 @@ impl Ctx<'_> {
         gender == Gender::Unknown || known == Gender::Unknown || known == gender
     }
 
-    /// Pronoun sources become the person they stand for: a person speaker earlier in the
-    /// sentence, else the latest antecedent within reach; unresolved ones are dropped.
+    /// Pronoun sources become who they stand for: "he"/"she" a person speaker earlier in the
+    /// sentence, else the latest antecedent within reach; "it" an organisation or state
+    /// ([`Ctx::organisation_pronoun`]); unresolved ones are dropped.
     pub(in crate::relations) fn resolve_pronouns(
         &self,
         si: usize,
         attributions: &mut Vec<Attribution>,
-        antecedents: &[(usize, usize)],
+        antecedents: &Antecedents,
     ) {
         let is_person = |e: &usize| self.resolved.entities[*e].kind == EntityType::Person;
         let named: Vec<(usize, Vec<usize>)> = attributions
             .iter()
             .filter(|a| a.pronoun_at.is_none())
-            .map(|a| (a.end, a.sources.iter().copied().filter(is_person).collect()))
+            .map(|a| (a.end, a.sources.clone()))
             .collect();
         let reach = self.rules.settings.pronoun_reach;
         for a in attributions.iter_mut() {
             let Some(at) = a.pronoun_at else { continue };
+            if self.lex_len(self.rules.settings.organisation_pronouns, at) == Some(1) {
+                // The one organisation or state of the latest named attribution before it.
+                let speaker_before = named.iter().rfind(|(end, _)| *end <= at).and_then(
+                    |(_, sources)| match sources.as_slice() {
+                        [s] if organisation_like(self.resolved.entities[*s].kind) => Some(*s),
+                        _ => None,
+                    },
+                );
+                a.sources = self
+                    .organisation_pronoun(at, speaker_before, si, antecedents)
+                    .into_iter()
+                    .collect();
+                continue;
+            }
             let gender = self.pronoun_gender(at);
             let same_sentence = named
                 .iter()
@@ -90,7 +171,7 @@ impl Ctx<'_> {
                     let agreeing: Vec<usize> = persons
                         .iter()
                         .copied()
-                        .filter(|&e| self.agrees(e, gender))
+                        .filter(|e| is_person(e) && self.agrees(*e, gender))
                         .collect();
                     (*end, agreeing)
                 })
@@ -98,6 +179,7 @@ impl Ctx<'_> {
                 .map(|(_, p)| p);
             let earlier = || {
                 antecedents
+                    .persons
                     .iter()
                     .rev()
                     .find(|&&(s, e)| s < si && si - s <= reach && self.agrees(e, gender))
@@ -108,15 +190,14 @@ impl Ctx<'_> {
         attributions.retain(|a| !a.sources.is_empty());
     }
 
-    /// The person in subject position: the first name of the sentence with only
+    /// The mention in subject position: the first name of the sentence with only
     /// capitalised words, determiners and punctuation before it.
-    pub(in crate::relations) fn subject_person(&self) -> Option<usize> {
+    pub(in crate::relations) fn subject_mention(&self) -> Option<&MentionTokens> {
         let tokens = &self.doc.tokens;
         let mut p = self.sent.start;
         while p < self.sent.end {
             if let Some(m) = self.doc.mention_starting(p) {
-                let e = m.entity;
-                return (self.resolved.entities[e].kind == EntityType::Person).then_some(e);
+                return Some(m);
             }
             let t = &tokens[p];
             let skippable = !t.is_word()

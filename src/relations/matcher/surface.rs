@@ -232,10 +232,13 @@ impl Ctx<'_> {
                 })
                 .unwrap_or_default();
         }
+        let s = &self.rules.settings;
         if slot.role == Role::Source
             && rule.pronouns
             && !self.in_mention(pos)
-            && self.lex_len(self.rules.settings.pronouns, pos) == Some(1)
+            && [s.pronouns, s.organisation_pronouns]
+                .into_iter()
+                .any(|lexicon| self.lex_len(lexicon, pos) == Some(1))
         {
             let mut c = capture(pos + 1, vec![]);
             c.pronoun = true;

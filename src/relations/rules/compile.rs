@@ -168,6 +168,12 @@ impl Compiler<'_> {
             pronoun_reach: s.pronoun_reach.unwrap_or(6),
             male_pronouns: self.opt(lex, &s.male_pronouns, "settings.male_pronouns")?,
             female_pronouns: self.opt(lex, &s.female_pronouns, "settings.female_pronouns")?,
+            organisation_pronouns: self.opt(
+                lex,
+                &s.organisation_pronouns,
+                "settings.organisation_pronouns",
+            )?,
+            organisation_pronoun_reach: s.organisation_pronoun_reach.unwrap_or(2),
             male_titles: self.opt(lex, &s.male_titles, "settings.male_titles")?,
             female_titles: self.opt(lex, &s.female_titles, "settings.female_titles")?,
             determiners: self.opt(lex, &s.determiners, "settings.determiners")?,
@@ -196,6 +202,7 @@ impl Compiler<'_> {
             qualifiers: self.opt(lex, &n.qualifiers, "numbers.qualifiers")?,
             exclude_before: self.opt(lex, &n.exclude_before, "numbers.exclude_before")?,
             exclude_after: self.opt(lex, &n.exclude_after, "numbers.exclude_after")?,
+            name_after: self.opt(lex, &n.name_after, "numbers.name_after")?,
             anaphoric: self.opt(lex, &n.anaphoric, "numbers.anaphoric")?,
             anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
             units: n

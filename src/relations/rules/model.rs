@@ -120,6 +120,10 @@ pub struct Settings {
     /// person the document calls "Mr" or "Pope" (all optional).
     pub male_pronouns: Option<usize>,
     pub female_pronouns: Option<usize>,
+    /// Pronouns that stand for an organisation or state ("it said"), and how many sentences
+    /// back they look for it (see `Ctx::organisation_pronoun`).
+    pub organisation_pronouns: Option<usize>,
+    pub organisation_pronoun_reach: usize,
     pub male_titles: Option<usize>,
     pub female_titles: Option<usize>,
     pub determiners: Option<usize>,
@@ -151,6 +155,9 @@ pub struct NumberSettings {
     pub qualifiers: Option<usize>,
     pub exclude_before: Option<usize>,
     pub exclude_after: Option<usize>,
+    /// Words after a whole number phrase (its unit included) that make it part of a name:
+    /// "its 4.23 dlr series of 1979 preferred stock".
+    pub name_after: Option<usize>,
     pub anaphoric: Option<usize>,
     /// Only numbers up to this are anaphoric ("the two leaders", not "the one billion citizens").
     pub anaphoric_max: f64,

@@ -28,6 +28,8 @@ pub(super) struct RawSettings {
     pub(super) pronoun_reach: Option<usize>,
     pub(super) male_pronouns: Option<Spanned<String>>,
     pub(super) female_pronouns: Option<Spanned<String>>,
+    pub(super) organisation_pronouns: Option<Spanned<String>>,
+    pub(super) organisation_pronoun_reach: Option<usize>,
     pub(super) male_titles: Option<Spanned<String>>,
     pub(super) female_titles: Option<Spanned<String>>,
     pub(super) determiners: Option<Spanned<String>>,
@@ -52,6 +54,7 @@ pub(super) struct RawNumbers {
     pub(super) qualifiers: Option<Spanned<String>>,
     pub(super) exclude_before: Option<Spanned<String>>,
     pub(super) exclude_after: Option<Spanned<String>>,
+    pub(super) name_after: Option<Spanned<String>>,
     pub(super) anaphoric: Option<Spanned<String>>,
     pub(super) anaphoric_max: Option<f64>,
     #[serde(default)]
