@@ -311,6 +311,15 @@ pub fn extract_with(
         }
         _ => all = by_rules,
     }
+    // Rules and model alike: a relation type that is not read from capitals
+    // (`from_all_caps = false`) keeps no instance found in such a sentence.
+    all.retain(|f| {
+        rules
+            .relations
+            .get(&f.relation)
+            .is_none_or(|r| r.from_all_caps)
+            || !is_all_caps(&text[f.sentence.start..f.sentence.end])
+    });
     for f in all {
         let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
         let (source, target, target_key, at) = match f.target {
@@ -389,6 +398,22 @@ pub fn extract_with(
         })
         .collect()
 }
+
+/// Whether `sentence` is written all in capitals, as wire headlines are ("U.S., BRITAIN BAR
+/// SANCTIONS AGAINST SOUTH AFRICA"): letters, at least two words' worth, none lower case.
+pub fn is_all_caps(sentence: &str) -> bool {
+    let mut letters = 0;
+    for c in sentence.chars().filter(|c| c.is_alphabetic()) {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= MIN_ALL_CAPS_LETTERS
+}
+
+/// Fewer capitals than this ("UN", "U.S.", "NATO") are an acronym, not a shouted sentence.
+const MIN_ALL_CAPS_LETTERS: usize = 8;
 
 #[cfg(test)]
 mod tests;
