@@ -396,7 +396,11 @@ impl Syntax<'_, '_> {
             }
             // A collective names its owner ("NATO leaders", "a spokeswoman for the EU"); so
             // does a title that names no one ("Russia's deputy defence minister").
-            let collective = self.in_lexicon(settings.collective, node);
+            // ... but not a trade's people: "Brazil business leaders" are not Brazil's.
+            let of_a_sector = self
+                .children_by(node, &["compound", "amod"])
+                .any(|c| self.in_lexicon(settings.sectors, c));
+            let collective = self.in_lexicon(settings.collective, node) && !of_a_sector;
             let title_owner = out.is_empty()
                 && on(Expansion::Description)
                 && self.in_lexicon(settings.titles, node);

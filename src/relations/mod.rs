@@ -311,6 +311,17 @@ pub fn extract_with(
         }
         _ => all = by_rules,
     }
+    // Rules and model alike: a relation type that is not read from capitals
+    // (`from_all_caps = false`) keeps no instance found in a headline in capitals. A story
+    // written all in capitals (old wire copy) has no mixed-case body to say it again, so
+    // there capitals are the text and are read.
+    if is_mixed_case(text) {
+        all.retain(|f| {
+            let read = rules.relations.get(&f.relation);
+            read.is_none_or(|r| r.from_all_caps)
+                || !is_all_caps(&text[f.sentence.start..f.sentence.end])
+        });
+    }
     for f in all {
         let directed = rules.relations.get(&f.relation).is_none_or(|r| r.directed);
         let (source, target, target_key, at) = match f.target {
@@ -389,6 +400,36 @@ pub fn extract_with(
         })
         .collect()
 }
+
+/// Whether `sentence` is written all in capitals, as wire headlines are ("U.S., BRITAIN BAR
+/// SANCTIONS AGAINST SOUTH AFRICA"): letters, at least two words' worth, none lower case.
+pub fn is_all_caps(sentence: &str) -> bool {
+    let mut letters = 0;
+    for c in sentence.chars().filter(|c| c.is_alphabetic()) {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= MIN_ALL_CAPS_LETTERS
+}
+
+/// Whether `text` is written in mixed case, as a story's body is: more lower-case letters
+/// than capitals. Wire copy written all in capitals is not.
+pub fn is_mixed_case(text: &str) -> bool {
+    let (mut lower, mut upper) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_uppercase() {
+            upper += 1;
+        }
+    }
+    lower > upper
+}
+
+/// Fewer capitals than this ("UN", "U.S.", "NATO") are an acronym, not a shouted sentence.
+const MIN_ALL_CAPS_LETTERS: usize = 8;
 
 #[cfg(test)]
 mod tests;

@@ -505,3 +505,45 @@ fn instances_of_one_relation_are_compared_within_their_sentence_only() {
         "4x the sentences cost {large} steps against {small}"
     );
 }
+
+#[test]
+fn sentences_in_capitals_are_headlines() {
+    assert!(is_all_caps(
+        "U.S., BRITAIN BAR SANCTIONS AGAINST SOUTH AFRICA"
+    ));
+    assert!(is_all_caps("SARNEY MEETS BRAZIL BUSINESS LEADERS"));
+    assert!(!is_all_caps("Biden, Zelenskyy hold phone call"));
+    // An acronym alone is not a shouted sentence.
+    assert!(!is_all_caps("NATO."));
+}
+
+#[test]
+fn a_headline_in_capitals_gives_no_meeting_or_sanction_but_the_same_in_mixed_case_does() {
+    let caps = concat!(
+        "PUTIN MET MACRON. THE EU SANCTIONS LAVROV.\n",
+        "The story's body below its headline is written in mixed case, as wire stories are."
+    );
+    let cast_in_capitals: &[(&str, EntityType, &[&str])] = &[
+        ("putin", P, &["PUTIN"]),
+        ("macron", P, &["MACRON"]),
+        ("lavrov", P, &["LAVROV"]),
+        ("eu", O, &["EU"]),
+    ];
+    let resolved = resolve(caps, cast_in_capitals);
+    let doc = analyse(caps, &[], None).unwrap();
+    let found = extract(&RuleSet::builtin(), caps, &doc, &resolved);
+    assert!(found.is_empty(), "{found:?}");
+    // ... in a story with a mixed-case body; a story all in capitals is read as it is.
+    let all_caps_story = "PUTIN MET MACRON.";
+    let resolved = resolve(all_caps_story, cast_in_capitals);
+    let doc = analyse(all_caps_story, &[], None).unwrap();
+    let found = extract(&RuleSet::builtin(), all_caps_story, &doc, &resolved);
+    assert_eq!(found.len(), 1, "{found:?}");
+    expect(
+        "Putin met Macron. The EU sanctions Lavrov.",
+        &[
+            "meets macron putin asserted",
+            "sanctions eu lavrov asserted",
+        ],
+    );
+}

@@ -66,9 +66,9 @@ impl Ctx<'_> {
                 _ => break,
             }
         }
-        if self
-            .lex_len(self.rules.settings.modifier_heads, q)
-            .is_some()
+        let settings = &self.rules.settings;
+        if self.lex_len(settings.modifier_heads, q).is_some()
+            || self.lex_len(settings.sectors, q).is_some()
         {
             return None;
         }

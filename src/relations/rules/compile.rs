@@ -180,6 +180,7 @@ impl Compiler<'_> {
             titles: self.opt(lex, &s.titles, "settings.titles")?,
             collective: self.opt(lex, &s.collective, "settings.collective")?,
             modifier_heads: self.opt(lex, &s.modifier_heads, "settings.modifier_heads")?,
+            sectors: self.opt(lex, &s.sectors, "settings.sectors")?,
             appositive: self.opt(lex, &s.appositive, "settings.appositive")?,
             conjunctions: self.opt(lex, &s.conjunctions, "settings.conjunctions")?,
             gap_stops: self.opt(lex, &s.gap_stops, "settings.gap_stops")?,
@@ -257,6 +258,7 @@ impl Compiler<'_> {
                     directed: r.directed,
                     figure: r.figure,
                     colour: r.colour.as_ref().map(|c| c.to_ascii_lowercase()),
+                    from_all_caps: r.from_all_caps,
                 },
             );
         }

@@ -12,6 +12,10 @@ pub struct RelationType {
     pub figure: bool,
     /// `#rrggbb` for outputs that colour relations (the report, DOT), when the file says.
     pub colour: Option<String>,
+    /// Whether edges of this type are read from sentences written all in capitals (wire
+    /// headlines: "SARNEY MEETS BRAZIL BUSINESS LEADERS"), where NER and the parser misread
+    /// names and words alike; false for the built-in `meets` and `sanctions`.
+    pub from_all_caps: bool,
 }
 
 /// One rule of the file.
@@ -130,6 +134,9 @@ pub struct Settings {
     pub titles: Option<usize>,
     pub collective: Option<usize>,
     pub modifier_heads: Option<usize>,
+    /// A trade or its people ("business", "farm"): "Brazil business leaders" are not Brazil,
+    /// neither after a name (surface) nor as a collective's modifier (syntax).
+    pub sectors: Option<usize>,
     pub appositive: Option<usize>,
     pub conjunctions: Option<usize>,
     pub gap_stops: Option<usize>,

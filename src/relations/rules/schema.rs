@@ -36,6 +36,7 @@ pub(super) struct RawSettings {
     pub(super) titles: Option<Spanned<String>>,
     pub(super) collective: Option<Spanned<String>>,
     pub(super) modifier_heads: Option<Spanned<String>>,
+    pub(super) sectors: Option<Spanned<String>>,
     pub(super) appositive: Option<Spanned<String>>,
     pub(super) conjunctions: Option<Spanned<String>>,
     pub(super) gap_stops: Option<Spanned<String>>,
@@ -71,6 +72,9 @@ pub(super) struct RawRelation {
     /// How outputs that colour relations draw this one: `#rrggbb`.
     #[serde(default)]
     pub(super) colour: Option<String>,
+    /// Whether edges of this type are read from sentences written all in capitals.
+    #[serde(default = "yes")]
+    pub(super) from_all_caps: bool,
 }
 
 pub(super) fn yes() -> bool {
