@@ -7,8 +7,16 @@ impl Resolver {
     /// Acronyms: one the text introduces ("the Liquor Control Board of Ontario (LCBO)")
     /// names that organisation wherever it appears in the document; an acronym that is
     /// no gazetteer name joins the organisation of the document whose initials it is.
-    pub(super) fn acronyms(&self, text: &str, doc: &Doc, candidates: &mut Vec<Candidate>) {
+    /// Returns each introduced acronym (undotted) with the span of its long form, the
+    /// first where it is introduced twice, for [`Resolver::acronym_definitions`].
+    pub(super) fn acronyms(
+        &self,
+        text: &str,
+        doc: &Doc,
+        candidates: &mut Vec<Candidate>,
+    ) -> BTreeMap<String, Span> {
         let mut introduced: BTreeMap<String, NodeRef> = BTreeMap::new();
+        let mut defined: BTreeMap<String, Span> = BTreeMap::new();
         for c in candidates.iter() {
             let Some(Target::Node(node)) = &c.target else {
                 continue;
@@ -25,6 +33,7 @@ impl Resolver {
                 introduced
                     .entry(words::undotted(inner))
                     .or_insert_with(|| node.clone());
+                defined.entry(words::undotted(inner)).or_insert(c.span);
             }
         }
         if !introduced.is_empty() {
@@ -67,6 +76,36 @@ impl Resolver {
                 }
             }
         }
+        defined
+    }
+
+    /// The document's acronym definitions for the run-wide table: acronym id -> the id
+    /// its long form ended with (after the later steps, such as a generic body's state).
+    /// Left out: acronyms the gazetteer or the country list names (every document gives
+    /// those their gazetteer node), long forms that are no organisation by then, and an
+    /// acronym whose id is its long form's.
+    pub(super) fn acronym_definitions(
+        &self,
+        defined: &BTreeMap<String, Span>,
+        candidates: &[Candidate],
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (acronym, span) in defined {
+            if self.gazetteer_organisation(acronym).is_some() || self.country(acronym).is_some() {
+                continue;
+            }
+            let long = candidates.iter().find_map(|c| match &c.target {
+                Some(Target::Node(n)) if c.span == *span && n.kind == EntityType::Organisation => {
+                    Some(n.id.clone())
+                }
+                _ => None,
+            });
+            let id = self.named_organisation(acronym).id;
+            if let Some(long) = long.filter(|long| *long != id) {
+                out.insert(id, long);
+            }
+        }
+        out
     }
 
     /// Every candidate an introduced acronym names, and every other whole-word occurrence
