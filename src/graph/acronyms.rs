@@ -1,6 +1,7 @@
 //! The run-wide acronym table: acronyms one document defines join their long form in every document's nodes, once, when the final graph is written.
 
 use super::*;
+use crate::resolve::slug;
 
 /// What [`Graph::join_acronyms`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,7 +28,9 @@ impl Graph {
     /// The joins the definitions give: each acronym defined as one long form only, its
     /// node and the long form's both organisations here, followed to the end of a chain
     /// (an acronym whose long form is itself a defined acronym); a cycle joins nothing.
-    /// An acronym defined as two long forms anywhere in the run joins nothing.
+    /// An acronym defined as two long forms anywhere in the run joins nothing, nor does an
+    /// acronym node that some document names otherwise than by the acronym ("CIP Inc" is
+    /// a company of its own, not the "Confederation of Portuguese Industry (CIP)").
     pub fn acronym_joins(&self) -> BTreeMap<String, String> {
         let single: BTreeMap<&str, &str> = self
             .acronyms
@@ -42,7 +45,7 @@ impl Graph {
             |id: &str| matches!(self.nodes.get(id), Some(n) if n.kind == NodeKind::Organisation);
         let mut joins = BTreeMap::new();
         for &acronym in single.keys() {
-            if !organisation(acronym) {
+            if !organisation(acronym) || !named_by_acronym_alone(&self.nodes[acronym]) {
                 continue;
             }
             let mut seen = BTreeSet::from([acronym]);
@@ -100,4 +103,13 @@ impl Graph {
             conflicting,
         }
     }
+}
+
+/// Every name the node goes by is its id's acronym as written, dots aside ("EIA",
+/// "E.I.A." for `organisation:eia`), with no lower-case letter.
+fn named_by_acronym_alone(node: &Node) -> bool {
+    let acronym = node.id.split_once(':').map_or("", |(_, a)| a);
+    node.names
+        .keys()
+        .all(|name| !name.chars().any(char::is_lowercase) && slug(name) == acronym)
 }
