@@ -7,8 +7,9 @@ impl Resolver {
     /// Acronyms: one the text introduces ("the Liquor Control Board of Ontario (LCBO)")
     /// names that organisation wherever it appears in the document; an acronym that is
     /// no gazetteer name joins the organisation of the document whose initials it is.
-    /// Returns each introduced acronym (undotted) with the span of its long form, the
-    /// first where it is introduced twice, for [`Resolver::acronym_definitions`].
+    /// Returns each acronym the document defines (undotted), introduced in brackets or
+    /// used for the one organisation whose initials it is, with the span of its long form
+    /// (the first where there are two), for [`Resolver::acronym_definitions`].
     pub(super) fn acronyms(
         &self,
         text: &str,
@@ -42,7 +43,7 @@ impl Resolver {
         candidates.sort_by_key(|c| (c.span.start, c.span.end));
 
         // Initials of the organisations named in full in the document.
-        let mut by_initials: BTreeMap<String, BTreeMap<String, NodeRef>> = BTreeMap::new();
+        let mut by_initials: BTreeMap<String, BTreeMap<String, (NodeRef, Span)>> = BTreeMap::new();
         for c in candidates.iter() {
             if let Some(Target::Node(node)) = &c.target {
                 let surface = &words::surface(text, c.span);
@@ -50,7 +51,8 @@ impl Resolver {
                     by_initials
                         .entry(self.initials(surface))
                         .or_default()
-                        .insert(node.id.clone(), node.clone());
+                        .entry(node.id.clone())
+                        .or_insert_with(|| (node.clone(), c.span));
                 }
             }
         }
@@ -71,8 +73,12 @@ impl Resolver {
             }
             if let Some(nodes) = by_initials.get(&words::undotted(surface)) {
                 if nodes.len() == 1 {
-                    let node = nodes.values().next().expect("one node").clone();
+                    let (node, span) = nodes.values().next().expect("one node").clone();
                     c.target = Some(Target::Node(node));
+                    // Initials a document uses for its organisation define the acronym
+                    // too, for the run-wide table: the one way a conflicting reading
+                    // shows where no document brackets it.
+                    defined.entry(words::undotted(surface)).or_insert(span);
                 }
             }
         }
