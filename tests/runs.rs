@@ -1120,3 +1120,177 @@ fn merge_refuses_a_shard_whose_files_do_not_match_its_summary_and_a_used_folder(
         "the failed merge looks finished"
     );
 }
+
+/// The shard (1-based, of `count`) that `--shard` gives a document id: FNV-1a, as
+/// `src/run/shard.rs` computes it.
+fn shard_of(id: &str, count: u64) -> u64 {
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    h % count + 1
+}
+
+/// Writes `text` as a document whose id (`{stem}-{n}`, the first such) falls in `shard` of 2.
+fn document_in_shard(dir: &Path, stem: &str, shard: u64, text: &str) -> String {
+    let id = (0..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|id| shard_of(id, 2) == shard)
+        .unwrap();
+    std::fs::write(dir.join(format!("{id}.txt")), text).unwrap();
+    id
+}
+
+/// The ids of the documents a run's mentions.jsonl holds.
+fn documents_of(out: &Path) -> Vec<String> {
+    String::from_utf8(file(out, "mentions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].to_string())
+        .map(|d| d.trim_matches('"').to_string())
+        .collect()
+}
+
+/// Runs `input` whole and as two shards merged; checks that the shards hold the documents
+/// `in_shard` says and that the merge is byte for byte the whole run. Returns the whole
+/// run's folder.
+fn whole_and_merged(tmp: &Path, input: &Path, in_shard: &[(&str, u64)]) -> PathBuf {
+    let full = tmp.join("full");
+    extract(input, &full, &[]);
+    let shards: Vec<PathBuf> = (1..=2).map(|k| tmp.join(format!("shard-{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        extract(input, dir, &["--shard", &format!("{}/2", k + 1)]);
+    }
+    for (id, k) in in_shard {
+        let docs = documents_of(&shards[*k as usize - 1]);
+        assert!(
+            docs.iter().any(|d| d == id),
+            "{id} not in shard {k}: {docs:?}"
+        );
+    }
+    let merged = tmp.join("merged");
+    let dirs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
+    let (status, err) = merge_status(&dirs, &merged, &[]);
+    assert_eq!(status, Some(0), "{err}");
+    assert!(
+        file(&full, "graph.json") == file(&merged, "graph.json"),
+        "the merged graph differs from the whole run's"
+    );
+    assert_eq!(
+        read_json(&full.join("summary.json")),
+        read_json(&merged.join("summary.json"))
+    );
+    full
+}
+
+fn node_ids(graph: &serde_json::Value) -> Vec<&str> {
+    graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn an_acronym_one_shard_defines_joins_another_shards_document_and_resumes_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    three_rounds(&input);
+    let defines = document_in_shard(
+        &input,
+        "defines",
+        1,
+        "The Energy Information Administration (EIA) said crude oil stocks rose 2.1 mln \
+         barrels last week.",
+    );
+    let uses = document_in_shard(
+        &input,
+        "uses",
+        2,
+        "Oil stocks rose last week, the EIA said in Washington on Tuesday.",
+    );
+    let full = whole_and_merged(tmp.path(), &input, &[(&defines, 1), (&uses, 2)]);
+    let long = "organisation:energy-information-administration";
+    // The shard that only uses the acronym keeps it apart, unjoined, for the merge.
+    let shard = read_json(&tmp.path().join("shard-2/graph.json"));
+    assert!(node_ids(&shard).contains(&"organisation:eia"));
+    assert!(shard["graph"].get("acronyms_joined").is_none());
+    // The whole run (and so the merge) joins it to the long form the other document gives.
+    let graph = read_json(&full.join("graph.json"));
+    let ids = node_ids(&graph);
+    assert!(!ids.contains(&"organisation:eia"), "{ids:?}");
+    assert_eq!(graph["graph"]["acronyms_joined"]["organisation:eia"], long);
+    let node = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == long)
+        .unwrap();
+    assert_eq!(node["documents"], 2, "{node}");
+    assert!(node["names"].get("EIA").is_some(), "{node}");
+    assert_eq!(read_json(&full.join("summary.json"))["acronyms_joined"], 1);
+
+    // A run stopped after its first checkpoint and resumed gives the same files.
+    let cut = tmp.path().join("cut");
+    let (status, err) = stop_after_first_checkpoint(&input, &cut, &EVERY_DOCUMENT, "-KILL");
+    assert_ne!(status, Some(0), "{err}");
+    extract(&input, &cut, &[&EVERY_DOCUMENT[..], &["--resume"]].concat());
+    let whole = tmp.path().join("whole-every-document");
+    extract(&input, &whole, &EVERY_DOCUMENT);
+    for name in ["graph.json", "summary.json"] {
+        assert!(
+            file(&whole, name) == file(&cut, name),
+            "{name} differs after --resume"
+        );
+        assert!(
+            file(&whole, name) == file(&full, name),
+            "{name} depends on the batch size"
+        );
+    }
+}
+
+#[test]
+fn an_acronym_defined_as_two_long_forms_in_two_shards_joins_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // Shard 1 alone defines ADB once and would join its use; the run defines it twice.
+    let asian = document_in_shard(
+        &input,
+        "asian",
+        1,
+        "The Asian Development Bank (ADB) said it would lend 200 mln dlrs to Indonesia.",
+    );
+    let uses = document_in_shard(
+        &input,
+        "uses",
+        1,
+        "The ADB said on Tuesday that its lending rose 10 pct last year.",
+    );
+    let african = document_in_shard(
+        &input,
+        "african",
+        2,
+        "The African Development Bank (ADB) said it approved loans to Kenya.",
+    );
+    let full = whole_and_merged(
+        tmp.path(),
+        &input,
+        &[(&asian, 1), (&uses, 1), (&african, 2)],
+    );
+    let graph = read_json(&full.join("graph.json"));
+    assert!(node_ids(&graph).contains(&"organisation:adb"));
+    let defined = &graph["graph"]["acronyms"]["organisation:adb"];
+    assert_eq!(
+        defined["organisation:asian-development-bank"], 1,
+        "{defined}"
+    );
+    assert_eq!(
+        defined["organisation:african-development-bank"], 1,
+        "{defined}"
+    );
+    assert!(graph["graph"].get("acronyms_joined").is_none());
+    let summary = read_json(&full.join("summary.json"));
+    assert_eq!(summary["acronyms_conflicting"], 1);
+    assert_eq!(summary["acronyms_joined"], 0);
+}

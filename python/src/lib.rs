@@ -371,6 +371,8 @@ impl NativePipeline {
                 }))
             }
         };
+        // A whole run: the run-wide acronym table is joined (docs/IDENTITY.md).
+        graph.graph.join_acronyms();
         let summary = summary.to_json(&graph.graph);
         Ok(NativeGraph {
             graph: graph.graph,

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::json;
 
 use newsgraph::export;
-use newsgraph::graph::{Limits, RelationKinds};
+use newsgraph::graph::{AcronymJoins, Limits, RelationKinds};
 use newsgraph::input;
 use newsgraph::output::{Claim, OutputDir, RunInfo, CONLLU_FILE};
 use newsgraph::pipeline::{ParseMode, Pipeline};
@@ -143,7 +143,12 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     };
     // Every final file is written whole or not at all, summary.json last: it marks the run
     // finished, and the checkpoint goes only after it.
-    let graph = files.graph.into_graph();
+    // A whole run's graph is final: the run-wide acronym table is joined. A shard's stays
+    // unjoined, for `merge` to join from every shard's definitions (docs/IDENTITY.md).
+    let mut graph = files.graph.into_graph();
+    if args.shard.is_none() {
+        report_joins(graph.join_acronyms());
+    }
     let meta = pipeline.graph_meta();
     let kinds = RelationKinds::from_rules(&pipeline.rules);
     let graph_path = out.write_graph(&graph, &meta)?;
@@ -301,4 +306,15 @@ fn peak_rss_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+/// Says on stderr what the run-wide acronym table joined, and what it left for conflicts.
+pub(crate) fn report_joins(joins: AcronymJoins) {
+    if joins.joined + joins.conflicting > 0 {
+        eprintln!(
+            "acronyms: {} joined to the long form another document defines; {} left apart, \
+             defined as two long forms (graph.json: acronyms)",
+            joins.joined, joins.conflicting
+        );
+    }
 }

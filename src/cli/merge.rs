@@ -41,6 +41,7 @@ pub fn merge(args: MergeArgs) -> Result<Finished> {
         merged.nodes,
         merged.links
     );
+    super::extract::report_joins(merged.joins);
     println!("graph written to {}", out.graph_path().display());
     if !summary.missing_shards.is_empty() {
         eprintln!(

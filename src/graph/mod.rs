@@ -11,10 +11,12 @@ use crate::relations::Modality;
 use crate::resolve::{EntityType, Resolved};
 use crate::text::CharOffsets;
 
+mod acronyms;
 pub mod kinds;
 mod node_link;
 mod tag;
 
+pub use acronyms::AcronymJoins;
 pub use kinds::{RelationKind, RelationKinds};
 pub use node_link::{NodeLinkError, OWN_GRAPH_KEYS};
 pub use tag::Tag;
@@ -293,6 +295,11 @@ pub struct Graph {
     pub documents: usize,
     /// How many documents per node and pieces of evidence per edge are kept.
     pub limits: Limits,
+    /// The run-wide acronym table: acronym id -> long form id -> documents defining it so
+    /// (`graph::acronyms`). Merged like the rest; joined by [`Graph::join_acronyms`].
+    pub acronyms: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Acronym ids joined to their long form's id, once the final graph is written.
+    pub acronyms_joined: BTreeMap<String, String>,
 }
 
 impl Graph {
@@ -308,6 +315,7 @@ impl Graph {
     /// added once, to one graph of those that are merged.
     pub fn add_entities(&mut self, doc: &str, resolved: &Resolved) {
         self.documents += 1;
+        self.add_acronyms(&resolved.acronyms);
         let keep = self.limits.docs_per_node;
         for entity in &resolved.entities {
             let node = self.nodes.entry(entity.id.clone()).or_insert_with(|| Node {
@@ -359,6 +367,15 @@ impl Graph {
     /// is counted (a run merges each document's graph, which the store also reads).
     pub fn merge_from(&mut self, other: &Graph) {
         self.documents += other.documents;
+        for (acronym, longs) in &other.acronyms {
+            let mine = self.acronyms.entry(acronym.clone()).or_default();
+            for (long, n) in longs {
+                *mine.entry(long.clone()).or_default() += n;
+            }
+        }
+        for (acronym, long) in &other.acronyms_joined {
+            self.acronyms_joined.insert(acronym.clone(), long.clone());
+        }
         let limits = self.limits.min(other.limits);
         if limits != self.limits {
             self.limits = limits;

@@ -3,7 +3,14 @@
 use super::*;
 
 /// The keys of graph.json's `graph` object that a graph writes itself (not metadata).
-pub const OWN_GRAPH_KEYS: [&str; 4] = ["name", "documents", "docs_per_node", "evidence_per_edge"];
+pub const OWN_GRAPH_KEYS: [&str; 6] = [
+    "name",
+    "documents",
+    "docs_per_node",
+    "evidence_per_edge",
+    "acronyms",
+    "acronyms_joined",
+];
 
 /// Why node-link JSON is not a newsgraph graph.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +27,11 @@ pub enum NodeLinkError {
     #[error("link {index}: {error}")]
     Link {
         index: usize,
+        error: serde_json::Error,
+    },
+    #[error("graph.{key}: {error}")]
+    Acronyms {
+        key: &'static str,
         error: serde_json::Error,
     },
     #[error("link {index}: no node {id:?}")]
@@ -50,6 +62,8 @@ impl Graph {
         };
         let mut graph = Graph {
             documents,
+            acronyms: graph_table(value, "acronyms")?,
+            acronyms_joined: graph_table(value, "acronyms_joined")?,
             limits: Limits {
                 docs_per_node: limit("docs_per_node", Limits::DEFAULT.docs_per_node),
                 evidence_per_edge: limit("evidence_per_edge", Limits::DEFAULT.evidence_per_edge),
@@ -119,10 +133,29 @@ impl Graph {
             "evidence_per_edge".into(),
             json!(self.limits.evidence_per_edge),
         );
+        // Written where there are any, so that a graph without acronyms reads as before.
+        if !self.acronyms.is_empty() {
+            graph.insert("acronyms".into(), json!(self.acronyms));
+        }
+        if !self.acronyms_joined.is_empty() {
+            graph.insert("acronyms_joined".into(), json!(self.acronyms_joined));
+        }
         for (k, v) in meta {
             graph.insert(k.clone(), v.clone());
         }
         Value::Object(graph)
+    }
+}
+
+/// The `graph` object's `key`, empty where it is not written.
+fn graph_table<T: serde::de::DeserializeOwned + Default>(
+    value: &Value,
+    key: &'static str,
+) -> Result<T, NodeLinkError> {
+    match value.pointer(&format!("/graph/{key}")) {
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|error| NodeLinkError::Acronyms { key, error }),
+        None => Ok(T::default()),
     }
 }
 

@@ -7,8 +7,17 @@ impl Resolver {
     /// Acronyms: one the text introduces ("the Liquor Control Board of Ontario (LCBO)")
     /// names that organisation wherever it appears in the document; an acronym that is
     /// no gazetteer name joins the organisation of the document whose initials it is.
-    pub(super) fn acronyms(&self, text: &str, doc: &Doc, candidates: &mut Vec<Candidate>) {
+    /// Returns each acronym the document defines (undotted), introduced in brackets or
+    /// used for the one organisation whose initials it is, with the span of its long form
+    /// (the first where there are two), for [`Resolver::acronym_definitions`].
+    pub(super) fn acronyms(
+        &self,
+        text: &str,
+        doc: &Doc,
+        candidates: &mut Vec<Candidate>,
+    ) -> BTreeMap<String, Span> {
         let mut introduced: BTreeMap<String, NodeRef> = BTreeMap::new();
+        let mut defined: BTreeMap<String, Span> = BTreeMap::new();
         for c in candidates.iter() {
             let Some(Target::Node(node)) = &c.target else {
                 continue;
@@ -25,6 +34,7 @@ impl Resolver {
                 introduced
                     .entry(words::undotted(inner))
                     .or_insert_with(|| node.clone());
+                defined.entry(words::undotted(inner)).or_insert(c.span);
             }
         }
         if !introduced.is_empty() {
@@ -33,7 +43,7 @@ impl Resolver {
         candidates.sort_by_key(|c| (c.span.start, c.span.end));
 
         // Initials of the organisations named in full in the document.
-        let mut by_initials: BTreeMap<String, BTreeMap<String, NodeRef>> = BTreeMap::new();
+        let mut by_initials: BTreeMap<String, BTreeMap<String, (NodeRef, Span)>> = BTreeMap::new();
         for c in candidates.iter() {
             if let Some(Target::Node(node)) = &c.target {
                 let surface = &words::surface(text, c.span);
@@ -41,7 +51,8 @@ impl Resolver {
                     by_initials
                         .entry(self.initials(surface))
                         .or_default()
-                        .insert(node.id.clone(), node.clone());
+                        .entry(node.id.clone())
+                        .or_insert_with(|| (node.clone(), c.span));
                 }
             }
         }
@@ -62,11 +73,45 @@ impl Resolver {
             }
             if let Some(nodes) = by_initials.get(&words::undotted(surface)) {
                 if nodes.len() == 1 {
-                    let node = nodes.values().next().expect("one node").clone();
+                    let (node, span) = nodes.values().next().expect("one node").clone();
                     c.target = Some(Target::Node(node));
+                    // Initials a document uses for its organisation define the acronym
+                    // too, for the run-wide table: the one way a conflicting reading
+                    // shows where no document brackets it.
+                    defined.entry(words::undotted(surface)).or_insert(span);
                 }
             }
         }
+        defined
+    }
+
+    /// The document's acronym definitions for the run-wide table: acronym id -> the id
+    /// its long form ended with (after the later steps, such as a generic body's state).
+    /// Left out: acronyms the gazetteer or the country list names (every document gives
+    /// those their gazetteer node), long forms that are no organisation by then, and an
+    /// acronym whose id is its long form's.
+    pub(super) fn acronym_definitions(
+        &self,
+        defined: &BTreeMap<String, Span>,
+        candidates: &[Candidate],
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (acronym, span) in defined {
+            if self.gazetteer_organisation(acronym).is_some() || self.country(acronym).is_some() {
+                continue;
+            }
+            let long = candidates.iter().find_map(|c| match &c.target {
+                Some(Target::Node(n)) if c.span == *span && n.kind == EntityType::Organisation => {
+                    Some(n.id.clone())
+                }
+                _ => None,
+            });
+            let id = self.named_organisation(acronym).id;
+            if let Some(long) = long.filter(|long| *long != id) {
+                out.insert(id, long);
+            }
+        }
+        out
     }
 
     /// Every candidate an introduced acronym names, and every other whole-word occurrence

@@ -107,17 +107,22 @@ impl Resolver {
     }
 
     /// A ticker in brackets right after an organisation's name ("KLM Royal Dutch Airlines
-    /// <KLM.AS>") is that organisation; elsewhere it names none (`classify`).
+    /// <KLM.AS>") is that organisation; elsewhere it names none (`classify`). In angle
+    /// brackets, Reuters' mark for a ticker, a bare code is one too ("ROCKWELL <ROK>",
+    /// not South Korea's code; ANNOTATION-NOTES.md: tickers are their company's aliases).
     pub(super) fn tickers(&self, text: &str, candidates: &mut [Candidate]) {
         for i in 1..candidates.len() {
             let (before, rest) = candidates.split_at_mut(i);
             let (prev, c) = (&before[i - 1], &mut rest[0]);
             let between = &text[prev.span.end.min(c.span.start)..c.span.start];
-            let bracketed =
-                matches!(between.trim(), "<" | "(") && text[c.span.end..].starts_with(['>', ')']);
+            let after = &text[c.span.end..];
+            let angled = between.trim() == "<" && after.starts_with('>');
+            let bracketed = angled || (between.trim() == "(" && after.starts_with(')'));
             let organisation =
                 matches!(&prev.target, Some(Target::Node(n)) if n.kind == EntityType::Organisation);
-            if bracketed && organisation && words::is_ticker(&words::surface(text, c.span)) {
+            let surface = words::surface(text, c.span);
+            let ticker = words::is_ticker(&surface) || (angled && words::is_code(&surface));
+            if bracketed && organisation && ticker {
                 c.target = prev.target.clone();
             }
         }

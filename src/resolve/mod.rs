@@ -312,7 +312,7 @@ impl Resolver {
         }
         self.tickers(text, &mut candidates);
         self.headline_fragments(text, doc, &mut candidates);
-        self.acronyms(text, doc, &mut candidates);
+        let defined = self.acronyms(text, doc, &mut candidates);
         self.organisation_short_forms(text, &mut candidates);
         self.short_names(text, &mut candidates);
         self.surnames_typed_otherwise(text, doc, &mut candidates);
@@ -320,6 +320,7 @@ impl Resolver {
         let without_state = self.generic_bodies(text, doc, dateline, &mut candidates);
         let mut resolved = assemble(text, mentions.len(), &candidates);
         resolved.generic_bodies_without_state = without_state;
+        resolved.acronyms = self.acronym_definitions(&defined, &candidates);
         resolved
     }
 }

@@ -806,6 +806,20 @@ fn headline_runs_tickers_and_titles_name_no_organisation() {
     );
     assert_eq!(ids(&r), ["organisation:klm-royal-dutch-airlines"]);
     assert_eq!(r.mention_entity, [Some(0), Some(0), None]);
+    // In Reuters' angle brackets a bare code is a ticker, even one that is a state's code.
+    let text = "ROCKWELL <ROK> GETS CONTRACT\n\nRockwell said so. Trade with ROK grew.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "ROCKWELL", "ORG"),
+            m(text, "ROK", "ORG"),
+            m(text, "Rockwell", "ORG"),
+            nth(text, "ROK", 1, "LOC"),
+        ],
+    );
+    assert_eq!(r.mention_entity[1], r.mention_entity[0]);
+    let rok = r.mention_entity[3].map(|e| r.entities[e].id.as_str());
+    assert_eq!(rok, Some("state:KR"));
     // A body named only inside a person's title, or cut off by one.
     let text = "Chancellor of the Exchequer Nigel Lawson and U.S. Trade Representative \
                 Clayton Yeutter met.";

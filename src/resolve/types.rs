@@ -1,6 +1,6 @@
 //! What resolving makes: entity types, entities, and the entities of one document.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -55,4 +55,9 @@ pub struct Resolved {
     /// Generic bodies ("the Finance Ministry") left out because the document does not
     /// say whose they are: one per body and document.
     pub generic_bodies_without_state: usize,
+    /// Acronyms the document defines ("the Energy Information Administration (EIA)"):
+    /// the id the acronym alone gets in a document that does not define it
+    /// (`organisation:eia`) -> the long form's id here. The graph joins them run-wide
+    /// (`graph::acronyms`); gazetteer acronyms are the gazetteer's and not listed.
+    pub acronyms: BTreeMap<String, String>,
 }

@@ -114,6 +114,14 @@ pub fn is_ticker(s: &str) -> bool {
         && exchange.chars().all(|c| c.is_ascii_uppercase())
 }
 
+/// A bare stock code: one to five capitals or digits, a capital first ("ROK", "T", "GM").
+pub fn is_code(s: &str) -> bool {
+    (1..=5).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
 /// A word written in capitals, such as a dateline ("WASHINGTON") or a shouted headline.
 pub fn is_shouted(s: &str) -> bool {
     s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)

@@ -102,6 +102,12 @@ impl Summary {
         let mut v = serde_json::to_value(self).expect("summary serialises");
         v["nodes"] = json!(graph.nodes.len());
         v["links"] = json!(graph.edges.len());
+        // From the graph, not summed: a merge joins from all the shards' definitions.
+        if !graph.acronyms.is_empty() {
+            v["acronyms_joined"] = json!(graph.acronyms_joined.len());
+            v["acronyms_conflicting"] =
+                json!(graph.acronyms.values().filter(|l| l.len() > 1).count());
+        }
         v
     }
 }

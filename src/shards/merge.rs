@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{check, ShardSet, ShardSetError};
-use crate::graph::Graph;
+use crate::graph::{AcronymJoins, Graph};
 use crate::output::{OutputDir, OutputError};
 use crate::run::Summary;
 
@@ -66,6 +66,8 @@ pub struct Merged {
     pub summary: Summary,
     pub nodes: usize,
     pub links: usize,
+    /// What the run-wide acronym table joined.
+    pub joins: AcronymJoins,
 }
 
 /// Merges the shard folders `dirs` into `out`: the graph a single run would give,
@@ -181,7 +183,9 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     summary.input_fingerprint = set.input_fingerprint.clone();
     summary.options_fingerprint = set.options_fingerprint.clone();
     summary.missing_shards = set.missing.clone();
-    let graph = graph.unwrap_or_default();
+    // The shards' graphs are unjoined: the acronyms are joined from all their definitions.
+    let mut graph = graph.unwrap_or_default();
+    let joins = graph.join_acronyms();
     // summary.json last: it marks the merge finished.
     out.write_graph(&graph, &meta.unwrap_or_default())?;
     out.write_summary(&summary.to_json(&graph))?;
@@ -192,6 +196,7 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
         summary,
         nodes: graph.nodes.len(),
         links: graph.edges.len(),
+        joins,
     })
 }
 

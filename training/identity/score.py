@@ -2,15 +2,17 @@
 """Scores cross-document merges against the labelled identity pairs (issue 25).
 
     python3 training/identity/score.py tests/fixtures/identity/pairs.jsonl OUT... [--part dev]
-        [--json FILE] [--show]
+        [--json FILE] [--show] [--no-joins]
 
 Each OUT is the output folder of a `newsgraph extract` run (its `mentions.jsonl`) over the
 pairs' documents: a run over the whole of Reuters-21578 (`../shared/data/reuters21578`,
 read from the .sgm files, datelines included) and one over the CoNLL-2003 documents'
-rebuilt texts (`tests/fixtures/identity/README.md`). Node ids do not depend on which other
-documents a run holds, so separate runs score as one. A
+rebuilt texts (`tests/fixtures/identity/README.md`). Each run's mentions are read with
+its own graph's joins. A
 mention of a pair is the run's mention that overlaps it most (ties: the earlier); its node
-is that mention's `entity`, none when the run made no node of it. A pair is *merged* when
+is that mention's `entity`, none when the run made no node of it, read through the run's
+acronym joins (graph.json's `acronyms_joined`: mentions.jsonl keeps each document's own
+ids, the graph joins an acronym another document defines). A pair is *merged* when
 both mentions have the same node. Scored on the pairs labelled `same` or `different`
 (`not-entity` and `unclear` are left out):
 
@@ -27,11 +29,24 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 
-def load_mentions(out: Path):
+def load_joins(out: Path):
+    """The run's acronym joins (acronym id -> long form id) from its graph.json."""
+    graph = out / "graph.json"
+    if not graph.exists():
+        return {}
+    with graph.open(encoding="utf-8") as f:
+        return json.load(f)["graph"].get("acronyms_joined", {})
+
+
+def load_mentions(out: Path, no_joins: bool = False):
+    joins = {} if no_joins else load_joins(out)
     by_doc = {}
     with (out / "mentions.jsonl").open(encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
+            for m in d["mentions"]:
+                if m.get("entity") in joins:
+                    m["entity"] = joins[m["entity"]]
             by_doc[d["doc"]] = d["mentions"]
     return by_doc
 
@@ -54,10 +69,11 @@ def main() -> int:
     ap.add_argument("--part", action="append", help="train, dev or unseen (repeatable); default all")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--no-joins", action="store_true", help="read mentions.jsonl's ids alone, without the graph's acronym joins")
     a = ap.parse_args()
     mentions = {}
     for out in a.out:
-        mentions.update(load_mentions(out))
+        mentions.update(load_mentions(out, a.no_joins))
     rows = [json.loads(line) for line in a.pairs.open(encoding="utf-8")]
     if a.part:
         rows = [r for r in rows if r["part"] in a.part]
