@@ -50,7 +50,8 @@ pub fn export_graph(args: ExportArgs) -> Result<()> {
                     }
                 }
             }
-            (store.graph()?, BTreeMap::new())
+            // Joined as a finished run's graph.json is (docs/IDENTITY.md).
+            (store.final_graph()?.0, BTreeMap::new())
         }
         (None, None) => bail!("give --graph FILE or --store FILE"),
     };

@@ -71,14 +71,16 @@ impl Graph {
     /// checkpoints and shards keep stay unjoined, so that every definition of the run
     /// counts however the run was split, and one run, a resumed run and shards plus
     /// `merge` give the same graph.
+    ///
+    /// A document that named both the acronym node and the long form's counts once in the
+    /// joined node's `documents` (see [`Graph::join_node`]).
     pub fn join_acronyms(&mut self) -> AcronymJoins {
         let joins = self.acronym_joins();
-        let mut moved = Graph::with_limits(self.limits);
         for (acronym, long) in &joins {
-            let mut node = self.nodes.remove(acronym).expect("joins name nodes");
-            node.id = long.clone();
-            moved.nodes.insert(long.clone(), node);
+            let node = self.nodes.remove(acronym).expect("joins name nodes");
+            self.join_node(long, node);
         }
+        let mut moved = Graph::with_limits(self.limits);
         let touched: Vec<_> = self
             .edges
             .keys()
@@ -101,6 +103,28 @@ impl Graph {
         AcronymJoins {
             joined,
             conflicting,
+        }
+    }
+}
+
+impl Graph {
+    /// Merges `node` into the node `into` as [`Graph::merge`] would, except that the two
+    /// may share documents: those both keep count once. Both keep their first documents
+    /// (the [`Limits::docs_per_node`] smallest ids), so the joined node's are exactly the
+    /// union's first; its count is exact where both lists are whole (under that limit), and
+    /// beyond them the documents the two share past their kept lists are not known and
+    /// count twice.
+    fn join_node(&mut self, into: &str, mut node: Node) {
+        let shared = self
+            .nodes
+            .get(into)
+            .map_or(0, |mine| mine.docs.intersection(&node.docs).count());
+        node.id = into.to_string();
+        let mut one = Graph::with_limits(self.limits);
+        one.nodes.insert(into.to_string(), node);
+        self.merge_from(&one);
+        if let Some(joined) = self.nodes.get_mut(into) {
+            joined.documents -= shared;
         }
     }
 }

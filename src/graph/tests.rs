@@ -265,3 +265,94 @@ fn graph_json_is_written_streaming_with_the_bytes_of_the_whole_value() {
         assert_eq!(String::from_utf8(streamed).unwrap(), whole);
     }
 }
+
+fn organisation(id: &str, name: &str, docs: &[&str], mentions: usize) -> Node {
+    Node {
+        id: id.into(),
+        label: name.into(),
+        kind: NodeKind::Organisation,
+        aliases: BTreeSet::new(),
+        mentions,
+        docs: docs.iter().map(|d| d.to_string()).collect(),
+        country: None,
+        value: None,
+        unit: None,
+        qualifier: None,
+        about: None,
+        names: BTreeMap::from([(name.to_string(), mentions)]),
+        documents: docs.len(),
+    }
+}
+
+const EIA: &str = "organisation:eia";
+const LONG: &str = "organisation:energy-information-administration";
+
+#[test]
+fn a_joined_node_counts_a_document_naming_both_once() {
+    let mut g = Graph::default();
+    g.add_node(organisation(
+        LONG,
+        "Energy Information Administration",
+        &["a", "b"],
+        2,
+    ));
+    // "b" names the long form and, without defining it, the acronym alone.
+    g.add_node(organisation(EIA, "EIA", &["b", "c"], 2));
+    g.add_acronyms(&BTreeMap::from([(EIA.to_string(), LONG.to_string())]));
+    let joins = g.join_acronyms();
+    assert_eq!(joins.joined, 1);
+    assert!(!g.nodes.contains_key(EIA));
+    let joined = &g.nodes[LONG];
+    assert_eq!(joined.documents, 3, "{joined:?}");
+    assert_eq!(
+        joined.docs,
+        BTreeSet::from(["a", "b", "c"].map(String::from))
+    );
+    assert_eq!(joined.mentions, 4);
+    // Read back from graph.json, the count stays.
+    let back = Graph::from_node_link(&g.to_node_link(&BTreeMap::new())).unwrap();
+    assert_eq!(back.nodes[LONG].documents, 3);
+}
+
+#[test]
+fn a_joined_node_over_its_kept_documents_keeps_the_unions_first() {
+    let limits = Limits {
+        docs_per_node: 2,
+        evidence_per_edge: 20,
+    };
+    let mut g = Graph::with_limits(limits);
+    let mut long = organisation(LONG, "Energy Information Administration", &["b", "d"], 3);
+    long.documents = 3; // "b", "d" and one past the kept two
+    g.add_node(long);
+    g.add_node(organisation(EIA, "EIA", &["a", "b"], 2));
+    g.add_acronyms(&BTreeMap::from([(EIA.to_string(), LONG.to_string())]));
+    g.join_acronyms();
+    let joined = &g.nodes[LONG];
+    assert_eq!(joined.docs, BTreeSet::from(["a", "b"].map(String::from)));
+    // "b" is known shared; nothing else is.
+    assert_eq!(joined.documents, 4);
+}
+
+#[test]
+fn two_acronyms_joining_one_long_form_both_count() {
+    // A chain: "EIA" is defined as "EIAD", itself defined as the long form.
+    let eiad = "organisation:eiad";
+    let mut g = Graph::default();
+    g.add_node(organisation(
+        LONG,
+        "Energy Information Administration",
+        &["a"],
+        1,
+    ));
+    g.add_node(organisation(EIA, "EIA", &["b"], 2));
+    g.add_node(organisation(eiad, "EIAD", &["c"], 3));
+    g.add_acronyms(&BTreeMap::from([
+        (EIA.to_string(), eiad.to_string()),
+        (eiad.to_string(), LONG.to_string()),
+    ]));
+    assert_eq!(g.join_acronyms().joined, 2);
+    let joined = &g.nodes[LONG];
+    assert_eq!(joined.mentions, 6, "{joined:?}");
+    assert_eq!(joined.documents, 3);
+    assert_eq!(g.nodes.len(), 1);
+}

@@ -328,3 +328,44 @@ fn relations_are_coloured_and_directed_as_the_rules_declare() {
     assert!(html.contains(r#""undirected":[]"#), "{html}");
     assert!(!html.contains(".r-sanctions"), "{html}");
 }
+
+#[test]
+fn a_mention_of_a_joined_acronym_marks_its_long_form() {
+    let long = "organisation:energy-information-administration";
+    let mut g = Graph {
+        documents: 1,
+        ..Graph::default()
+    };
+    g.add_node(node(
+        long,
+        "organisation",
+        "Energy Information Administration",
+        1,
+        "d",
+    ));
+    g.acronyms_joined
+        .insert("organisation:eia".into(), long.into());
+    let docs = vec![ReportDocument {
+        id: "d".into(),
+        text: "The EIA said so.".into(),
+        date: None,
+        mentions: vec![MentionRecord {
+            start: 4,
+            end: 7,
+            text: "EIA".into(),
+            label: "ORG".into(),
+            score: 0.99,
+            entity: Some("organisation:eia".into()),
+        }],
+    }];
+    let meta = BTreeMap::new();
+    let html = render(&Report {
+        graph: &g,
+        meta: &meta,
+        kinds: &crate::graph::RelationKinds::builtin(),
+        documents: &docs,
+        documents_left_out: 0,
+    });
+    let mark = format!("data-node=\"{long}\" title=\"Energy Information Administration (organisation, ORG 0.99)\">EIA</mark>");
+    assert!(html.contains(&mark), "{html}");
+}

@@ -30,8 +30,9 @@ pub use write::Batch;
 
 /// `PRAGMA application_id` of a newsgraph store ("NGst").
 pub const APPLICATION_ID: i32 = 0x4e47_7374;
-/// `PRAGMA user_version` of the schema this version writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+/// `PRAGMA user_version` of the schema this version writes and reads (2: evidence keeps
+/// the path and parse of syntax rules; 3: each document's acronym definitions).
+pub const SCHEMA_VERSION: i64 = 3;
 /// How long a connection waits for another's write lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -42,7 +43,10 @@ const SCHEMA: &str = include_str!("schema.sql");
 pub enum StoreError {
     #[error("{path}: not a newsgraph store ({reason}); it was left as it is")]
     NotAStore { path: PathBuf, reason: String },
-    #[error("{path}: store schema version {found}; this newsgraph reads version {supported} only")]
+    #[error(
+        "{path}: store schema version {found}; this newsgraph reads version {supported} only{}",
+        older_version(*found, *supported)
+    )]
     Version {
         path: PathBuf,
         found: i64,
@@ -61,6 +65,17 @@ pub enum StoreError {
         path: PathBuf,
         error: rusqlite::Error,
     },
+}
+
+/// What to do with a store an older newsgraph wrote: it lacks what this version keeps
+/// (version 3: each document's acronym definitions), which only the inputs give again.
+fn older_version(found: i64, supported: i64) -> &'static str {
+    if found < supported {
+        " (an older newsgraph wrote it, without what this version keeps, such as each \
+         document's acronym definitions): build it again from the inputs into a new file"
+    } else {
+        ""
+    }
 }
 
 /// SQLite's error in words a user can act on: a damaged file (text that is not UTF-8, a

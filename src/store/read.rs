@@ -70,9 +70,20 @@ impl Store {
     }
 
     /// The accumulated graph: the merge of every stored document's graph, read in one
-    /// snapshot, keeping the default provenance per node and edge ([`Limits`]).
+    /// snapshot, keeping the default provenance per node and edge ([`Limits`]). Like the
+    /// graphs a run keeps, it is unjoined, with the run-wide acronym table
+    /// (`Graph::acronyms`); [`Store::final_graph`] joins it.
     pub fn graph(&self) -> Result<Graph, StoreError> {
         self.graph_with(Limits::DEFAULT)
+    }
+
+    /// The graph a finished run writes to graph.json: [`Store::graph`] with its acronyms
+    /// joined ([`Graph::join_acronyms`]), so that exporting the store gives what exporting
+    /// that graph.json gives.
+    pub fn final_graph(&self) -> Result<(Graph, crate::graph::AcronymJoins), StoreError> {
+        let mut graph = self.graph()?;
+        let joins = graph.join_acronyms();
+        Ok((graph, joins))
     }
 
     /// [`Store::graph`] keeping `limits`: the counts are the store's, the lists its first
@@ -318,6 +329,16 @@ pub(super) fn read_graph(tx: &Connection, limits: Limits) -> rusqlite::Result<Gr
     }
     for edge in edges.into_values() {
         graph.add_edge(edge);
+    }
+    let mut stmt =
+        tx.prepare("SELECT acronym, long, sum(count) FROM acronyms GROUP BY acronym, long")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        graph
+            .acronyms
+            .entry(r.get(0)?)
+            .or_default()
+            .insert(r.get(1)?, r.get(2)?);
     }
     Ok(graph)
 }

@@ -1,4 +1,4 @@
--- newsgraph store, schema version 1 (PRAGMA user_version). Mirrors graph::Graph:
+-- newsgraph store, schema version 3 (PRAGMA user_version). Mirrors graph::Graph:
 -- merging a document is upserts into these tables (see docs/ARCHITECTURE.md, "Store").
 
 -- One row per committed batch that added documents; numbers documents' runs
@@ -90,3 +90,14 @@ CREATE TABLE evidence (
 CREATE UNIQUE INDEX evidence_key
     ON evidence(edge, doc, start, "end", rule, sentence, date IS NULL, ifnull(date, ''));
 CREATE INDEX evidence_by_doc ON evidence(doc);
+
+-- Each document's acronym definitions (Graph::acronyms): the acronym's own id -> the id of
+-- its long form in that document, with the number of definitions (1). Read back summed
+-- per (acronym, long), the run-wide table that Graph::join_acronyms joins by.
+CREATE TABLE acronyms (
+    doc INTEGER NOT NULL REFERENCES documents(seq),
+    acronym TEXT NOT NULL,
+    long TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (doc, acronym, long)
+) WITHOUT ROWID;

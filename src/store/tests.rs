@@ -533,7 +533,23 @@ fn files_that_are_not_stores_are_refused_and_left_alone() {
         .unwrap()
         .execute_batch("PRAGMA user_version = 99")
         .unwrap();
-    assert_refused(&newer, "schema version 99; this newsgraph reads version 2");
+    assert_refused(
+        &newer,
+        "schema version 99; this newsgraph reads version 3 only",
+    );
+
+    // A store of schema 2 has no acronym definitions, which only its inputs give again.
+    let older = dir.path().join("older.db");
+    drop(Store::open(&older).unwrap());
+    Connection::open(&older)
+        .unwrap()
+        .execute_batch("DROP TABLE acronyms; PRAGMA user_version = 2")
+        .unwrap();
+    assert_refused(
+        &older,
+        "version 2; this newsgraph reads version 3 only (an older",
+    );
+    assert_refused(&older, "build it again from the inputs");
 
     let missing = dir.path().join("missing.db");
     let err = Store::open_read_only(&missing).unwrap_err();
@@ -577,4 +593,67 @@ fn a_store_graph_kept_to_limits_counts_everything_and_keeps_what_one_graph_keeps
         .edges
         .values()
         .any(|e| e.evidence_count > e.evidence.len()));
+}
+
+#[test]
+fn acronym_definitions_are_stored_per_document_and_joined_as_the_run_joins_them() {
+    let mut docs = corpus(7, 6);
+    let eia = "organisation:eia";
+    let long = "organisation:energy-information-administration";
+    let org = |id: &str, name: &str, doc: &str| Node {
+        id: id.into(),
+        label: name.into(),
+        kind: crate::graph::NodeKind::Organisation,
+        aliases: BTreeSet::new(),
+        mentions: 1,
+        docs: BTreeSet::from([doc.to_string()]),
+        country: None,
+        value: None,
+        unit: None,
+        qualifier: None,
+        about: None,
+        names: BTreeMap::from([(name.to_string(), 1)]),
+        documents: 1,
+    };
+    // Document 0 defines EIA, 1 names both apart, 2 and 3 use it alone; 4 defines ADB
+    // one way and 5 another.
+    let defines = BTreeMap::from([(eia.to_string(), long.to_string())]);
+    for (k, nodes) in [
+        (0, vec![long]),
+        (1, vec![long, eia]),
+        (2, vec![eia]),
+        (3, vec![eia]),
+    ] {
+        let id = docs[k].id.clone();
+        for node in nodes {
+            let name = if node == eia {
+                "EIA"
+            } else {
+                "Energy Information Administration"
+            };
+            docs[k].graph.add_node(org(node, name, &id));
+        }
+    }
+    docs[0].graph.add_acronyms(&defines);
+    for (k, adb) in [(4, "asian"), (5, "african")] {
+        let defined = format!("organisation:{adb}-development-bank");
+        docs[k]
+            .graph
+            .add_acronyms(&BTreeMap::from([("organisation:adb".to_string(), defined)]));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("graph.db");
+    add(&path, &[&docs[2], &docs[4]]);
+    add(&path, &[&docs[0], &docs[1], &docs[3], &docs[5]]);
+    let store = Store::open_read_only(&path).unwrap();
+    let mut reference = merged(&docs);
+    assert_eq!(store.graph().unwrap().acronyms, reference.acronyms);
+    assert_eq!(json(&store.graph().unwrap()), json(&reference));
+    let reference_joins = reference.join_acronyms();
+    let (joined, joins) = store.final_graph().unwrap();
+    assert_eq!(joins, reference_joins);
+    assert_eq!(joins.joined, 1);
+    assert_eq!(joins.conflicting, 1);
+    assert_eq!(json(&joined), json(&reference));
+    assert_eq!(joined.nodes[long].documents, 4, "{:?}", joined.nodes[long]);
 }

@@ -146,6 +146,14 @@ pub(super) fn add_document(
     for edge in doc.graph.edges.values() {
         add_edge(tx, edge)?;
     }
+    let mut acronyms = tx.prepare_cached(
+        "INSERT INTO acronyms (doc, acronym, long, count) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (acronym, longs) in &doc.graph.acronyms {
+        for (long, count) in longs {
+            acronyms.execute(params![seq, acronym, long, count])?;
+        }
+    }
     Ok(Added::Added)
 }
 

@@ -84,7 +84,7 @@ impl<'a> Page<'a> {
         for d in report.documents {
             for m in &d.mentions {
                 if let Some(e) = &m.entity {
-                    named.insert(e.as_str());
+                    named.insert(joined(graph, e));
                 }
             }
         }
@@ -368,6 +368,7 @@ impl<'a> Page<'a> {
             match m
                 .entity
                 .as_deref()
+                .map(|e| joined(self.report.graph, e))
                 .map(|e| (e, self.report.graph.nodes.get(e)))
             {
                 Some((id, node)) => {
@@ -399,4 +400,10 @@ impl<'a> Page<'a> {
         }
         out.push_str(&esc(&d.text[starts[at]..]));
     }
+}
+
+/// The node a mention's id names in the graph: a document keeps its own id for an acronym
+/// the run joined to its long form (`Graph::acronyms_joined`).
+fn joined<'g>(graph: &'g Graph, id: &'g str) -> &'g str {
+    graph.acronyms_joined.get(id).map_or(id, String::as_str)
 }
