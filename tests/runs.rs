@@ -1155,7 +1155,7 @@ fn documents_of(out: &Path) -> Vec<String> {
 /// run's folder.
 fn whole_and_merged(tmp: &Path, input: &Path, in_shard: &[(&str, u64)]) -> PathBuf {
     let full = tmp.join("full");
-    extract(input, &full, &[]);
+    extract(input, &full, &["--join-acronyms"]);
     let shards: Vec<PathBuf> = (1..=2).map(|k| tmp.join(format!("shard-{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         extract(input, dir, &["--shard", &format!("{}/2", k + 1)]);
@@ -1169,7 +1169,7 @@ fn whole_and_merged(tmp: &Path, input: &Path, in_shard: &[(&str, u64)]) -> PathB
     }
     let merged = tmp.join("merged");
     let dirs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
-    let (status, err) = merge_status(&dirs, &merged, &[]);
+    let (status, err) = merge_status(&dirs, &merged, &["--join-acronyms"]);
     assert_eq!(status, Some(0), "{err}");
     assert!(
         file(&full, "graph.json") == file(&merged, "graph.json"),
@@ -1230,13 +1230,21 @@ fn an_acronym_one_shard_defines_joins_another_shards_document_and_resumes_alike(
     assert!(node["names"].get("EIA").is_some(), "{node}");
     assert_eq!(read_json(&full.join("summary.json"))["acronyms_joined"], 1);
 
+    // Without --join-acronyms (the default) the whole run keeps the acronym apart.
+    let plain = tmp.path().join("plain");
+    extract(&input, &plain, &[]);
+    let plain_graph = read_json(&plain.join("graph.json"));
+    assert!(node_ids(&plain_graph).contains(&"organisation:eia"));
+    assert!(plain_graph["graph"].get("acronyms_joined").is_none());
+
     // A run stopped after its first checkpoint and resumed gives the same files.
     let cut = tmp.path().join("cut");
-    let (status, err) = stop_after_first_checkpoint(&input, &cut, &EVERY_DOCUMENT, "-KILL");
+    let every: Vec<&str> = [&EVERY_DOCUMENT[..], &["--join-acronyms"]].concat();
+    let (status, err) = stop_after_first_checkpoint(&input, &cut, &every, "-KILL");
     assert_ne!(status, Some(0), "{err}");
-    extract(&input, &cut, &[&EVERY_DOCUMENT[..], &["--resume"]].concat());
+    extract(&input, &cut, &[&every[..], &["--resume"]].concat());
     let whole = tmp.path().join("whole-every-document");
-    extract(&input, &whole, &EVERY_DOCUMENT);
+    extract(&input, &whole, &every);
     for name in ["graph.json", "summary.json"] {
         assert!(
             file(&whole, name) == file(&cut, name),

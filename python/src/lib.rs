@@ -371,8 +371,8 @@ impl NativePipeline {
                 }))
             }
         };
-        // A whole run: the run-wide acronym table is joined (docs/IDENTITY.md).
-        graph.graph.join_acronyms();
+        // The run-wide acronym table is not joined, as `extract` does not join it unless
+        // asked (docs/IDENTITY.md); `graph.acronyms` keeps the definitions.
         let summary = summary.to_json(&graph.graph);
         Ok(NativeGraph {
             graph: graph.graph,

@@ -251,6 +251,12 @@ pub struct ExtractArgs {
     /// the shards' output folders with `newsgraph merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Join each acronym node to the long form another document of the run defines
+    /// (the run-wide acronym table, docs/IDENTITY.md). Off by default: judged on a full
+    /// Reuters-21578 run, too many such joins were wrong (tickers, units, other bodies
+    /// with the same letters). A shard never joins; `merge --join-acronyms` does.
+    #[arg(long)]
+    pub join_acronyms: bool,
     /// Continue an interrupted run from the output folder's checkpoint.json (refused if
     /// an input file changed since the run began).
     #[arg(long)]
@@ -419,6 +425,10 @@ pub struct ExportArgs {
     /// report draw each relation (direction, colour). Default: the built-in rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// With --store: join acronym nodes by the store's run-wide acronym table, as
+    /// `extract --join-acronyms` does (a graph.json is exported as it was written).
+    #[arg(long, requires = "store")]
+    pub join_acronyms: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -439,6 +449,10 @@ pub struct MergeArgs {
     /// deleted first. Without it, the folder must be empty or new.
     #[arg(long)]
     pub force: bool,
+    /// Join acronym nodes by the shards' run-wide acronym table, as `extract
+    /// --join-acronyms` does for a whole run.
+    #[arg(long)]
+    pub join_acronyms: bool,
 }
 
 #[derive(Args, Clone)]

@@ -50,8 +50,13 @@ pub fn export_graph(args: ExportArgs) -> Result<()> {
                     }
                 }
             }
-            // Joined as a finished run's graph.json is (docs/IDENTITY.md).
-            (store.final_graph()?.0, BTreeMap::new())
+            // Joined, when asked, as `extract --join-acronyms` joins a run's graph.json.
+            let graph = if args.join_acronyms {
+                store.final_graph()?.0
+            } else {
+                store.graph()?
+            };
+            (graph, BTreeMap::new())
         }
         (None, None) => bail!("give --graph FILE or --store FILE"),
     };

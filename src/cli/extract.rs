@@ -143,10 +143,10 @@ pub fn extract(mut args: ExtractArgs) -> Result<Finished> {
     };
     // Every final file is written whole or not at all, summary.json last: it marks the run
     // finished, and the checkpoint goes only after it.
-    // A whole run's graph is final: the run-wide acronym table is joined. A shard's stays
+    // Asked for, a whole run's graph joins the run-wide acronym table. A shard's stays
     // unjoined, for `merge` to join from every shard's definitions (docs/IDENTITY.md).
     let mut graph = files.graph.into_graph();
-    if args.shard.is_none() {
+    if args.join_acronyms && args.shard.is_none() {
         report_joins(graph.join_acronyms());
     }
     let meta = pipeline.graph_meta();

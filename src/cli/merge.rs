@@ -26,7 +26,7 @@ pub fn merge(args: MergeArgs) -> Result<Finished> {
     // A shard given as the output folder is refused before it is claimed (and emptied).
     shards::refuse_output_among_shards(&args.shards, &args.out)?;
     let (out, _) = OutputDir::claim(&args.out, claim)?;
-    let merged = shards::merge(&args.shards, &out, args.allow_partial)?;
+    let merged = shards::merge(&args.shards, &out, args.allow_partial, args.join_acronyms)?;
     for problem in &merged.left_out {
         eprintln!("warning: left out: {problem}");
     }

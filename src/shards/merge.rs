@@ -75,8 +75,15 @@ pub struct Merged {
 /// mentions and problems concatenated in the order given. Every folder's summary
 /// is checked ([`check`]) before anything is written, and each folder's files against
 /// its summary (graph size, mention and problem lines) as they are merged: a folder
-/// whose files do not match is no complete run.
-pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<Merged, MergeError> {
+/// whose files do not match is no complete run. With `join_acronyms`, the merged graph
+/// joins the run-wide acronym table of all the shards' definitions, as a whole run asked
+/// to would (docs/IDENTITY.md).
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &OutputDir,
+    allow_partial: bool,
+    join_acronyms: bool,
+) -> Result<Merged, MergeError> {
     let out_canonical = out
         .path()
         .canonicalize()
@@ -183,9 +190,14 @@ pub fn merge(dirs: &[PathBuf], out: &OutputDir, allow_partial: bool) -> Result<M
     summary.input_fingerprint = set.input_fingerprint.clone();
     summary.options_fingerprint = set.options_fingerprint.clone();
     summary.missing_shards = set.missing.clone();
-    // The shards' graphs are unjoined: the acronyms are joined from all their definitions.
+    // The shards' graphs are unjoined: asked for, the acronyms are joined from all their
+    // definitions.
     let mut graph = graph.unwrap_or_default();
-    let joins = graph.join_acronyms();
+    let joins = if join_acronyms {
+        graph.join_acronyms()
+    } else {
+        AcronymJoins::default()
+    };
     // summary.json last: it marks the merge finished.
     out.write_graph(&graph, &meta.unwrap_or_default())?;
     out.write_summary(&summary.to_json(&graph))?;
@@ -318,7 +330,7 @@ mod tests {
         shard(&dirs[0], 1, &graph((0..300).filter(|d| d % 2 == 0), limits));
         shard(&dirs[1], 2, &graph((0..300).filter(|d| d % 2 == 1), limits));
         let merged = OutputDir::create(tmp.path().join("merged")).unwrap();
-        merge(&dirs, &merged, false).unwrap();
+        merge(&dirs, &merged, false, false).unwrap();
         let got = merged.read_graph().unwrap().graph;
         assert_eq!(got.limits, limits);
         assert_eq!(got.nodes["claim:x"].docs.len(), limits.docs_per_node);
