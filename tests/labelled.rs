@@ -467,7 +467,8 @@ fn unseen_part_scores_stay_above_their_floors() {
 /// With "it said", numbers in names no figures, meets and sanctions kept out of capitals
 /// headlines (issue 22, item 4) and the run-wide acronym table (issue 25), measured once
 /// after all were merged: entities 0.896; relations 0.612 (claims 0.698, meets 0.409,
-/// sanctions 0.133); the rules alone 0.607.
+/// sanctions 0.133); the rules alone 0.607. Again after a range gave its first number only
+/// (chosen on dev and train): relations 0.616 (claims 0.704); the rules alone 0.611.
 const UNSEEN_FLOORS: &[(&str, Option<&str>, f64)] = &[
     ("entities", None, 0.88),
     ("relations", None, 0.60),
@@ -487,13 +488,14 @@ const UNSEEN_FLOORS: &[(&str, Option<&str>, f64)] = &[
 /// in names and durations no figures (issue 22): relations 0.560 (claims 0.683). With
 /// meets and sanctions kept out of capitals headlines and the other senses of their
 /// triggers (issue 22, item 4): relations 0.551 (claims 0.683, meets 0.387, sanctions 0.083).
+/// With a range giving its first number only: relations 0.563 (claims 0.705).
 const DEV_FLOORS: &[(&str, Option<&str>, f64)] = &[
     ("entities", None, 0.82),
     ("entities", Some("organisation"), 0.74),
     ("entities", Some("person"), 0.79),
     ("entities", Some("state"), 0.93),
-    ("relations", None, 0.55),
-    ("relations", Some("claims"), 0.67),
+    ("relations", None, 0.56),
+    ("relations", Some("claims"), 0.70),
     ("relations", Some("meets"), 0.37),
     ("relations", Some("sanctions"), 0.08),
 ];

@@ -52,7 +52,7 @@ impl Ctx<'_> {
         {
             return None;
         }
-        if self.in_name(&r) {
+        if self.in_name(&r) || self.second_of_range(r.number_start) {
             return None;
         }
         let first = &tokens[r.number_start];
@@ -89,6 +89,31 @@ impl Ctx<'_> {
             }
         }
         Some(r)
+    }
+
+    /// Whether the number at `start` is the second half of a range ("10 to 20 units",
+    /// "between 5 and 6 mln dlrs", "2.0 or 2.5 pct"): ANNOTATION-NOTES gives a range its
+    /// first number, which `numbers::read` reads with the scale and unit written at the
+    /// end. A change ("from 10 to 20") is no range: both of its numbers stay figures.
+    fn second_of_range(&self, start: usize) -> bool {
+        let tokens = &self.doc.tokens;
+        if start < self.sent.start + 2 {
+            return false;
+        }
+        let word = tokens[start - 1].lower.as_str();
+        if !matches!(word, "to" | "or" | "-" | "and") {
+            return false;
+        }
+        // The first half: a number with no unit of its own that ends right before the word.
+        (self.sent.start.max(start.saturating_sub(4))..start - 1).any(|q| {
+            numbers::read(tokens, q, self.sent.end, self).is_some_and(|first| {
+                let before =
+                    |w: &str| first.number_start > 0 && tokens[first.number_start - 1].lower == w;
+                first.number_end == start - 1
+                    && (word != "and" || before("between"))
+                    && !before("from")
+            })
+        })
     }
 
     /// Whether the number of `r` is written as part of a name or a ratio:
