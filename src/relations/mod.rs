@@ -315,7 +315,9 @@ pub fn extract_with(
     // (`from_all_caps = false`) keeps no instance found in a headline in capitals. A story
     // written all in capitals (old wire copy) has no mixed-case body to say it again, so
     // there capitals are the text and are read.
-    if is_mixed_case(text) {
+    // Only where some type asks for it and something was found: the text is read whole.
+    let skip_capitals = rules.relations.values().any(|r| !r.from_all_caps);
+    if skip_capitals && !all.is_empty() && is_mixed_case(text) {
         all.retain(|f| {
             let read = rules.relations.get(&f.relation);
             read.is_none_or(|r| r.from_all_caps)
