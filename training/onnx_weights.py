@@ -68,7 +68,10 @@ def onnx_state_dict(path: str) -> dict:
             state[base[len("model.") :]] = value(base)
         elif base.startswith("onnx::MatMul"):
             stored = base if base in init else base + "_quantized"
-            node = next(n for n in consumers[stored] if n.op_type in ("MatMul", "MatMulInteger"))
+            node = next(n for n in consumers[stored] if n.op_type in ("MatMul", "MatMulInteger", "DequantizeLinear"))
+            if node.op_type == "DequantizeLinear":
+                # fp32_compute.py's form: the int8 weight dequantised, then a plain MatMul.
+                node = next(n for n in consumers[node.output[0]] if n.op_type == "MatMul")
             bias = bias_after(node)
             if bias is None:
                 raise SystemExit(f"{path}: cannot tell which Linear {base} belongs to")
