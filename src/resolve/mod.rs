@@ -10,12 +10,14 @@ mod bodies;
 mod choose;
 mod classify;
 mod context;
+mod firms;
 pub mod gazetteer;
 mod ids;
 mod names;
 mod people;
 mod people_steps;
 mod pieces;
+mod portfolios;
 mod scan;
 pub(crate) mod spans;
 mod types;
@@ -190,12 +192,15 @@ pub const DEFAULT_MIN_SCORE: f32 = 0.4;
 ///    possessives, a leading "the", hyphenated modifiers ("Paris-based"), a title's words
 ///    ("U.S. *Trade* Representative"), and for people titles and roles are dropped; a body
 ///    named only inside a title is no candidate) and pieces of one organisation name the
-///    model split are joined ("Manchester" + "United");
+///    model split are joined ("Manchester" + "United"), firm names across "and", commas
+///    and person readings too ("Smith Barney, Harris Upham and Co", see `firms`); common
+///    nouns run on after a name are cut ("BBC radio");
 /// 2. rules add candidates the model missed or mistyped: gazetteer organisations found in
 ///    the text, and a state's organisations ("the Russian foreign ministry");
 /// 3. overlapping candidates: the longer wins, and a rule wins over a model mention that
 ///    names nothing by itself (a LOC or MISC that is no country);
-/// 4. each candidate is typed: an agency's sign-off and a bare ticker are nothing; the
+/// 4. a portfolio inside a title names nothing ("Minister of Finance", see `portfolios`);
+///    each candidate is typed: an agency's sign-off and a bare ticker are nothing; the
 ///    organisation gazetteer first, then countries, capitals only when they stand for the
 ///    government, organisation words and legal forms over a person reading, the model's
 ///    label, the words around it; a ticker in brackets is the organisation before it, and
@@ -298,10 +303,13 @@ impl Resolver {
         dateline: Option<&str>,
     ) -> Resolved {
         let pieces = self.pieces(text, doc, mentions);
-        let mut candidates = self.join_split_names(text, doc, pieces);
+        let candidates = self.join_split_names(text, doc, pieces);
+        let mut candidates = self.join_firm_names(text, doc, candidates);
+        self.without_common_tails(doc, &mut candidates);
         candidates.extend(self.scan_organisations(doc));
         candidates.extend(self.scan_state_organisations(text, doc));
         let mut candidates = self.choose(text, candidates);
+        self.portfolios(text, doc, &mut candidates);
         for c in &mut candidates {
             if self.signs_off(text, c.span) {
                 c.target = Some(Target::Nothing);

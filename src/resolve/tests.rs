@@ -901,3 +901,186 @@ fn entity_mentions_are_token_ranges_of_the_analysed_document() {
         .collect();
     assert_eq!(words, ["Vladimir", "Putin"]);
 }
+
+#[test]
+fn firm_names_split_by_the_model_are_one_organisation() {
+    let text = "\"We're still in a bull market,\" said William Raftery of Smith Barney, \
+                Harris Upham and Co, and Tom Murtha, analyst at James Capel and Co.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "William Raftery", "PER"),
+            m(text, "Smith Barney", "PER"),
+            m(text, "Harris Upham", "PER"),
+            nth(text, "and Co", 0, "ORG"),
+            m(text, "Tom Murtha", "PER"),
+            m(text, "James", "ORG"),
+            m(text, "Capel", "PER"),
+            nth(text, "and Co", 1, "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "person:william-raftery",
+            "organisation:smith-barney-harris-upham-and-co",
+            "person:tom-murtha",
+            "organisation:james-capel-and-co"
+        ]
+    );
+    assert_eq!(
+        entity(&r, "organisation:smith-barney-harris-upham-and-co").name,
+        "Smith Barney, Harris Upham and Co"
+    );
+    let text = "American Telephone and Telegraph Co and Robert W. Baird Co agreed, said \
+                Philip Caldwell of Shearson Lehman Brothers and Kleinwort and Benson Ltd.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "American Telephone", "ORG"),
+            m(text, "Telegraph Co", "ORG"),
+            m(text, "Robert W", "PER"),
+            m(text, "Baird Co", "ORG"),
+            m(text, "Philip Caldwell", "PER"),
+            m(text, "Shearson", "PER"),
+            m(text, "Lehman Brothers", "ORG"),
+            m(text, "Kleinwort", "PER"),
+            m(text, "Benson Ltd", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "organisation:american-telephone-and-telegraph",
+            "organisation:robert-w-baird",
+            "person:philip-caldwell",
+            "organisation:shearson-lehman-brothers",
+            "organisation:kleinwort-and-benson"
+        ]
+    );
+}
+
+#[test]
+fn a_person_reading_of_a_firm_name_is_the_firm_elsewhere_too() {
+    let text = "\"Not yet,\" said Jardine Fleming (Securities) Ltd analyst Nick Edwards. \
+                Jardine Fleming expects more.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Jardine Fleming", "PER"),
+            m(text, "Securities) Ltd", "ORG"),
+            m(text, "Nick Edwards", "PER"),
+            nth(text, "Jardine Fleming", 1, "PER"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "organisation:jardine-fleming-securities",
+            "person:nick-edwards"
+        ]
+    );
+    assert_eq!(
+        aliases(&r, "organisation:jardine-fleming-securities"),
+        ["Jardine Fleming", "Jardine Fleming (Securities) Ltd"]
+    );
+}
+
+#[test]
+fn lists_of_firms_and_people_beside_a_firm_stay_apart() {
+    let text = "Tokai Bank, Fuji Bank and Mitsubishi Bank lent, as did the IMF and World \
+                Bank, said Jean-Pascal Delamuraz and National Bank officials. John Smith \
+                and Co-chairman Peter Brown left.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Tokai Bank", "ORG"),
+            m(text, "Fuji Bank", "ORG"),
+            m(text, "Mitsubishi Bank", "ORG"),
+            m(text, "IMF", "ORG"),
+            m(text, "World Bank", "ORG"),
+            m(text, "Jean-Pascal Delamuraz", "PER"),
+            m(text, "National Bank", "ORG"),
+            m(text, "John Smith", "PER"),
+            m(text, "Peter Brown", "PER"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "organisation:tokai-bank",
+            "organisation:fuji-bank",
+            "organisation:mitsubishi-bank",
+            "organisation:imf",
+            "organisation:world-bank",
+            "person:jean-pascal-delamuraz",
+            "organisation:national-bank",
+            "person:john-smith",
+            "person:peter-brown"
+        ]
+    );
+}
+
+#[test]
+fn common_nouns_after_an_organisation_name_are_cut_off() {
+    let text = "Jones said on BBC radio that the Paris Club of creditor nations and a World \
+                Bank-funded plan suit the ICCO council.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "BBC radio", "ORG"),
+            m(text, "Paris Club of creditor", "ORG"),
+            m(text, "World Bank-funded", "ORG"),
+            m(text, "ICCO council", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "organisation:bbc",
+            "organisation:paris-club",
+            "organisation:world-bank",
+            "organisation:icco-council"
+        ]
+    );
+    assert_eq!(entity(&r, "organisation:paris-club").name, "Paris Club");
+}
+
+#[test]
+fn a_portfolio_inside_a_title_names_no_organisation() {
+    let text = "Tsang will meet Minister of Finance Mar'ie Muhammad and U.S. Agriculture \
+                Secretary Richard Lyng, said the vice minister of Ministry of International \
+                Trade and Industry.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Finance", "ORG"),
+            m(text, "Mar'ie Muhammad", "PER"),
+            m(text, "U.S. Agriculture", "ORG"),
+            m(text, "Richard Lyng", "PER"),
+            m(text, "Ministry of International Trade and Industry", "ORG"),
+        ],
+    );
+    assert_eq!(
+        ids(&r),
+        [
+            "person:marie-muhammad",
+            "state:US",
+            "person:richard-lyng",
+            "organisation:ministry-of-international-trade-and-industry"
+        ]
+    );
+}
+
+#[test]
+fn the_gatt_split_by_the_model_is_found_whole() {
+    let text = "Japan would appeal to the General Agreement on Tariffs and Trade (GATT).";
+    let r = resolve(
+        text,
+        &[
+            m(text, "General Agreement on", "MISC"),
+            m(text, "Tariffs and Trade", "MISC"),
+        ],
+    );
+    assert!(ids(&r).contains(&"organisation:gatt"), "{:?}", ids(&r));
+}

@@ -74,10 +74,12 @@ pub struct WordLists {
     pub attributive_words: BTreeSet<String>,
     /// Nouns after a demonym that name the state itself ("the Japanese government"), lower case.
     pub state_nouns: BTreeSet<String>,
+    /// Titles of an office a portfolio names ("Minister", "Commissioner"), folded.
+    pub portfolio_titles: BTreeSet<String>,
 }
 
 /// How many list files there are.
-pub const LIST_FILES: usize = 19;
+pub const LIST_FILES: usize = 20;
 
 /// The list files, in the order [`WordLists::parse`] takes their texts.
 pub const FILES: [&str; LIST_FILES] = [
@@ -100,6 +102,7 @@ pub const FILES: [&str; LIST_FILES] = [
     "organisation_words.txt",
     "attributive_words.txt",
     "state_nouns.txt",
+    "portfolio_titles.txt",
 ];
 
 const BUILTIN: [&str; LIST_FILES] = [
@@ -122,6 +125,7 @@ const BUILTIN: [&str; LIST_FILES] = [
     include_str!("../../data/resolve/organisation_words.txt"),
     include_str!("../../data/resolve/attributive_words.txt"),
     include_str!("../../data/resolve/state_nouns.txt"),
+    include_str!("../../data/resolve/portfolio_titles.txt"),
 ];
 
 /// Entries of a list file: comments and blank lines skipped, whitespace trimmed.
@@ -290,6 +294,7 @@ impl WordLists {
             organisation_words: folded_set(&texts[16]),
             attributive_words: folded_set(&texts[17]),
             state_nouns: entries(&texts[18]).map(str::to_lowercase).collect(),
+            portfolio_titles: folded_set(&texts[19]),
         };
         if lexicon.titles.is_empty() || lexicon.government_verbs.is_empty() {
             return Err(WordListsError::Empty("titles.txt and government_verbs.txt"));
