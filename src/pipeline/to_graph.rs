@@ -35,6 +35,11 @@ pub fn result_with_entities(
     for e in &mut resolved.entities {
         e.tokens = e.mentions.iter().map(|&s| analysis.tokens_in(s)).collect();
     }
+    // Nationality adjectives name the given states too ("tariffs on Japanese goods").
+    if resolved.demonyms.is_empty() {
+        let gazetteer = crate::resolve::Gazetteer::builtin();
+        resolved.demonyms = crate::resolve::demonym_links(&gazetteer, &analysis, &resolved);
+    }
     let mut offsets = CharOffsets::new(&doc.text);
     let relations = relation_records(rules, learned, doc, &analysis, &resolved, &mut offsets);
     Ok(DocResult {

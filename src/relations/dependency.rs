@@ -12,6 +12,9 @@ use super::{Matched, Modality};
 
 /// How deep expansion steps may nest ("X, including Y and Z, ...": a list inside a conjunct).
 const EXPANSION_DEPTH: usize = 4;
+/// How many "of" phrases or compounds a demonym or state is looked for through ("imports of
+/// a range of Japanese goods", "U.S. corn imports").
+const DEMONYM_DEPTH: usize = 2;
 /// How many governors a cue looks up through (`settings.cue_climb`).
 const CLIMB_LIMIT: usize = 4;
 
@@ -434,6 +437,11 @@ impl Syntax<'_, '_> {
                 }
             }
         }
+        if on(Expansion::Demonym) && out.is_empty() {
+            for a in self.demonyms(node, 0) {
+                push(&mut out, a);
+            }
+        }
         if on(Expansion::Including) {
             for c in self.children_by(node, &["nmod", "obl", "acl", "appos"]) {
                 let including = self
@@ -447,6 +455,42 @@ impl Syntax<'_, '_> {
         if on(Expansion::Conj) {
             for c in self.children_by(node, &["conj"]) {
                 nested(c, "conj", &mut out);
+            }
+        }
+        out
+    }
+
+    /// The states a nationality adjective at `node` or modifying it names ("Japanese goods"),
+    /// or a state named deeper in its compounds ("U.S. corn imports"), or modifying what it
+    /// is made of ("imports of Japanese goods", "a range of Japanese goods"); a demonym
+    /// counts when the document names the state (`EntityTokens::demonym_at`).
+    fn demonyms(&self, node: usize, depth: usize) -> Vec<Argument> {
+        let at = |n: usize| {
+            let state = self
+                .entity_of(n)
+                .filter(|&e| self.resolved.entities[e].kind == EntityType::State);
+            state.or(self.doc.demonym_at[n]).map(|entity| Argument {
+                entity,
+                node: n,
+                steps: vec!["demonym"],
+            })
+        };
+        if let Some(a) = self.doc.demonym_at[node].and(at(node)) {
+            return vec![a];
+        }
+        let mut out: Vec<Argument> = self
+            .children_by(node, &["amod", "compound"])
+            .filter_map(at)
+            .collect();
+        if out.is_empty() && depth < DEMONYM_DEPTH {
+            let of = |c: &usize| {
+                self.doc.tokens[*c].deprel == "compound"
+                    || self
+                        .children_by(*c, &["case"])
+                        .any(|k| self.doc.tokens[k].lower == "of")
+            };
+            for c in self.children_by(node, &["nmod", "compound"]).filter(of) {
+                out.extend(self.demonyms(c, depth + 1));
             }
         }
         out

@@ -28,6 +28,8 @@ pub struct EntityTokens<'a> {
     pub parsed: Vec<bool>,
     /// Per token, its dependents in the parse, in text order.
     pub children: Vec<Vec<usize>>,
+    /// Per token, the state a nationality adjective there names (`Resolved::demonyms`).
+    pub demonym_at: Vec<Option<usize>>,
 }
 
 impl<'a> EntityTokens<'a> {
@@ -72,6 +74,12 @@ impl<'a> EntityTokens<'a> {
                 children[h].push(i);
             }
         }
+        let mut demonym_at = vec![None; doc.tokens.len()];
+        for (tokens, entity) in &resolved.demonyms {
+            for slot in demonym_at.get_mut(tokens.clone()).into_iter().flatten() {
+                *slot = Some(*entity);
+            }
+        }
         let kept = doc.sentences.iter().filter(|s| !s.tokens.is_empty());
         Self {
             text,
@@ -81,6 +89,7 @@ impl<'a> EntityTokens<'a> {
             sentences: kept.clone().map(|s| s.tokens.clone()).collect(),
             parsed: kept.map(|s| s.parsed).collect(),
             children,
+            demonym_at,
         }
     }
 

@@ -272,10 +272,13 @@ pub enum Expansion {
     /// "the ministry", "the company" stand for the organisation of the document they
     /// describe.
     Description,
+    /// A nationality adjective stands for its state when the document names that state:
+    /// "tariffs on Japanese goods", "on imports of Japanese goods" -> Japan.
+    Demonym,
 }
 
 impl Expansion {
-    pub const ALL: [Expansion; 9] = [
+    pub const ALL: [Expansion; 10] = [
         Expansion::Conj,
         Expansion::Appos,
         Expansion::Title,
@@ -285,6 +288,7 @@ impl Expansion {
         Expansion::Pronoun,
         Expansion::OrganisationPronoun,
         Expansion::Description,
+        Expansion::Demonym,
     ];
 
     pub fn name(self) -> &'static str {
@@ -298,6 +302,7 @@ impl Expansion {
             Expansion::Pronoun => "pronoun",
             Expansion::OrganisationPronoun => "organisation-pronoun",
             Expansion::Description => "description",
+            Expansion::Demonym => "demonym",
         }
     }
 

@@ -11,6 +11,7 @@ pub(super) fn assemble(text: &str, mention_count: usize, candidates: &[Candidate
         mention_entity: vec![None; mention_count],
         generic_bodies_without_state: 0,
         acronyms: BTreeMap::new(),
+        demonyms: Vec::new(),
     };
     for c in candidates {
         let Some(Target::Node(node)) = &c.target else {

@@ -10,6 +10,7 @@ mod bodies;
 mod choose;
 mod classify;
 mod context;
+mod demonyms;
 mod firms;
 pub mod gazetteer;
 mod ids;
@@ -32,6 +33,7 @@ use crate::analysis::{Doc, Token};
 use crate::ner::{self, Mention};
 use crate::text::Span;
 use assemble::assemble;
+pub use demonyms::demonym_links;
 use gazetteer::Country;
 pub use gazetteer::{Gazetteer, GazetteerError};
 pub use ids::slug;
@@ -329,6 +331,7 @@ impl Resolver {
         let mut resolved = assemble(text, mentions.len(), &candidates);
         resolved.generic_bodies_without_state = without_state;
         resolved.acronyms = self.acronym_definitions(&defined, &candidates);
+        resolved.demonyms = self.demonym_links(doc, &resolved);
         resolved
     }
 }

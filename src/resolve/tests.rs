@@ -1084,3 +1084,34 @@ fn the_gatt_split_by_the_model_is_found_whole() {
     );
     assert!(ids(&r).contains(&"organisation:gatt"), "{:?}", ids(&r));
 }
+
+#[test]
+fn demonyms_link_to_a_state_the_document_names() {
+    // "Japanese" names Japan, a node of the document; "South African" names a state the
+    // document never names, and "Russian" inside an organisation's name is that name's.
+    let text = "Japan protested. The U.S. raised tariffs on Japanese and South African goods.\n\
+                The Russian foreign ministry said so.";
+    let r = resolve(
+        text,
+        &[
+            m(text, "Japan", "LOC"),
+            m(text, "U.S.", "LOC"),
+            m(text, "Japanese", "MISC"),
+            m(text, "South African", "MISC"),
+            m(text, "Russian", "MISC"),
+        ],
+    );
+    let doc = crate::analysis::analyse(text, &[], None).unwrap();
+    let linked: Vec<(&str, &str)> = r
+        .demonyms
+        .iter()
+        .map(|(tokens, e)| {
+            let first = &doc.tokens[tokens.start];
+            (
+                &text[first.span.start..first.span.end],
+                r.entities[*e].id.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(linked, [("Japanese", "state:JP")]);
+}

@@ -60,4 +60,8 @@ pub struct Resolved {
     /// (`organisation:eia`) -> the long form's id here. The graph joins them run-wide
     /// (`graph::acronyms`); gazetteer acronyms are the gazetteer's and not listed.
     pub acronyms: BTreeMap<String, String>,
+    /// Nationality adjectives outside any mention whose state is one of `entities`
+    /// ("tariffs on Japanese goods"): the token run and the state's entity. Not nodes and
+    /// not mentions; a relation rule with the `demonym` step reaches the state through them.
+    pub demonyms: Vec<(Range<usize>, usize)>,
 }
