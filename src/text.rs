@@ -553,6 +553,20 @@ mod tests {
     }
 
     #[test]
+    fn plural_titles_do_not_end_a_sentence() {
+        // "Sens." cut the list of senators Clark met off its verb (reuters-4008).
+        let text = "Clark met Democratic Sens. Patrick Moynihan and Christopher Dodd. \
+                    Reps. Tom Foley and Jim Wright left.";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            vec![
+                "Clark met Democratic Sens. Patrick Moynihan and Christopher Dodd.",
+                "Reps. Tom Foley and Jim Wright left."
+            ]
+        );
+    }
+
+    #[test]
     fn reuters_paragraphs_and_tables_break_where_the_text_says() {
         let text = "    The dry period means the temporao will be late this year.\n    \
                     Arrivals for the week ended February 22 were 155,221 bags\n\

@@ -456,6 +456,11 @@ impl Syntax<'_, '_> {
             for c in self.children_by(node, &["conj"]) {
                 nested(c, "conj", &mut out);
             }
+            for ticker in self.tickers(node) {
+                for c in self.children_by(ticker, &["conj"]) {
+                    nested(c, "conj", &mut out);
+                }
+            }
         }
         out
     }
@@ -494,6 +499,21 @@ impl Syntax<'_, '_> {
             }
         }
         out
+    }
+
+    /// The stock tickers in angle brackets after a name ("Pratt Hotel Corp <PRAT>"), which
+    /// the parser takes for an appositive and hangs the next conjunct on: "talks with Pratt
+    /// Hotel Corp <PRAT> and Southmark Corp <SM>" has Southmark as a conjunct of PRAT. A
+    /// ticker may be a name of the same entity, never of another.
+    fn tickers(&self, node: usize) -> Vec<usize> {
+        let own = self.entity_of(node);
+        self.children_by(node, &["appos"])
+            .filter(|&a| self.entity_of(a).is_none_or(|e| Some(e) == own))
+            .filter(|&a| {
+                self.children_by(a, &["punct"])
+                    .any(|p| p < a && self.doc.tokens[p].text == "<")
+            })
+            .collect()
     }
 
     /// Whether the `case` word at `k` joins a collective or title to its owner
