@@ -272,10 +272,12 @@ pub enum Expansion {
     /// "the ministry", "the company" stand for the organisation of the document they
     /// describe.
     Description,
+    /// "the statement", "the bank's annual report", "the study by X" stand for their author.
+    Statement,
 }
 
 impl Expansion {
-    pub const ALL: [Expansion; 9] = [
+    pub const ALL: [Expansion; 10] = [
         Expansion::Conj,
         Expansion::Appos,
         Expansion::Title,
@@ -285,6 +287,7 @@ impl Expansion {
         Expansion::Pronoun,
         Expansion::OrganisationPronoun,
         Expansion::Description,
+        Expansion::Statement,
     ];
 
     pub fn name(self) -> &'static str {
@@ -298,6 +301,7 @@ impl Expansion {
             Expansion::Pronoun => "pronoun",
             Expansion::OrganisationPronoun => "organisation-pronoun",
             Expansion::Description => "description",
+            Expansion::Statement => "statement",
         }
     }
 
