@@ -17,6 +17,8 @@ const EXPANSION_DEPTH: usize = 4;
 const DEMONYM_DEPTH: usize = 2;
 /// How many governors a cue looks up through (`settings.cue_climb`).
 const CLIMB_LIMIT: usize = 4;
+/// Sentences back that "the statement" looks for the statement it refers to.
+const STATEMENT_REACH: usize = 8;
 
 /// An entity an argument path reached: which, through which token, by which steps.
 #[derive(Clone, Debug)]
@@ -436,6 +438,18 @@ impl Syntax<'_, '_> {
                     );
                 }
             }
+            if on(Expansion::Statement) && out.is_empty() {
+                // The nearest text whose author names someone: "The study by the FTC's
+                // bureau of economics" does not, "a Federal Trade Commission study" does.
+                for nodes in self.statement_authors(node) {
+                    for c in nodes {
+                        nested(c, "statement", &mut out);
+                    }
+                    if !out.is_empty() {
+                        break;
+                    }
+                }
+            }
         }
         if on(Expansion::Demonym) && out.is_empty() {
             for a in self.demonyms(node, 0) {
@@ -514,6 +528,80 @@ impl Syntax<'_, '_> {
                     .any(|p| p < a && self.doc.tokens[p].text == "<")
             })
             .collect()
+    }
+
+    /// The nodes that may name the author of the published text at `node` (a word of
+    /// `settings.statements`), nearest first: its owner ("the bank's annual report", "an
+    /// LDP statement", "the study, by Paul Wonnacott,"); for a definite one ("the statement
+    /// said"), then those of the same texts before it, each its owner or the speaker it was
+    /// given by ("Jiangling Motors Corp, in a statement, said"). None for another text
+    /// ("other Tanjug reports").
+    fn statement_authors(&self, node: usize) -> Vec<Vec<usize>> {
+        let tokens = self.doc.tokens;
+        if !self.in_lexicon(self.rules.settings.statements, node)
+            || self
+                .children_by(node, &["amod", "det"])
+                .any(|c| matches!(tokens[c].lower.as_str(), "other" | "another"))
+        {
+            return Vec::new();
+        }
+        let mut out = vec![self.statement_owners(node)];
+        let definite = self
+            .children_by(node, &["det"])
+            .any(|d| matches!(tokens[d].lower.as_str(), "the" | "this"));
+        if definite {
+            let lemma = &tokens[node].lemma;
+            let reach = tokens[node].sentence.saturating_sub(STATEMENT_REACH);
+            let earlier = (0..node)
+                .rev()
+                .take_while(|&i| tokens[i].sentence >= reach)
+                .filter(|&i| &tokens[i].lemma == lemma && tokens[i].upos == "NOUN");
+            for i in earlier {
+                out.push(self.statement_owners(i));
+                out.push(self.statement_giver(i));
+            }
+        }
+        out.retain(|nodes| !nodes.is_empty());
+        out
+    }
+
+    /// The owner of the text at `node`: a possessor, a noun modifier or a `by` phrase.
+    fn statement_owners(&self, node: usize) -> Vec<usize> {
+        self.children_by(node, &["nmod:poss", "compound", "nmod", "appos"])
+            .filter(|&c| {
+                matches!(self.doc.tokens[c].deprel.as_str(), "nmod:poss" | "compound")
+                    || self
+                        .children_by(c, &["case"])
+                        .any(|k| matches!(self.doc.tokens[k].lower.as_str(), "by" | "from"))
+            })
+            .collect()
+    }
+
+    /// Who gave the text at `node` ("X, in a statement, said"): the named subject of the
+    /// clause it is an `obl` of, or of the clauses reporting that one ("Jiangling Motors
+    /// Corp, in a statement, said net profit was 3.385 million yuan", where the parser
+    /// hangs the statement on "yuan").
+    fn statement_giver(&self, node: usize) -> Vec<usize> {
+        let tokens = self.doc.tokens;
+        if tokens[node].deprel != "obl" {
+            return Vec::new();
+        }
+        let mut clause = tokens[node].head;
+        for _ in 0..CLIMB_LIMIT {
+            let Some(h) = clause else { break };
+            let named: Vec<usize> = self
+                .children_by(h, &["nsubj"])
+                .filter(|&c| self.entity_of(c).is_some() || self.described(c).is_some())
+                .collect();
+            if !named.is_empty() {
+                return named;
+            }
+            if !matches!(tokens[h].deprel.as_str(), "ccomp" | "parataxis") {
+                break;
+            }
+            clause = tokens[h].head;
+        }
+        Vec::new()
     }
 
     /// Whether the `case` word at `k` joins a collective or title to its owner

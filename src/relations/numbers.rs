@@ -270,6 +270,10 @@ pub trait Vocabulary {
         end: usize,
         before_number: bool,
     ) -> Option<(String, usize)>;
+    /// The unit whose hundredths are named at `p` ("cts": USD) and the length in tokens.
+    fn hundredths(&self, _tokens: &[Token], _p: usize, _end: usize) -> Option<(String, usize)> {
+        None
+    }
 }
 
 /// The words that end an `about` phrase, and the auxiliaries skipped to reach its verb.
@@ -411,6 +415,15 @@ pub fn read(
     if let Some((u, n)) = vocabulary.unit(tokens, p, end, false) {
         unit = Some(u);
         p += n;
+    } else if let Some((u, n)) = vocabulary
+        .hundredths(tokens, p, end)
+        .filter(|_| unit.is_none())
+    {
+        // "51 cents a share" is 0.51 dlrs (ANNOTATION-NOTES: cents are fractions).
+        value /= 100.0;
+        scale /= 100.0;
+        unit = Some(u);
+        p += n;
     }
     // A range shares the scale and unit written once at its end: "between three and four
     // billion dollars", "2.0 or 2.5 pct", "5 to 10 million". Not into a number that has a
@@ -429,7 +442,7 @@ pub fn read(
     if exact && range_word && unit.is_none() && scale == 1.0 && !year_like && p + 1 < end {
         if let Some(second) = read(tokens, p + 1, end, vocabulary).filter(|r| r.qualifier.is_none())
         {
-            if second.scale > 1.0 {
+            if second.scale != 1.0 {
                 value *= second.scale;
                 scale = second.scale;
             }

@@ -7,7 +7,8 @@ use super::rules::{RuleKind, RuleSet};
 use super::syntax::{Constraint, Field, Value};
 
 /// Whether `sentence` is worth parsing under `rules`: it names an entity (or describes one,
-/// `settings.descriptions`: "the ministry said"), it is at most
+/// `settings.descriptions`: "the ministry said", or quotes a text of one,
+/// `settings.statements`: "the statement said"), it is at most
 /// [`MAX_RELEVANT_TOKENS`] long, and one of its tokens could be the trigger of a syntax
 /// rule, with a number in the sentence when the rule's relation credits figures. Before the
 /// parse only a trigger's words can be checked (its `lemma` and `lower` constraints; a
@@ -18,12 +19,16 @@ pub fn worth_parsing(rules: &RuleSet, doc: &Doc, sentence: &Sentence) -> bool {
         return false;
     }
     let tokens = &doc.tokens[sentence.tokens.clone()];
-    // A description names one too: "the ministry said" (`settings.descriptions`).
+    // A description names one too: "the ministry said" (`settings.descriptions`), and so
+    // does a published text its author: "the statement said" (`settings.statements`).
     let described = |t: &Token| {
-        rules.settings.descriptions.is_some_and(|l| {
-            let l = &rules.lexicons[l];
-            l.contains_word(&t.lower) || l.contains_word(&lemma::lemma(&t.lower, "NOUN"))
-        })
+        [rules.settings.descriptions, rules.settings.statements]
+            .into_iter()
+            .flatten()
+            .any(|l| {
+                let l = &rules.lexicons[l];
+                l.contains_word(&t.lower) || l.contains_word(&lemma::lemma(&t.lower, "NOUN"))
+            })
     };
     if !tokens.iter().any(|t| t.mention.is_some() || described(t)) {
         return false;

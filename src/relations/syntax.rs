@@ -272,13 +272,15 @@ pub enum Expansion {
     /// "the ministry", "the company" stand for the organisation of the document they
     /// describe.
     Description,
+    /// "the statement", "the bank's annual report", "the study by X" stand for their author.
+    Statement,
     /// A nationality adjective stands for its state when the document names that state:
     /// "tariffs on Japanese goods", "on imports of Japanese goods" -> Japan.
     Demonym,
 }
 
 impl Expansion {
-    pub const ALL: [Expansion; 10] = [
+    pub const ALL: [Expansion; 11] = [
         Expansion::Conj,
         Expansion::Appos,
         Expansion::Title,
@@ -288,6 +290,7 @@ impl Expansion {
         Expansion::Pronoun,
         Expansion::OrganisationPronoun,
         Expansion::Description,
+        Expansion::Statement,
         Expansion::Demonym,
     ];
 
@@ -302,6 +305,7 @@ impl Expansion {
             Expansion::Pronoun => "pronoun",
             Expansion::OrganisationPronoun => "organisation-pronoun",
             Expansion::Description => "description",
+            Expansion::Statement => "statement",
             Expansion::Demonym => "demonym",
         }
     }

@@ -91,6 +91,15 @@ impl Ctx<'_> {
             c.last = m.tokens.start;
         }
         counts.retain(|c| self.fits(c.entity, &word, &kinds));
+        // "The paper said" among two papers is left alone: the one meant may be a later
+        // mention the tagger missed ("the Nanfang Daily said ... The Farmers Daily said ...
+        // The paper said").
+        let press = self
+            .lexicon(s.press_descriptions)
+            .is_some_and(|l| l.contains_word(&word));
+        if press && counts.len() > 1 {
+            return None;
+        }
         let key = |c: &Salience| (c.opening, c.named, c.last);
         counts.iter().max_by_key(|c| key(c)).map(|c| c.entity)
     }
@@ -130,13 +139,20 @@ impl Ctx<'_> {
     /// ("the ministry": Foreign Ministry), a company description fits a name ending in a
     /// legal form ("the company": Conrac Corp), or the document puts the word right next
     /// to a name of it ("the Xinhua news agency", "the Dutch newspaper NRC Handelsblad").
+    /// Words of `settings.press_descriptions` stand for each other ("the newspaper":
+    /// China Daily, "O Globo daily").
     fn fits(&self, e: usize, word: &str, kinds: &[String]) -> bool {
         let s = &self.rules.settings;
         let entity = &self.resolved.entities[e];
         if entity.kind != EntityType::Organisation {
             return false;
         }
-        let same = |w: &str| same_word(w, word);
+        // "the newspaper" is also what the document calls "the paper" or "the daily".
+        let press = |w: &str| {
+            self.lexicon(s.press_descriptions)
+                .is_some_and(|l| l.contains_word(w))
+        };
+        let same = |w: &str| same_word(w, word) || (press(word) && press(w));
         let company = self
             .lexicon(s.company_descriptions)
             .is_some_and(|l| l.contains_word(word));

@@ -95,6 +95,7 @@ impl Ctx<'_> {
     /// "between 5 and 6 mln dlrs", "2.0 or 2.5 pct"): ANNOTATION-NOTES gives a range its
     /// first number, which `numbers::read` reads with the scale and unit written at the
     /// end. A change ("from 10 to 20") is no range: both of its numbers stay figures.
+    /// Cents write their unit twice: "15 cts to 20 cts a share" is 0.15 dlrs.
     fn second_of_range(&self, start: usize) -> bool {
         let tokens = &self.doc.tokens;
         if start < self.sent.start + 2 {
@@ -109,7 +110,9 @@ impl Ctx<'_> {
             numbers::read(tokens, q, self.sent.end, self).is_some_and(|first| {
                 let before =
                     |w: &str| first.number_start > 0 && tokens[first.number_start - 1].lower == w;
-                first.number_end == start - 1
+                // ... or one in hundredths, written with its unit: "15 cts to 20 cts".
+                let hundredths = first.scale < 1.0 && first.end == start - 1;
+                (first.number_end == start - 1 || hundredths)
                     && (word != "and" || before("between"))
                     && !before("from")
             })
@@ -230,5 +233,14 @@ impl Vocabulary for Ctx<'_> {
             }
         }
         best
+    }
+
+    fn hundredths(&self, tokens: &[Token], p: usize, end: usize) -> Option<(String, usize)> {
+        self.rules
+            .numbers
+            .hundredths
+            .iter()
+            .filter_map(|(name, lexicon)| Some((name.clone(), lexicon.longest_at(tokens, p, end)?)))
+            .max_by_key(|(_, n)| *n)
     }
 }

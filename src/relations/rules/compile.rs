@@ -192,7 +192,13 @@ impl Compiler<'_> {
                 &s.company_descriptions,
                 "settings.company_descriptions",
             )?,
+            press_descriptions: self.opt(
+                lex,
+                &s.press_descriptions,
+                "settings.press_descriptions",
+            )?,
             legal_forms: self.opt(lex, &s.legal_forms, "settings.legal_forms")?,
+            statements: self.opt(lex, &s.statements, "settings.statements")?,
             cue_climb: s.cue_climb.clone(),
         })
     }
@@ -206,22 +212,29 @@ impl Compiler<'_> {
             name_after: self.opt(lex, &n.name_after, "numbers.name_after")?,
             anaphoric: self.opt(lex, &n.anaphoric, "numbers.anaphoric")?,
             anaphoric_max: n.anaphoric_max.unwrap_or(12.0),
-            units: n
-                .units
-                .iter()
-                .map(|(name, words)| {
-                    if words.get_ref().is_empty() {
-                        return Err(
-                            self.invalid(words.span().start, format!("unit `{name}` has no words"))
-                        );
-                    }
-                    Ok((
-                        name.clone(),
-                        Lexicon::from_phrases(name, words.get_ref().iter().map(String::as_str)),
-                    ))
-                })
-                .collect::<Result<_, _>>()?,
+            units: self.units(&n.units)?,
+            hundredths: self.units(&n.hundredths)?,
         })
+    }
+
+    /// A units table (`[numbers.units]`, `[numbers.hundredths]`): each unit with its words.
+    fn units(
+        &self,
+        raw: &BTreeMap<String, Spanned<Vec<String>>>,
+    ) -> Result<Vec<(String, Lexicon)>, RulesError> {
+        raw.iter()
+            .map(|(name, words)| {
+                if words.get_ref().is_empty() {
+                    return Err(
+                        self.invalid(words.span().start, format!("unit `{name}` has no words"))
+                    );
+                }
+                Ok((
+                    name.clone(),
+                    Lexicon::from_phrases(name, words.get_ref().iter().map(String::as_str)),
+                ))
+            })
+            .collect()
     }
 
     /// `[relation.NAME]`: the relation types, directed or not, crediting figures or not.

@@ -150,8 +150,14 @@ pub struct Settings {
     pub descriptions: Option<usize>,
     /// Description words any company answers to, as its name ends in a legal form.
     pub company_descriptions: Option<usize>,
+    /// Description words that name one another ("the newspaper", "the paper", "the daily"):
+    /// any of them fits an outlet named or called by another ("China Daily").
+    pub press_descriptions: Option<usize>,
     /// Legal forms that end a company's name ("Corp", "Ltd").
     pub legal_forms: Option<usize>,
+    /// Nouns of a published text ("statement", "report", "study") that speak for their
+    /// author (the `statement` step of syntax rules).
+    pub statements: Option<usize>,
     /// Syntax cues climb from a trigger to its governor through these relations.
     pub cue_climb: Vec<String>,
 }
@@ -170,4 +176,7 @@ pub struct NumberSettings {
     pub anaphoric_max: f64,
     /// Units by name, each with the words that name it ("USD": "$", "dollars", "dlrs").
     pub units: Vec<(String, Lexicon)>,
+    /// Units by the words that name a hundredth of them ("USD": "cents", "cts"): "51 cents"
+    /// is 0.51 USD.
+    pub hundredths: Vec<(String, Lexicon)>,
 }

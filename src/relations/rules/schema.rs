@@ -44,7 +44,9 @@ pub(super) struct RawSettings {
     pub(super) owner_cases: Option<Spanned<String>>,
     pub(super) descriptions: Option<Spanned<String>>,
     pub(super) company_descriptions: Option<Spanned<String>>,
+    pub(super) press_descriptions: Option<Spanned<String>>,
     pub(super) legal_forms: Option<Spanned<String>>,
+    pub(super) statements: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) cue_climb: Vec<String>,
 }
@@ -60,6 +62,9 @@ pub(super) struct RawNumbers {
     pub(super) anaphoric_max: Option<f64>,
     #[serde(default)]
     pub(super) units: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Units by the words that name their hundredths ("cts": USD).
+    #[serde(default)]
+    pub(super) hundredths: BTreeMap<String, Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
