@@ -428,6 +428,22 @@ fn claim_figures_carry_about_and_offsets() {
 }
 
 #[test]
+fn a_figure_over_a_line_break_is_labelled_on_one_line() {
+    let text = "Zelenskyy said that at least\n137 people had been killed.";
+    let resolved = resolve(text, &cast());
+    let relations = extract(
+        &RuleSet::builtin(),
+        text,
+        &analyse(text, &[], None).unwrap(),
+        &resolved,
+    );
+    let Target::Figure(f) = &relations[0].target else {
+        panic!("not a figure")
+    };
+    assert_eq!(f.text, "at least 137");
+}
+
+#[test]
 fn a_rules_file_can_add_a_relation_type() {
     let rules = RuleSet::parse(
         r#"

@@ -146,7 +146,11 @@ impl Ctx<'_> {
         Figure {
             span,
             number: self.doc.span(r.number_start..r.number_end),
-            text: self.doc.text[span.start..span.end].to_string(),
+            // A figure may run over a line break ("two\ncts"); its label is one line.
+            text: self.doc.text[span.start..span.end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             value: r.value,
             unit: r.unit.clone(),
             qualifier: r.qualifier.clone(),
