@@ -53,21 +53,8 @@ impl Resolver {
             if run[0].label == Label::Per {
                 firm_people.insert(words::surface(text, run[0].span));
             }
-            let mut models: Vec<usize> = run.iter().flat_map(|p| p.models.clone()).collect();
-            models.dedup();
             let tokens = run[0].tokens.start..run[run.len() - 1].tokens.end;
-            out.push((
-                start,
-                Candidate {
-                    span: doc.span_of(tokens.clone()),
-                    tokens,
-                    label: Label::Org,
-                    models,
-                    rule: false,
-                    title_only: false,
-                    target: None,
-                },
-            ));
+            out.push((start, Candidate::joined_organisation(doc, run, tokens)));
         }
         let mut out: Vec<Candidate> = out.into_iter().map(|(_, c)| c).collect();
         for c in &mut out {

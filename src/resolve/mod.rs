@@ -109,6 +109,22 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// One organisation made of a run of pieces, over `tokens` (the run's tokens, or fewer
+    /// where a modifier is cut off), standing for every model mention of the run.
+    fn joined_organisation(doc: &Doc, run: &[Candidate], tokens: Range<usize>) -> Self {
+        let mut models: Vec<usize> = run.iter().flat_map(|p| p.models.clone()).collect();
+        models.dedup();
+        Candidate {
+            span: doc.span_of(tokens.clone()),
+            tokens,
+            label: Label::Org,
+            models,
+            rule: false,
+            title_only: false,
+            target: None,
+        }
+    }
+
     fn model(doc: &Doc, tokens: Range<usize>, label: Label, index: usize) -> Self {
         Self {
             span: doc.span_of(tokens.clone()),

@@ -193,19 +193,9 @@ impl Resolver {
                 && run.iter().any(|p| p.label == Label::Org)
                 && run.iter().all(|p| p.label != Label::Per);
             if joinable {
-                let mut models: Vec<usize> = run.iter().flat_map(|p| p.models.clone()).collect();
-                models.dedup();
                 let whole = run[0].tokens.start..run[run.len() - 1].tokens.end;
                 let tokens = self.without_attributive(doc, whole);
-                out.push(Candidate {
-                    span: doc.span_of(tokens.clone()),
-                    tokens,
-                    label: Label::Org,
-                    models,
-                    rule: false,
-                    title_only: false,
-                    target: None,
-                });
+                out.push(Candidate::joined_organisation(doc, run, tokens));
                 out.extend(
                     pieces[b + 1..=j]
                         .iter()
