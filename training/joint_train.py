@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import time
@@ -45,7 +44,6 @@ from encoder_states import first_pieces, pieces, read_treebank
 from model import CasedTokenClassifier, encoder_dir, pad_batch
 from onnx_weights import onnx_state_dict
 from parse_head import ParseHead
-from ud import UPOS2ID  # noqa: F401  (read_treebank's UPOS ids)
 
 BUDGET = 126  # pieces per window besides [CLS] and [SEP], as `text::pack`
 
